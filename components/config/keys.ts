@@ -1,0 +1,148 @@
+/**
+ * The stack-config machinery: every `smartem:` key is declared once with a zod
+ * schema, a description and (through the schema) its default. The Pulumi.yaml
+ * config block, the README table and the validation all come from these declarations.
+ */
+import { z } from "zod";
+
+/** The config namespace of this project (and so, its Pulumi project name). */
+export const CONFIG_NAMESPACE = "smartem";
+
+/** How Pulumi passes a value in: scalars as text, structured values as JSON text. */
+export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | "object";
+
+export interface ConfigKey<S extends z.ZodType = z.ZodType> {
+  /** Validates and defaults the decoded value. */
+  readonly schema: S;
+  /** One sentence for Pulumi.yaml and the README. */
+  readonly description: string;
+  /** What is allowed, in words; every error for this key ends with it. */
+  readonly allowed: string;
+  readonly type: PulumiConfigType;
+  /** Secret keys are read as secrets and never printed. */
+  readonly secret?: boolean;
+}
+
+/** Declares a key; the generic keeps the schema's output type for {@link ConfigValues}. */
+export function key<S extends z.ZodType>(spec: ConfigKey<S>): ConfigKey<S> {
+  return spec;
+}
+
+export type ConfigSchema = Readonly<Record<string, ConfigKey>>;
+
+/** The typed, defaulted values of a schema. */
+export type ConfigValues<T extends ConfigSchema> = { readonly [K in keyof T]: z.output<T[K]["schema"]> };
+
+/** One problem with one key. */
+export interface ConfigProblem {
+  /** Fully qualified, e.g. `smartem:apiReplicas` or `smartem:apiResources.limits.cpu`. */
+  readonly key: string;
+  /** The offending value as written (redacted for secret keys), or `(unset)`. */
+  readonly value: string;
+  readonly message: string;
+}
+
+/** All problems of a stack's config at once, so one run shows every mistake. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      "Invalid stack configuration:\n" +
+        problems.map((p) => `  - ${p.key} = ${p.value}: ${p.message}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Raw stack config as Pulumi hands it to a program: fully qualified key -> text. */
+export type RawConfig = Readonly<Record<string, string>>;
+
+const UNSET = "(unset)";
+const REDACTED = "[secret]";
+
+function decode(type: PulumiConfigType, text: string): unknown {
+  switch (type) {
+    case "string":
+      return text;
+    case "integer":
+      return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
+    case "boolean":
+      return text === "true" ? true : text === "false" ? false : text;
+    case "array":
+    case "object":
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? UNSET : JSON.stringify(value);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let at: unknown = root;
+  for (const step of path) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<PropertyKey, unknown>)[step];
+  }
+  return at;
+}
+
+/**
+ * Reads every key of `schema` from `raw` (the whole stack config), applies defaults,
+ * and rejects unknown keys of this namespace (typos). Throws one {@link ConfigError}
+ * naming each key, its value and what is allowed; returns a frozen object otherwise.
+ */
+export function parseConfig<T extends ConfigSchema>(schema: T, raw: RawConfig): ConfigValues<T> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
+
+  for (const fullKey of Object.keys(raw).sort()) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const name = fullKey.slice(prefix.length);
+    if (!Object.hasOwn(schema, name)) {
+      const known = Object.keys(schema).sort().join(", ");
+      problems.push({ key: fullKey, value: show(raw[fullKey]), message: `unknown key; the keys of ${prefix} are: ${known}` });
+    }
+  }
+
+  for (const [name, spec] of Object.entries(schema)) {
+    const fullKey = prefix + name;
+    const text = raw[fullKey];
+    const input = text === undefined ? undefined : decode(spec.type, text);
+    const result = spec.schema.safeParse(input);
+    if (result.success) {
+      values[name] = result.data;
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const path = issue.path.length > 0 ? `.${issue.path.map(String).join(".")}` : "";
+      const offending = valueAt(input, issue.path);
+      problems.push({
+        key: fullKey + path,
+        value: spec.secret && offending !== undefined ? REDACTED : show(offending),
+        message: `${issue.message}; allowed: ${spec.allowed}`,
+      });
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(values) as ConfigValues<T>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** The default of a key (what an unset key becomes), or undefined when it has none. */
+export function defaultOf(spec: ConfigKey): unknown {
+  const result = spec.schema.safeParse(undefined);
+  return result.success ? result.data : undefined;
+}

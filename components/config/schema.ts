@@ -1,0 +1,16 @@
+/** Every `smartem:` stack-config key, assembled from the modules that own them. */
+import { backendConfig } from "../backend/config";
+import { githubConfig } from "../github/config";
+import { ConfigValues, RawConfig, parseConfig } from "./keys";
+
+export const configSchema = {
+  ...githubConfig,
+  ...backendConfig,
+} as const;
+
+export type StackConfig = ConfigValues<typeof configSchema>;
+
+/** Reads and validates the whole `smartem:` config; throws a ConfigError naming every bad key. */
+export function loadStackConfig(raw: RawConfig): StackConfig {
+  return parseConfig(configSchema, raw);
+}

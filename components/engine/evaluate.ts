@@ -1,0 +1,167 @@
+/**
+ * The one evaluation engine: runs the Pulumi program for one stack under Pulumi's
+ * mock runtime (offline, no CLI, no credentials) and returns what it would register.
+ * The tests, the offline render, the benchmark and the policy checks all use it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What every secret value becomes once it leaves the engine. */
+export const SECRET = "[secret]";
+
+export interface EvaluateOptions {
+  /** Stack name, e.g. `dev`. */
+  readonly stack: string;
+  /** The whole stack config, fully qualified keys (`smartem:backendVersion`) -> text. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Keys whose values are secrets (as `pulumi config set --secret` marks them). */
+  readonly secretKeys?: readonly string[];
+  /** Offline answers for stack references: fully qualified stack name -> its outputs. */
+  readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
+  readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+}
+
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs as the provider would receive them; secrets are {@link SECRET}. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly urn: string;
+  /** URN of the parent resource, if any. */
+  readonly parent?: string;
+  /** False for component resources. */
+  readonly custom: boolean;
+  /** URNs this resource explicitly depends on (`dependsOn`). */
+  readonly dependsOn: readonly string[];
+}
+
+export interface Evaluation {
+  readonly stack: string;
+  readonly resources: readonly RegisteredResource[];
+  /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+}
+
+/** The Pulumi project name (and config namespace). */
+export const PROJECT = "smartem";
+
+type Program = () => Promise<Record<string, unknown>>;
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Evaluates the program of `index.ts` for one stack. Evaluations are serialised because
+ * Pulumi's runtime is process-global state.
+ */
+export function evaluate(options: EvaluateOptions): Promise<Evaluation> {
+  const run = queue.then(() => evaluateNow(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
+  const resources: RegisteredResource[] = [];
+  const requests = new Map<string, { parent: string; dependsOn: string[] }>();
+
+  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const id = `${args.name}-id`;
+        const key = `${args.type}::${args.name}`;
+        const request = requests.get(key);
+        const urn = mockUrn(options.stack, request?.parent, args.type, args.name);
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: redact(args.inputs) as Record<string, unknown>,
+          urn,
+          ...(request?.parent ? { parent: request.parent } : {}),
+          custom: args.custom ?? true,
+          dependsOn: request?.dependsOn ?? [],
+        });
+        return { id, state: { ...args.inputs, ...computedState(args, options) } };
+      },
+      call(args) {
+        const answer = options.invokes?.[args.token];
+        if (!answer) throw new Error(`no offline answer for the data source ${args.token}`);
+        return answer(args.inputs);
+      },
+    },
+    PROJECT,
+    options.stack,
+    false,
+  );
+  recordRequests(requests);
+
+  // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
+  const program = require("../../index") as Program;
+  const returned = await program();
+  await pulumi.runtime.waitForRPCs();
+  const outputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
+  return { stack: options.stack, resources, outputs };
+}
+
+/** Mock-runtime inputs lack the request's parent and dependsOn: read them off the request. */
+function recordRequests(requests: Map<string, { parent: string; dependsOn: string[] }>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): unknown;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    requests.set(`${req.getType()}::${req.getName()}`, { parent: req.getParent(), dependsOn: req.getDependenciesList() });
+    return register(req, callback);
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
+/** The URN the mock monitor gives a resource (parent types chained with `$`). */
+function mockUrn(stack: string, parent: string | undefined, type: string, name: string): string {
+  const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+  return `urn:pulumi:${stack}::${PROJECT}::${qualified}::${name}`;
+}
+
+/** Outputs a provider computes that the program reads back. */
+function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateOptions): Record<string, unknown> {
+  switch (args.type) {
+    case "pulumi:pulumi:StackReference": {
+      const name = String(args.inputs.name);
+      const outputs = options.stackReferences?.[name];
+      if (!outputs) throw new Error(`no offline answer for the stack reference ${name}`);
+      return { outputs };
+    }
+    case "random:index/randomPassword:RandomPassword":
+    case "random:index/randomString:RandomString":
+      // Offline stand-in: its value is never shown, the provider marks it secret.
+      return { result: `offline-${args.name}` };
+    default:
+      return {};
+  }
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) return SECRET;
+    if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return value;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
+  }
+  return value;
+}
+
+async function resolve(value: unknown): Promise<unknown> {
+  const output = pulumi.output(value);
+  if (await pulumi.isSecret(output)) return SECRET;
+  return new Promise((done) => output.apply((v) => done(v)));
+}

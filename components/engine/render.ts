@@ -1,0 +1,124 @@
+/**
+ * Turns an Evaluation into the render layout of the contract (see README):
+ * plan.json, outputs.json, github/<repository>/..., k8s/<namespace>/<kind>-<name>.yaml.
+ * Written to a temporary folder and renamed into place, so a failure leaves the
+ * previous output untouched.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { Evaluation, RegisteredResource } from "./evaluate";
+
+/** Relative path -> file content. */
+export type RenderedFiles = Map<string, string>;
+
+/** Adds the files one concern contributes to the render. */
+export type FileRenderer = (evaluation: Evaluation, files: RenderedFiles) => void;
+
+const json = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
+
+export const TYPES = {
+  repositoryFile: "github:index/repositoryFile:RepositoryFile",
+  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
+  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+} as const;
+
+function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
+  return evaluation.resources.filter((r) => r.type === type);
+}
+
+const planAndOutputs: FileRenderer = (evaluation, files) => {
+  files.set(
+    "plan.json",
+    json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
+  );
+  files.set("outputs.json", json(evaluation.outputs));
+};
+
+const repositoryFiles: FileRenderer = (evaluation, files) => {
+  for (const r of byType(evaluation, TYPES.repositoryFile)) {
+    files.set(`github/${r.inputs.repository}/${r.inputs.file}`, String(r.inputs.content));
+  }
+};
+
+const rulesets: FileRenderer = (evaluation, files) => {
+  for (const r of byType(evaluation, TYPES.ruleset)) {
+    files.set(`github/${r.inputs.repository}/rulesets/${r.inputs.name}.json`, json(r.inputs));
+  }
+};
+
+const environments: FileRenderer = (evaluation, files) => {
+  const policies = byType(evaluation, TYPES.deploymentPolicy);
+  for (const r of byType(evaluation, TYPES.environment)) {
+    const { repository, environment } = r.inputs;
+    const deploymentPolicies = policies
+      .filter((p) => p.inputs.repository === repository && p.inputs.environment === environment)
+      .map((p) => p.inputs);
+    files.set(`github/${repository}/environments/${environment}.json`, json({ ...r.inputs, deploymentPolicies }));
+  }
+};
+
+/** Cluster-scoped kinds go to their own folder (a Namespace to its own name). */
+const kubernetesObjects: FileRenderer = (evaluation, files) => {
+  for (const r of evaluation.resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
+    const kind = String(r.inputs.kind ?? r.type.split(":").pop());
+    const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    // Autonamed objects (the migration Job) get their name from the provider at apply time.
+    const name = metadata.name ?? `${r.name}-autonamed`;
+    const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
+    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
+  }
+};
+
+/** Every concern's renderer, in order. Later concerns add theirs here. */
+export const renderers: readonly FileRenderer[] = [
+  planAndOutputs,
+  repositoryFiles,
+  rulesets,
+  environments,
+  kubernetesObjects,
+];
+
+export function renderFiles(evaluation: Evaluation): RenderedFiles {
+  const files: RenderedFiles = new Map();
+  for (const render of renderers) render(evaluation, files);
+  return files;
+}
+
+/**
+ * Writes `files` as the whole content of `outDir`: into a sibling temporary folder
+ * first, then swapped into place, so readers never see a half-written render.
+ */
+export function writeRender(files: RenderedFiles, outDir: string): void {
+  const target = path.resolve(outDir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  try {
+    for (const [relative, content] of files) {
+      const file = path.join(staging, relative);
+      if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the render: ${relative}`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
+    const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
+    if (previous) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (previous) fs.rmSync(previous, { recursive: true, force: true });
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Resources per type and the files written, for the console. */
+export function summarize(evaluation: Evaluation, files: RenderedFiles, outDir: string): string {
+  const counts = new Map<string, number>();
+  for (const r of evaluation.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const lines = [`stack ${evaluation.stack}: ${evaluation.resources.length} resources`];
+  for (const [type, n] of [...counts].sort()) lines.push(`  ${String(n).padStart(3)}  ${type}`);
+  lines.push(`${files.size} files written to ${outDir}`);
+  return lines.join("\n");
+}

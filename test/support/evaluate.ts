@@ -1,0 +1,36 @@
+/** Test helpers around the one evaluation engine. */
+import { Evaluation, RegisteredResource, evaluate } from "../../components/engine/evaluate";
+import { offlineOptions } from "../../components/engine/offline";
+
+/**
+ * Evaluates a checked-in stack with some config keys changed (`undefined` removes a key).
+ * Keys may be given without the `smartem:` namespace.
+ */
+export function evaluateStack(
+  stack: string,
+  overrides: Readonly<Record<string, string | undefined>> = {},
+  extra: { stackReferences?: Record<string, Record<string, unknown>> } = {},
+): Promise<Evaluation> {
+  const base = offlineOptions(stack);
+  const config: Record<string, string> = { ...base.config };
+  for (const [key, value] of Object.entries(overrides)) {
+    const full = key.includes(":") ? key : `smartem:${key}`;
+    if (value === undefined) delete config[full];
+    else config[full] = value;
+  }
+  return evaluate({ ...base, config, ...extra, stackReferences: { ...base.stackReferences, ...extra.stackReferences } });
+}
+
+export function resourcesOfType(evaluation: Evaluation, type: string): RegisteredResource[] {
+  return evaluation.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type and name; fails loudly when it is missing. */
+export function resource(evaluation: Evaluation, type: string, name: string): RegisteredResource {
+  const found = evaluation.resources.find((r) => r.type === type && r.name === name);
+  if (!found) {
+    const names = resourcesOfType(evaluation, type).map((r) => r.name);
+    throw new Error(`no ${type} named ${name}; there are: ${names.join(", ") || "none"}`);
+  }
+  return found;
+}
