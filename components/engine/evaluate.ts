@@ -97,7 +97,8 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
   const program = require("../../index") as Program;
   const returned = await program();
-  await pulumi.runtime.waitForRPCs();
+  // Every registration has reached the mock monitor once the RPC queue drains.
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
   return { stack: options.stack, resources, outputs };
@@ -161,7 +162,7 @@ function redact(value: unknown): unknown {
 }
 
 async function resolve(value: unknown): Promise<unknown> {
-  const output = pulumi.output(value);
+  const output: pulumi.Output<unknown> = pulumi.output(value);
   if (await pulumi.isSecret(output)) return SECRET;
   return new Promise((done) => output.apply((v) => done(v)));
 }

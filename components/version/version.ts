@@ -46,7 +46,7 @@ export function parseVersion(text: string): ParsedVersion {
       `${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`,
     );
   }
-  const pre = explained.pre ? ([explained.pre[0] as PreReleasePhase, explained.pre[1]] as const) : undefined;
+  const pre = explained.pre ? ([explained.pre[0] as PreReleasePhase, Number(explained.pre[1])] as const) : undefined;
   return {
     text,
     kind: classify(explained),
