@@ -1,10 +1,12 @@
 /** Every `smartem:` stack-config key, assembled from the modules that own them. */
 import { backendConfig } from "../backend/config";
 import { githubConfig } from "../github/config";
+import { releaseConfig } from "../release/config";
 import { ConfigValues, RawConfig, parseConfig } from "./keys";
 
 export const configSchema = {
   ...githubConfig,
+  ...releaseConfig,
   ...backendConfig,
 } as const;
 

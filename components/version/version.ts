@@ -40,7 +40,7 @@ export function parseVersion(text: string): ParsedVersion {
       `${JSON.stringify(text)} is not a PEP 440 version; expected e.g. 0.1.1, 0.1.1rc52 or 1.0.0.dev3`,
     );
   }
-  const canonical = pep440.clean(text);
+  const canonical = canonicalForm(explained);
   if (canonical !== text) {
     throw new VersionError(
       `${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`,
@@ -56,7 +56,17 @@ export function parseVersion(text: string): ParsedVersion {
   };
 }
 
-function classify(v: NonNullable<ReturnType<typeof pep440.explain>>): VersionKind {
+type Explained = NonNullable<ReturnType<typeof pep440.explain>>;
+
+/**
+ * PEP 440's normal form. `pep440.clean` mangles local segments (`+abc.5` -> `+abc,5`),
+ * so the local part is normalised here: lower case, `-`/`_` become `.`.
+ */
+function canonicalForm(v: Explained): string {
+  return v.local ? `${v.public}+${v.local.toLowerCase().replace(/[-_]/g, ".")}` : v.public;
+}
+
+function classify(v: Explained): VersionKind {
   // Order matters: a local version of a dev pre-release is still first of all local.
   if (v.local) return "local";
   if (v.is_devrelease) return "dev";
@@ -67,7 +77,8 @@ function classify(v: NonNullable<ReturnType<typeof pep440.explain>>): VersionKin
 
 /** True when `text` is a canonical PEP 440 version (no throw). */
 export function isCanonicalVersion(text: string): boolean {
-  return Boolean(pep440.valid(text)) && pep440.clean(text) === text;
+  const explained = pep440.valid(text) ? pep440.explain(text) : null;
+  return explained !== null && canonicalForm(explained) === text;
 }
 
 /** PEP 440 ordering: negative when a < b, 0 when equal, positive when a > b. */

@@ -1,0 +1,27 @@
+/**
+ * npm run golden: rewrites test/golden/<stack>/ with the offline render of every stack,
+ * so that any change to what the program converges shows up as a readable diff in review.
+ * test/golden.test.ts fails while these copies drift from the program.
+ */
+import * as fs from "node:fs";
+import { evaluateOffline } from "../components/engine/offline";
+import { renderFiles, writeRender } from "../components/engine/render";
+import { listStacks } from "../components/engine/stack-file";
+import { GOLDEN_ROOT, goldenDir } from "../test/support/golden";
+
+async function main(): Promise<void> {
+  fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
+  for (const stack of listStacks()) {
+    const files = renderFiles(await evaluateOffline(stack));
+    writeRender(files, goldenDir(stack));
+    console.log(`test/golden/${stack}: ${files.size} files`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`golden failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
