@@ -37,6 +37,8 @@ export interface RegisteredResource {
 
 export interface Evaluation {
   readonly stack: string;
+  /** The stack config evaluated (secret values are {@link SECRET}), for renderers that rebuild from it. */
+  readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly RegisteredResource[];
   /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
   readonly outputs: Readonly<Record<string, unknown>>;
@@ -101,7 +103,9 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
-  return { stack: options.stack, resources, outputs };
+  const secrets = new Set(options.secretKeys ?? []);
+  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
+  return { stack: options.stack, config, resources, outputs };
 }
 
 /** Mock-runtime inputs lack the request's parent and dependsOn: read them off the request. */

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
+import { releasePipelines } from "../release/pipeline-render";
 import { Evaluation, RegisteredResource } from "./evaluate";
 
 /** Relative path -> file content. */
@@ -76,6 +77,7 @@ const kubernetesObjects: FileRenderer = (evaluation, files) => {
 export const renderers: readonly FileRenderer[] = [
   planAndOutputs,
   repositoryFiles,
+  releasePipelines,
   rulesets,
   environments,
   kubernetesObjects,
