@@ -19,6 +19,8 @@ export interface EvaluateOptions {
   readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  /** A program to run instead of index.ts (tests of one component). @default index.ts */
+  readonly program?: () => Promise<Record<string, unknown>>;
 }
 
 export interface RegisteredResource {
@@ -97,7 +99,7 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   recordRequests(requests);
 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
-  const program = require("../../index") as Program;
+  const program = options.program ?? (require("../../index") as Program);
   const returned = await program();
   // Every registration has reached the mock monitor once the RPC queue drains.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
