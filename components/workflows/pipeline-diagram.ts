@@ -6,7 +6,7 @@
 import { ReleasePlan, JOB } from "./release-workflow";
 
 const TRIGGERS = [
-  { id: "tag", label: (p: ReleasePlan) => `push tag ${p.pkg.tagPrefix}X.Y.Z`, kind: "stable" },
+  { id: "tag", label: (p: ReleasePlan) => `push tag ${p.pkg.tagPrefix}*`, kind: "X.Y.Z: stable; any other: fails" },
   { id: "branch", label: (p: ReleasePlan) => `push to ${p.pkg.branch}<br/>touching package paths`, kind: "rc" },
   { id: "pr", label: () => "pull request<br/>touching package paths", kind: "check" },
 ] as const;
@@ -23,7 +23,7 @@ export function pipelineDiagram(plan: ReleasePlan): string {
     lines.push(`  ${node(p.id)}["${p.id}<br/><i>${runs}</i>${env}"]`);
   }
   for (const t of TRIGGERS) {
-    lines.push(`  trigger_${t.id} -->|${t.kind}| ${node(JOB.version)}`);
+    lines.push(`  trigger_${t.id} -->|"${t.kind}"| ${node(JOB.version)}`);
     for (const p of plan.jobs) if (!p.job.needs?.length && p.id !== JOB.version) lines.push(`  trigger_${t.id} -.-> ${node(p.id)}`);
   }
   for (const p of plan.jobs) for (const need of p.job.needs ?? []) lines.push(`  ${node(need)} --> ${node(p.id)}`);
