@@ -8,10 +8,10 @@ import { renderFiles, writeRender } from "../../components/engine/render";
 import { readTree } from "../support/golden";
 import { evaluateStack } from "../support/evaluate";
 
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 
 function renderCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(TSX, [path.join(PROJECT_ROOT, "scripts", "render.ts"), ...args], {
+  // Exactly what `npm run render -- <args>` runs.
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", ...args], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
   });
