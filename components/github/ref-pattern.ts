@@ -31,13 +31,13 @@ export const REF_PATTERN_ALLOWED =
 function unsupported(pattern: string): string | undefined {
   if (pattern.length === 0) return "is empty";
   if (pattern.includes("\\")) return "GitHub does not support '\\' quoting";
+  if (/\[[!^]/.test(pattern)) return "GitHub does not support complemented sets [!...] or [^...]";
   if (/[{}]/.test(pattern)) return "braces are literal in GitHub patterns (no FNM_EXTGLOB); write one pattern per alternative";
   if (/[\s~^:]|\.\.|@\{/.test(pattern)) return "contains characters git never allows in a ref name";
   let inSet = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (!inSet && c === "[") {
-      if (pattern[i + 1] === "!" || pattern[i + 1] === "^") return "GitHub does not support complemented sets [!...] or [^...]";
       if (pattern[i + 1] === "]") return "empty character set []";
       inSet = true;
     } else if (inSet && c === "/") {

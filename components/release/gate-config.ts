@@ -1,7 +1,8 @@
 /**
  * Stack config of the release gate: who may create stable tags, which legacy tags are
  * frozen, and who approves PyPI uploads. Cross-key rules (plan vs visibility, legacy
- * repositories) are checked by {@link releaseGateProblems} once all keys parsed.
+ * repositories, overlapping tag prefixes) are checked by {@link releaseGateProblems}
+ * once all keys parsed.
  */
 import { z } from "zod";
 import { ConfigProblem, key } from "../config/keys";
@@ -166,6 +167,17 @@ export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProble
       });
     }
   }
+
+  settings.packages.forEach((p, i) => {
+    const wider = settings.packages.find((q) => q !== p && p.tagPrefix.startsWith(q.tagPrefix));
+    if (wider) {
+      problems.push({
+        key: `smartem:packages.${i}.tagPrefix`,
+        value: JSON.stringify(p.tagPrefix),
+        message: `tags ${p.tagPrefix}* would also match ${wider.name}'s pattern ${wider.tagPrefix}* (its rulesets, environment and workflow trigger); allowed: a prefix that neither starts with nor is the start of another package's prefix`,
+      });
+    }
+  });
 
   const environments = new Map<string, string>();
   settings.packages.forEach((p, i) => {

@@ -9,7 +9,7 @@
  *   GITHUB_TOKEN (github-actions is no bypass actor, so it must not be covered).
  * Plus one immutable ruleset per repository for legacy tag namespaces from config.
  */
-import { RefCondition, assertSupportedRefPattern } from "../github/ref-pattern";
+import { RefCondition, assertSupportedRefPattern, conditionApplies } from "../github/ref-pattern";
 import { PythonPackage } from "./package";
 
 /** Who may bypass a ruleset: a repository role, a team or a GitHub App (ids as GitHub's API). */
@@ -140,4 +140,9 @@ export function legacyTagsRuleset(repository: string, patterns: readonly string[
     rules: IMMUTABLE,
     bypassActors: [],
   };
+}
+
+/** The rulesets that apply to a tag (short name, e.g. `smartem-decisions-v0.1.0`). */
+export function rulesetsForTag(rulesets: readonly TagRuleset[], tag: string): TagRuleset[] {
+  return rulesets.filter((r) => conditionApplies(r.conditions.refName, `${TAGS}${tag}`));
 }
