@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../../components/config/keys";
 import { loadStackConfig } from "../../components/config/schema";
 
-const VALID: RawConfig = { "smartem:backendVersion": "0.1.1" };
+const VALID: RawConfig = { "smartem:backendVersion": "0.1.1", "smartem:pypiReviewers": JSON.stringify({ teams: [1] }) };
 
 function problemsOf(raw: RawConfig): string[] {
   try {
@@ -39,7 +39,7 @@ describe("stack config (smartem:)", () => {
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsOf({ "smartem:backendVersion": "latest", "smartem:apiReplicas": "-1", "smartem:namspace": "x" });
+    const problems = problemsOf({ ...VALID, "smartem:backendVersion": "latest", "smartem:apiReplicas": "-1", "smartem:namspace": "x" });
     expect(problems).to.have.length(3);
   });
 
