@@ -20,6 +20,8 @@ function benchPackage(i: number): PythonPackageInput {
     paths: [`packages/${name}/**`],
     workflowFile: `release-${name}.yml`,
     workingDirectory: `packages/${name}`,
+    // One PyPI environment per package within a repository (the release gate requires it).
+    pypiEnvironment: `pypi-${name}`,
     ...(i % 2 === 1
       ? { windowsExe: { name, entryPoint: `src/bench_package_${i}/__main__.py`, assetPrefix: `${name}-windows-v` } }
       : { container: { image: `ghcr.io/bench/${name}`, versionBuildArg: "VERSION" } }),

@@ -35,6 +35,8 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** URNs this resource explicitly depends on (`dependsOn`). */
   readonly dependsOn: readonly string[];
+  /** The provider reference (`<provider urn>::<id>`) of a custom resource, if explicit. */
+  readonly provider?: string;
 }
 
 export interface Evaluation {
@@ -83,6 +85,7 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
           ...(request?.parent ? { parent: request.parent } : {}),
           custom: args.custom ?? true,
           dependsOn: request?.dependsOn ?? [],
+          ...(args.provider ? { provider: args.provider } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },

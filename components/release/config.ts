@@ -24,16 +24,6 @@ export const releaseConfig = {
             ["workflowFile"],
             `workflowFile ${p.workflowFile} is used by two packages of repository ${p.repository}`,
           );
-          // `a-v*` would also start the workflow of a package whose tags begin `a-v...-v`.
-          packages.forEach((q, j) => {
-            if (j !== i && q.repository === p.repository && q.tagPrefix !== p.tagPrefix && q.tagPrefix.startsWith(p.tagPrefix)) {
-              ctx.addIssue({
-                code: "custom",
-                path: [j, "tagPrefix"],
-                message: `tagPrefix ${q.tagPrefix} starts with ${p.tagPrefix} of package ${p.name} in the same repository, so its tags would start both release workflows`,
-              });
-            }
-          });
         });
       }),
     type: "array",

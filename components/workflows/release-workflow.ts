@@ -4,7 +4,8 @@
  * release kinds it runs for; the jobs' `if:` conditions, the Mermaid picture and the
  * trusted-publisher facts are all derived from that plan.
  */
-import { PythonPackage } from "../release/package";
+import type { PythonPackage } from "../release/package";
+import type { TrustedPublisher } from "../release/trusted-publisher";
 import { Job, Permissions, Step, Workflow } from "./model";
 import { action } from "./pins";
 import { ReleaseKind, VERSION_SCRIPT } from "./version-decision";
@@ -348,16 +349,7 @@ export function releasePlan(pkg: PythonPackage): ReleasePlan {
   return { pkg, jobs, workflow };
 }
 
-/** What to register on PyPI as the trusted publisher of a package (read off the workflow itself). */
-export interface TrustedPublisher {
-  readonly pypiProject: string;
-  readonly owner: string;
-  readonly repository: string;
-  /** Workflow file name (PyPI wants the name, not the path). */
-  readonly workflow: string;
-  readonly environment: string;
-}
-
+/** The trusted-publisher facts, read off the workflow's own PyPI publish job. */
 export function trustedPublisher(plan: ReleasePlan, owner: string): TrustedPublisher {
   const publish = plan.jobs.find((p) => p.job.steps.some((s) => "uses" in s && s.uses.action === action("pypiPublish").action));
   const environment = publish?.job.environment?.name;

@@ -53,7 +53,7 @@ describe("PythonPackageRelease", () => {
       program: async () => {
         const environment = new github.RepositoryEnvironment("pypi", { repository: "smartem-decisions", environment: "pypi" });
         const release = new PythonPackageRelease("smartem-decisions", {
-          package: pythonPackage(SMARTEM_DECISIONS),
+          plan: releasePlan(pythonPackage(SMARTEM_DECISIONS)),
           owner: "DiamondLightSource",
           commitAuthor: "a",
           commitEmail: "a@example.org",
