@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../components/engine/stack-file";
 import { SMARTEM_DECISIONS, pythonPackage } from "../../components/release/package";
 import { pipelineDiagram } from "../../components/workflows/pipeline-diagram";
 import { releasePlan } from "../../components/workflows/release-workflow";
@@ -23,4 +26,9 @@ describe("release pipeline diagram", () => {
       expect(diagram).to.match(/trigger_pr -->\|"check"\| job_version/);
     });
   }
+
+  it("README.md shows the current diagram of smartem-decisions", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    expect(readme).to.include("```mermaid\n" + pipelineDiagram(releasePlan(pythonPackage(SMARTEM_DECISIONS))) + "```");
+  });
 });
