@@ -15,11 +15,12 @@ if (!entry) {
   console.error("usage: node scripts/run.cjs <script.ts> [args...]");
   process.exit(2);
 }
-const cache = path.join(__dirname, "..", "node_modules", ".cache", "smartem");
-fs.mkdirSync(cache, { recursive: true });
-const outfile = path.join(cache, `${path.basename(entry, ".ts")}.${process.pid}.cjs`);
+// Beside the entry, so that the bundle finds this checkout's node_modules and Pulumi.yaml
+// (a cache under node_modules would resolve to another checkout where node_modules is a link).
+const script = path.resolve(entry);
+const outfile = path.join(path.dirname(script), `.${path.basename(script, ".ts")}.${process.pid}.cjs`);
 esbuild.buildSync({
-  entryPoints: [entry],
+  entryPoints: [script],
   bundle: true,
   platform: "node",
   target: "node22",
@@ -29,6 +30,6 @@ esbuild.buildSync({
   logLevel: "error",
   outfile,
 });
-process.argv = [process.argv[0], path.resolve(entry), ...args];
+process.argv = [process.argv[0], script, ...args];
 process.on("exit", () => fs.rmSync(outfile, { force: true }));
 require(outfile);
