@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ConfigError, RawConfig } from "./config/keys";
-import { loadStackConfig } from "./config/schema";
+import { StackConfig, loadStackConfig } from "./config/schema";
 import { gitHubProvider } from "./github/provider";
 import { releaseGateProblems } from "./release/gate-config";
 import { LegacyTagProtection, ReleaseGate, releaseGatePlan } from "./release/release-gate";
@@ -18,11 +18,32 @@ export async function runProgram(stack: string, raw: RawConfig): Promise<Record<
   const problems = releaseGateProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
 
+  // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
+  const github = config.manageGithub ? convergeGithub(stack, config) : undefined;
+
+  const provider = new k8s.Provider(`${stack}-k8s`, {});
+  new k8s.core.v1.Namespace(
+    config.namespace,
+    { metadata: { name: config.namespace } },
+    { provider },
+  );
+
+  return {
+    backendVersion: config.backendVersion,
+    ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
+  };
+}
+
+/** The GitHub side: release gates first, then the workflow files that need them. */
+function convergeGithub(stack: string, config: StackConfig): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
+  const reviewers = config.pypiReviewers;
+  // releaseGateProblems has refused a GitHub-managing stack without reviewers.
+  if (!reviewers) throw new Error("smartem:pypiReviewers is required where smartem:manageGithub is true");
   // Every GitHub resource as data first: a bad value registers nothing.
   const gatePlans = config.packages.map((pkg) => ({
     pkg,
     plan: releaseGatePlan(pkg, {
-      reviewers: config.pypiReviewers,
+      reviewers,
       stableTagCreators: config.stableTagCreators,
       waitTimer: config.pypiWaitTimer,
     }),
@@ -46,13 +67,6 @@ export async function runProgram(stack: string, raw: RawConfig): Promise<Record<
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }
 
-  const provider = new k8s.Provider(`${stack}-k8s`, {});
-  new k8s.core.v1.Namespace(
-    config.namespace,
-    { metadata: { name: config.namespace } },
-    { provider },
-  );
-
   // Release workflows: one generated workflow per package, committed into its repository
   // only after the package's release gate (tag rulesets, pypi environment) exists.
   for (const plan of releasePlans) {
@@ -69,8 +83,5 @@ export async function runProgram(stack: string, raw: RawConfig): Promise<Record<
     );
   }
 
-  return {
-    backendVersion: config.backendVersion,
-    trustedPublisher: trustedPublishers(config.packages, config.githubOwner),
-  };
+  return { trustedPublisher: trustedPublishers(config.packages, config.githubOwner) };
 }

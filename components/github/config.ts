@@ -11,6 +11,13 @@ export const REPOSITORY_VISIBILITIES = ["public", "private", "internal"] as cons
 export type RepositoryVisibility = (typeof REPOSITORY_VISIBILITIES)[number];
 
 export const githubConfig = {
+  manageGithub: key({
+    schema: z.boolean().default(true),
+    type: "boolean",
+    description:
+      "Whether this stack converges the GitHub side (workflow files, tag rulesets, PyPI environment); exactly one stack may own each repository.",
+    allowed: "true or false",
+  }),
   githubOwner: key({
     schema: githubLogin.default("DiamondLightSource"),
     type: "string",

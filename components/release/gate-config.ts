@@ -93,15 +93,7 @@ export const releaseGateConfig = {
   }),
   pypiReviewers: key({
     schema: z
-      .strictObject(
-        { users: z.array(githubId).default([]), teams: z.array(githubId).default([]) },
-        {
-          error: (issue) =>
-            issue.input === undefined
-              ? "required: the PyPI environment exists to make a person approve every upload"
-              : undefined,
-        },
-      )
+      .strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) })
       .superRefine((r, ctx) => {
         const count = r.users.length + r.teams.length;
         if (count === 0) ctx.addIssue({ code: "custom", message: "no reviewer: every PyPI upload needs a person's approval" });
@@ -112,7 +104,9 @@ export const releaseGateConfig = {
             if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
           });
         }
-      }),
+      })
+      // Required where the stack manages GitHub (smartem:manageGithub): see releaseGateProblems.
+      .optional(),
     type: "object",
     description: "Required reviewers of the PyPI environment (admins cannot bypass them; nobody approves their own run).",
     allowed: REVIEWERS_ALLOWED,
@@ -127,6 +121,8 @@ export const releaseGateConfig = {
 
 /** The parsed values {@link releaseGateProblems} needs. */
 export interface ReleaseGateSettings {
+  readonly manageGithub: boolean;
+  readonly pypiReviewers?: unknown;
   readonly packages: readonly PythonPackage[];
   readonly githubPlan: GitHubPlan;
   readonly repositoryVisibility: Readonly<Record<string, RepositoryVisibility>>;
@@ -141,6 +137,13 @@ export interface ReleaseGateSettings {
  */
 export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  if (settings.manageGithub && settings.pypiReviewers === undefined) {
+    problems.push({
+      key: "smartem:pypiReviewers",
+      value: "(unset)",
+      message: `required: the PyPI environment exists to make a person approve every upload; allowed: ${REVIEWERS_ALLOWED}`,
+    });
+  }
   const plan = settings.githubPlan;
   const repositories = [...new Set(settings.packages.map((p) => p.repository))];
 

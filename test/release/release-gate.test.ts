@@ -57,7 +57,7 @@ describe("release gate on the dev stack", () => {
   });
 
   it("outputs the trusted-publisher tuple of each package", async () => {
-    const ev = await evaluateStack("dev", { packages: packages(EPUPLAYER) });
+    const ev = await evaluateStack("dev", { packages: packages(EPUPLAYER), githubOwner: "DiamondLightSource" });
     expect(ev.outputs.trustedPublisher).to.deep.equal({
       "smartem-decisions": { pypiProject: "smartem-decisions", owner: "DiamondLightSource", repository: "smartem-decisions", workflow: "release-smartem-decisions.yml", environment: "pypi" },
       epuplayer: { pypiProject: "epuplayer", owner: "DiamondLightSource", repository: "smartem-decisions", workflow: "release-epuplayer.yml", environment: "pypi-epuplayer" },

@@ -4,6 +4,7 @@ import { listStacks } from "../../components/engine/stack-file";
 import { pythonPackage } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
 import { releasePlan } from "../../components/workflows/release-workflow";
+import { offlineOptions } from "../../components/engine/offline";
 import { evaluateStack, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../support/workflow-lint";
@@ -26,9 +27,11 @@ describe("every generated workflow passes both validators and pins every action"
     workflows = await generatedWorkflows();
   });
 
-  it("there is a workflow for every stack and the second package", () => {
-    expect(workflows.map(([label]) => label)).to.include.members(listStacks().map((s) => `${s}: smartem-decisions/.github/workflows/release-smartem-decisions.yml`));
-    expect(workflows.length).to.equal(listStacks().length + 1);
+  it("there is a workflow for every stack that manages GitHub and the second package", () => {
+    const managing = listStacks().filter((s) => offlineOptions(s).config["smartem:manageGithub"] !== "false");
+    expect(managing).to.include.members(["dev", "production"]);
+    expect(workflows.map(([label]) => label)).to.include.members(managing.map((s) => `${s}: smartem-decisions/.github/workflows/release-smartem-decisions.yml`));
+    expect(workflows.length).to.equal(managing.length + 1);
   });
 
   it("actionlint reports nothing", async () => {
