@@ -8,6 +8,7 @@ import { evaluateOffline } from "../components/engine/offline";
 import { renderFiles, writeRender } from "../components/engine/render";
 import * as path from "node:path";
 import { projectFile } from "../components/config/project-file";
+import { deliveryWorkflowFiles } from "../components/workflows/delivery-workflows";
 import { configSchema } from "../components/config/schema";
 import { PROJECT_ROOT, listStacks } from "../components/engine/stack-file";
 import { GOLDEN_ROOT, goldenDir } from "../test/support/golden";
@@ -15,6 +16,11 @@ import { GOLDEN_ROOT, goldenDir } from "../test/support/golden";
 async function main(): Promise<void> {
   fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
   console.log("Pulumi.yaml: config schema");
+  for (const [file, content] of deliveryWorkflowFiles()) {
+    fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
+    fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
+    console.log(`${file}: this repository's delivery workflow`);
+  }
   fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
   for (const stack of listStacks()) {
     const files = renderFiles(await evaluateOffline(stack));

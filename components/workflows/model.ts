@@ -49,9 +49,15 @@ export interface PullRequestTrigger {
   readonly paths?: readonly string[];
 }
 
+export interface ScheduleTrigger {
+  /** POSIX cron in UTC, e.g. `17 3 * * *`. */
+  readonly cron: string;
+}
+
 export interface Triggers {
   readonly push?: PushTrigger;
   readonly pullRequest?: PullRequestTrigger;
+  readonly schedule?: readonly ScheduleTrigger[];
   readonly workflowDispatch?: Record<string, never>;
 }
 
