@@ -28,9 +28,18 @@ function benchPackage(i: number): PythonPackageInput {
   };
 }
 
-/** The raw (Pulumi-style: key -> text) config of the dev stack with `n` packages. */
-export function manyPackagesConfig(n: number): Record<string, string> {
+/**
+ * The raw (Pulumi-style: key -> text) config of a stack with `n` packages, managing GitHub
+ * (so every package costs its workflow, rulesets and environment on every stack).
+ */
+export function manyPackagesConfig(n: number, stack = "dev"): Record<string, string> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesConfig(${n}): n is a whole number of packages, at least 1`);
   const packages = Array.from({ length: n }, (_, i) => benchPackage(i));
-  return { ...readStackFile("dev").config, [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages) };
+  const base = readStackFile(stack).config;
+  return {
+    ...base,
+    [`${CONFIG_NAMESPACE}:manageGithub`]: "true",
+    [`${CONFIG_NAMESPACE}:pypiReviewers`]: base[`${CONFIG_NAMESPACE}:pypiReviewers`] ?? JSON.stringify({ teams: [1] }),
+    [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages),
+  };
 }

@@ -31,8 +31,8 @@ interface Case {
   readonly args: (out: string) => string[];
 }
 
-/** Measures each case against the floor, alternating, and prints the ratios. */
-function bench(cases: readonly Case[]): void {
+/** Measures each case against the floor, alternating, prints the ratios and returns the medians. */
+function bench(cases: readonly Case[]): number[] {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "smartem-bench-"));
   try {
     const floor: number[] = [];
@@ -45,9 +45,10 @@ function bench(cases: readonly Case[]): void {
     const base = median(floor);
     console.log(`node ${process.version}, ${ROUNDS} rounds, medians`);
     console.log(`floor (load pulumi, github, kubernetes, random): ${base.toFixed(3)} s`);
-    cases.forEach((c, i) => {
+    return cases.map((c, i) => {
       const t = median(times[i]);
       console.log(`${c.name}: ${t.toFixed(3)} s  ratio ${(t / base).toFixed(2)}x`);
+      return t;
     });
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -59,4 +60,14 @@ const renderStack = (stack: string): Case => ({
   args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", "--stack", stack, "--out", out],
 });
 
-bench([renderStack("dev")]);
+const renderMany = (packages: number): Case => ({
+  name: `render ${packages} packages x 3 stacks`,
+  args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-many.ts", "--packages", String(packages), "--out", out],
+});
+
+const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
+// Linear growth: the cost of one more package stays the same as the count grows.
+const [, one, ten, fifty] = results;
+console.log(
+  `per package: ${(((ten - one) / 9) * 1000).toFixed(1)} ms (1 -> 10), ${(((fifty - ten) / 40) * 1000).toFixed(1)} ms (10 -> 50)`,
+);

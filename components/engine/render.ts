@@ -117,12 +117,14 @@ export function writeRender(files: RenderedFiles, outDir: string): void {
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
   try {
-    for (const [relative, content] of files) {
+    const targets = [...files].map(([relative, content]) => {
       const file = path.join(staging, relative);
       if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the render: ${relative}`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
+      return [file, content] as const;
+    });
+    // Each folder once: a recursive mkdir per file costs more than the writes themselves.
+    for (const dir of new Set(targets.map(([file]) => path.dirname(file)))) fs.mkdirSync(dir, { recursive: true });
+    for (const [file, content] of targets) fs.writeFileSync(file, content);
     const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
     if (previous) fs.renameSync(target, previous);
     fs.renameSync(staging, target);

@@ -37,12 +37,21 @@ export function workflowPath(pkg: PythonPackage): string {
   return `.github/workflows/${pkg.workflowFile}`;
 }
 
+/** Rendered workflows by package model: a plan is a pure function of its package. */
+const renderedByPackage = new Map<string, string>();
+
 /** The committed file's content: the rendered workflow with its generated-file header. */
 export function workflowContent(plan: ReleasePlan): string {
-  return renderWorkflow(plan.workflow, {
-    generator: GENERATOR,
-    changeIn: `the package "${plan.pkg.name}" in smartem:packages (or components/workflows/release-workflow.ts) of ${GENERATOR}`,
-  });
+  const key = JSON.stringify(plan.pkg);
+  let content = renderedByPackage.get(key);
+  if (content === undefined) {
+    content = renderWorkflow(plan.workflow, {
+      generator: GENERATOR,
+      changeIn: `the package "${plan.pkg.name}" in smartem:packages (or components/workflows/release-workflow.ts) of ${GENERATOR}`,
+    });
+    renderedByPackage.set(key, content);
+  }
+  return content;
 }
 
 export class PythonPackageRelease extends pulumi.ComponentResource {
