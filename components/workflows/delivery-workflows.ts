@@ -7,13 +7,13 @@
  * writes them to .github/workflows/ and a test keeps the files equal to this source.
  */
 import { Job, Step, Workflow, renderWorkflow } from "./model";
-import { action } from "./pins";
+import { RUNNERS, action } from "./pins";
 
 /** Stacks that CI previews, applies and checks for drift (dev is a developer sandbox). */
 export const DEPLOYED_STACKS = ["staging", "production"] as const;
 export type DeployedStack = (typeof DEPLOYED_STACKS)[number];
 
-const RUNNER = "ubuntu-24.04";
+const RUNNER = RUNNERS.linux;
 const NODE_VERSION = "24";
 
 /**

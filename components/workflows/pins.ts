@@ -52,3 +52,9 @@ export function allPins(): readonly ActionRef[] {
 export function usesText(ref: ActionRef): string {
   return `${ref.action}@${ref.sha}`;
 }
+
+/**
+ * Runner images, by version rather than `-latest` (which moves under a workflow without a
+ * change here). Bump them here, in one place, like an action pin.
+ */
+export const RUNNERS = { linux: "ubuntu-24.04", windows: "windows-2025" } as const;

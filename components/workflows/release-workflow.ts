@@ -7,7 +7,7 @@
 import type { PythonPackage } from "../release/package";
 import type { TrustedPublisher } from "../release/trusted-publisher";
 import { Job, Permissions, Step, Workflow } from "./model";
-import { action } from "./pins";
+import { RUNNERS, action } from "./pins";
 import { ReleaseKind, VERSION_SCRIPT } from "./version-decision";
 
 /** A job and the release kinds it runs for (`always`: every run, whatever the version job decides). */
@@ -70,7 +70,7 @@ function setupUv(pkg: PythonPackage): Step {
 function versionJob(pkg: PythonPackage): Job {
   return {
     name: "Decide release and version",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     permissions: READ,
     timeoutMinutes: TIMEOUT.short,
     outputs: {
@@ -102,7 +102,7 @@ function lintJob(pkg: PythonPackage): Job {
   const paths = pkg.lintPaths.join(" ");
   return {
     name: "Lint (ruff, pyright)",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     permissions: READ,
     timeoutMinutes: TIMEOUT.build,
     steps: [
@@ -121,7 +121,7 @@ function testJob(pkg: PythonPackage): Job {
     runsOn: "${{ matrix.os }}",
     permissions: READ,
     timeoutMinutes: TIMEOUT.test,
-    strategy: { failFast: false, matrix: { os: ["ubuntu-latest", "windows-latest"] } },
+    strategy: { failFast: false, matrix: { os: [RUNNERS.linux, RUNNERS.windows] } },
     steps: [
       checkout(),
       setupUv(pkg),
@@ -135,7 +135,7 @@ function buildJob(pkg: PythonPackage): Job {
   const dist = distributionName(pkg);
   return {
     name: "Build wheel and sdist",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     permissions: READ,
     timeoutMinutes: TIMEOUT.build,
     needs: [JOB.version, JOB.lint, JOB.test],
@@ -172,7 +172,7 @@ function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windo
   ].join(" ");
   return {
     name: "Build Windows executable",
-    runsOn: "windows-latest",
+    runsOn: RUNNERS.windows,
     permissions: READ,
     timeoutMinutes: TIMEOUT.test,
     needs: [JOB.version, JOB.lint, JOB.test],
@@ -211,7 +211,7 @@ function githubReleaseJob(pkg: PythonPackage): Job {
   });
   return {
     name: "GitHub release",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     // Creates the release and, for release candidates, the tag.
     permissions: { contents: "write" },
     timeoutMinutes: TIMEOUT.short,
@@ -240,7 +240,7 @@ function githubReleaseJob(pkg: PythonPackage): Job {
 function publishPypiJob(pkg: PythonPackage): Job {
   return {
     name: "Publish to PyPI",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     // Trusted Publishing: the OIDC token is the only credential, and only this job gets one for PyPI.
     permissions: { idToken: "write" },
     timeoutMinutes: TIMEOUT.short,
@@ -256,7 +256,7 @@ function publishPypiJob(pkg: PythonPackage): Job {
 function containerJob(pkg: PythonPackage, container: NonNullable<PythonPackage["container"]>): Job {
   return {
     name: "Container image",
-    runsOn: "ubuntu-latest",
+    runsOn: RUNNERS.linux,
     // id-token and attestations: keyless signing of the build-provenance attestation.
     permissions: { contents: "read", packages: "write", idToken: "write", attestations: "write" },
     timeoutMinutes: TIMEOUT.container,

@@ -3,6 +3,7 @@ import * as YAML from "yaml";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
 import { Job, RunStep, Step } from "../../components/workflows/model";
+import { RUNNERS } from "../../components/workflows/pins";
 import { ReleasePlan, releasePlan, trustedPublisher } from "../../components/workflows/release-workflow";
 import { decideRelease } from "../../components/workflows/version-decision";
 import { Event, startsRun } from "../support/github-filter";
@@ -100,7 +101,7 @@ describe("release workflow of smartem-decisions", () => {
     expect(job.environment).to.deep.equal({ name: "pypi", url: "https://pypi.org/p/smartem-decisions" });
     expect(job.if).to.equal("needs.version.outputs.kind == 'stable'");
     expect(job.steps.map((s) => ("uses" in s ? s.uses.action : "run"))).to.include("pypa/gh-action-pypi-publish");
-    expect(job.runsOn).to.equal("ubuntu-latest");
+    expect(job.runsOn, "pypa/gh-action-pypi-publish runs on Linux only").to.equal(RUNNERS.linux);
   });
 
   it("trusted-publisher facts come from the same plan as the workflow", () => {
@@ -146,12 +147,12 @@ describe("release workflow of smartem-decisions", () => {
     );
     expect(runs).to.include("./dist/smartem-agent.exe --help\n./dist/smartem-agent.exe watch --help");
     expect(runs).to.include('mv "dist/smartem-agent.exe" "dist/smartem-agent-windows-v${VERSION}.exe"');
-    expect(smartem.workflow.jobs["windows-exe"]!.runsOn).to.equal("windows-latest");
+    expect(smartem.workflow.jobs["windows-exe"]!.runsOn).to.equal(RUNNERS.windows);
   });
 
   it("tests on Linux and Windows and lints the agent and common packages", () => {
     const test = smartem.workflow.jobs.test!;
-    expect(test.strategy?.matrix.os).to.deep.equal(["ubuntu-latest", "windows-latest"]);
+    expect(test.strategy?.matrix.os).to.deep.equal([RUNNERS.linux, RUNNERS.windows]);
     expect(runSteps(test).map((s) => s.run)).to.include("uv run pytest tests/smartem_agent");
     expect(runSteps(smartem.workflow.jobs.lint!).map((s) => s.run)).to.include.members([
       "uv run ruff check src/smartem_agent src/smartem_common",
