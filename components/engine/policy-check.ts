@@ -1,0 +1,121 @@
+/**
+ * Applies the policy pack's policies (policy/policies.ts) to an offline Evaluation, the
+ * way `pulumi preview --policy-pack policy` applies them to a live preview: each custom
+ * resource's inputs are the policy's props. The render refuses a plan with violations.
+ */
+import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { policies as packPolicies } from "../../policy/policies";
+import { Evaluation } from "./evaluate";
+
+export interface PolicyViolation {
+  readonly policy: string;
+  /** Only `mandatory` violations block (as in `pulumi preview`); Pulumi's default is advisory. */
+  readonly enforcementLevel: "advisory" | "mandatory" | "remediate";
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly message: string;
+}
+
+/** The resource a policy sees; everything else of ResourceValidationArgs is filled in. */
+export interface PolicySubject {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly urn?: string;
+  readonly parent?: string;
+}
+
+class NotApplicable extends Error {}
+
+/** ResourceValidationArgs as the Pulumi engine builds them, for an offline resource. */
+export function policyArgs(subject: PolicySubject): ResourceValidationArgs {
+  return {
+    type: subject.type,
+    name: subject.name,
+    props: subject.props as Record<string, any>,
+    urn: subject.urn ?? `urn:pulumi:offline::smartem::${subject.type}::${subject.name}`,
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+      ...(subject.parent ? { parent: subject.parent } : {}),
+    },
+    stackTags: new Map(),
+    // Typed class checks need the provider SDK's resource classes; these policies use `type`.
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+/** The messages one policy reports for one resource (none when it holds or does not apply). */
+export async function applyPolicy(policy: ResourceValidationPolicy, subject: PolicySubject): Promise<string[]> {
+  const messages: string[] = [];
+  const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
+  const args = policyArgs(subject);
+  for (const validate of validations) {
+    try {
+      await validate(args, (message) => messages.push(message));
+    } catch (error) {
+      if (error instanceof NotApplicable) break;
+      throw error;
+    }
+  }
+  return messages;
+}
+
+/** Every violation of every policy by the custom resources of an evaluation, in order. */
+export async function checkPolicies(
+  evaluation: Evaluation,
+  policies: readonly ResourceValidationPolicy[] = packPolicies,
+): Promise<PolicyViolation[]> {
+  const violations: PolicyViolation[] = [];
+  for (const resource of evaluation.resources) {
+    if (!resource.custom) continue;
+    const subject: PolicySubject = {
+      type: resource.type,
+      name: resource.name,
+      props: resource.inputs,
+      urn: resource.urn,
+      ...(resource.parent ? { parent: resource.parent } : {}),
+    };
+    for (const policy of policies) {
+      const enforcementLevel = policy.enforcementLevel ?? "advisory";
+      if (enforcementLevel === "disabled") continue;
+      for (const message of await applyPolicy(policy, subject)) {
+        violations.push({ policy: policy.name, enforcementLevel, type: resource.type, name: resource.name, urn: resource.urn, message });
+      }
+    }
+  }
+  return violations;
+}
+
+/** `policy <name> violated by <type> <name>: <message>`, one line per violation. */
+export function formatViolation(v: PolicyViolation): string {
+  return `policy ${v.policy} violated by ${v.type} ${v.name}: ${v.message}`;
+}
+
+/** Thrown by {@link assertPolicies}; its message lists every violation. */
+export class PolicyViolationError extends Error {
+  constructor(readonly violations: readonly PolicyViolation[]) {
+    super(`${violations.length} policy violation(s):\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`);
+    this.name = "PolicyViolationError";
+  }
+}
+
+/**
+ * Throws a {@link PolicyViolationError} naming every violation when a mandatory policy is
+ * violated; returns the advisory violations (the caller prints them as warnings).
+ */
+export async function assertPolicies(evaluation: Evaluation): Promise<PolicyViolation[]> {
+  const violations = await checkPolicies(evaluation);
+  const blocking = violations.filter((v) => v.enforcementLevel === "mandatory");
+  if (blocking.length > 0) throw new PolicyViolationError(blocking);
+  return violations;
+}
