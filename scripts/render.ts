@@ -7,8 +7,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { evaluateOffline } from "../components/engine/offline";
-import { assertPolicies, formatViolation } from "../components/engine/policy-check";
-import { renderFiles, summarize, writeRender } from "../components/engine/render";
+import { runRender } from "../components/engine/render-run";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,12 +16,9 @@ async function main(): Promise<void> {
   });
   if (!values.stack) throw new Error("usage: npm run render -- --stack <name> [--out <dir>]");
   const outDir = path.resolve(values.out ?? path.join("out", values.stack));
-  const evaluation = await evaluateOffline(values.stack);
-  const advisories = await assertPolicies(evaluation);
-  for (const advisory of advisories) console.warn(`warning: ${formatViolation(advisory)}`);
-  const files = renderFiles(evaluation);
-  writeRender(files, outDir);
-  console.log(summarize(evaluation, files, outDir));
+  const run = await runRender(await evaluateOffline(values.stack), outDir);
+  for (const warning of run.warnings) console.warn(`warning: ${warning}`);
+  console.log(run.summary);
 }
 
 main().then(
