@@ -1,0 +1,122 @@
+/**
+ * `npm run bump -- --stack <s> --version <v>`: moves one stack's backend to another
+ * release by rewriting only `smartem:backendVersion` in `Pulumi.<s>.yaml`, after the
+ * same version guards the program applies (components/backend/guards.ts) have passed.
+ *
+ * Offline, the best knowledge of what runs now is the version in the stack file (the
+ * program, at `pulumi preview`, checks again against the live deployment), and a
+ * promotion source's version is the one in that source stack's file.
+ */
+import { ConfigError, RawConfig } from "../config/keys";
+import { StackConfig, loadStackConfig } from "../config/schema";
+import { parseStackFile } from "./stack-file";
+import { StackFileEditError, setConfigValue } from "./stack-file-edit";
+
+export const BACKEND_VERSION_KEY = "smartem:backendVersion";
+
+/** What the guards are told about a bump (see components/backend/guards.ts). */
+export interface BumpFacts {
+  readonly stack: string;
+  /** The version asked for. */
+  readonly version: string;
+  /** The version in the stack file now: offline, the best knowledge of what is deployed. */
+  readonly deployedVersion: string;
+  readonly allowPrerelease: boolean;
+  readonly allowDowngrade: boolean;
+  /** Set when the stack only takes versions another stack already runs. */
+  readonly promotion?: { readonly fromStack: string; readonly sourceVersion: string };
+}
+
+/** The version guards: every reason the bump is not allowed (empty when it is). */
+export type VersionGuards = (facts: BumpFacts) => readonly string[];
+
+export interface BumpRequest {
+  readonly stack: string;
+  readonly version: string;
+  /** The text of `Pulumi.<stack>.yaml` for a stack name (throws when there is none). */
+  readonly readStackText: (stack: string) => string;
+}
+
+export type BumpResult =
+  | {
+      readonly ok: true;
+      readonly from: string;
+      readonly to: string;
+      /** False when the stack already pins `to` (the text is then the file as it is). */
+      readonly changed: boolean;
+      readonly text: string;
+      readonly nextSteps: readonly string[];
+    }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+function configOf(stack: string, text: string): StackConfig {
+  return loadStackConfig(parseStackFile(stack, text).config as RawConfig);
+}
+
+function promoteFromOf(config: StackConfig): string | undefined {
+  const value = (config as { promoteFrom?: unknown }).promoteFrom;
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/**
+ * Decides a bump and returns the new stack-file text, or every problem. Pure apart from
+ * `readStackText`; the caller writes the file only when `ok`.
+ */
+export function planBump(request: BumpRequest, guards: VersionGuards): BumpResult {
+  const { stack, version } = request;
+  const text = request.readStackText(stack);
+  const refuse = (...problems: string[]): BumpResult => ({ ok: false, problems });
+
+  let current: StackConfig;
+  try {
+    current = configOf(stack, text);
+  } catch (error) {
+    if (error instanceof ConfigError) return refuse(`Pulumi.${stack}.yaml is invalid as it stands; fix it first:\n${error.message}`);
+    throw error;
+  }
+
+  let edited: string;
+  try {
+    edited = setConfigValue(text, BACKEND_VERSION_KEY, version);
+    // The new value must pass the same config validation as every other run.
+    configOf(stack, edited);
+  } catch (error) {
+    if (error instanceof ConfigError) return refuse(...error.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`));
+    if (error instanceof StackFileEditError) return refuse(error.message);
+    throw error;
+  }
+
+  const deployedVersion = current.backendVersion;
+  if (deployedVersion === version) return { ok: true, from: version, to: version, changed: false, text, nextSteps: [] };
+
+  const fromStack = promoteFromOf(current);
+  let promotion: BumpFacts["promotion"];
+  if (fromStack !== undefined) {
+    try {
+      promotion = { fromStack, sourceVersion: configOf(fromStack, request.readStackText(fromStack)).backendVersion };
+    } catch (error) {
+      return refuse(`stack ${stack} promotes from ${fromStack}, whose version cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  const problems = guards({
+    stack,
+    version,
+    deployedVersion,
+    allowPrerelease: current.allowPrerelease,
+    allowDowngrade: current.allowDowngrade,
+    ...(promotion ? { promotion } : {}),
+  });
+  if (problems.length > 0) return refuse(...problems);
+
+  return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
+}
+
+/** What to run after a bump, in order. */
+export function nextSteps(stack: string): string[] {
+  return [
+    `npm run render -- --stack ${stack}   # then diff out/${stack} against the previous render (or git diff test/golden/${stack} after npm run golden)`,
+    `pulumi preview --stack ${stack} --policy-pack policy   # the live guards and policies check again`,
+    `pulumi up --stack ${stack}`,
+  ];
+}
