@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { BumpFacts, VersionGuards, planBump } from "../../components/engine/bump";
+
+const temporaryDirs: string[] = [];
+after(() => temporaryDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** Temporary copies of stack files (never the real ones). */
+function stackFiles(files: Record<string, string>): { dir: string; read: (stack: string) => string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bump-"));
+  temporaryDirs.push(dir);
+  for (const [stack, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), text);
+  return { dir, read: (stack) => fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8") };
+}
+
+const STAGING = `# Staging
+config:
+  smartem:backendVersion: 0.1.1rc52   # moved by npm run bump
+  smartem:namespace: smartem-decisions-staging
+  smartem:allowPrerelease: true
+`;
+
+/** Records the facts the guards are given and allows everything. */
+function recordingGuards(): { guards: VersionGuards; seen: BumpFacts[] } {
+  const seen: BumpFacts[] = [];
+  return { seen, guards: (facts) => (seen.push(facts), []) };
+}
+
+describe("bump planning", () => {
+  it("hands the guards the stack file's facts: requested, current version and the allow flags", () => {
+    const { read } = stackFiles({ staging: STAGING });
+    const { guards, seen } = recordingGuards();
+    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, guards);
+    expect(seen).to.deep.equal([
+      { stack: "staging", version: "0.1.1", deployedVersion: "0.1.1rc52", allowPrerelease: true, allowDowngrade: false },
+    ]);
+    expect(result.ok && result.text).to.equal(STAGING.replace("0.1.1rc52", "0.1.1"));
+  });
+
+  it("refuses with the guards' reasons and no new text", () => {
+    const { read } = stackFiles({ staging: STAGING });
+    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, () => ["not today"]);
+    expect(result).to.deep.equal({ ok: false, problems: ["not today"] });
+  });
+
+  it("refuses a value the config rule rejects, naming key, value and what is allowed, before asking the guards", () => {
+    const { read } = stackFiles({ staging: STAGING });
+    const { guards, seen } = recordingGuards();
+    for (const bad of ["latest", "v0.1.1", "0.1.1.dev3"]) {
+      const result = planBump({ stack: "staging", version: bad, readStackText: read }, guards);
+      expect(result.ok).to.equal(false);
+      expect(!result.ok && result.problems.join("\n")).to.contain(`smartem:backendVersion = "${bad}"`).and.to.contain("allowed:");
+    }
+    expect(seen).to.deep.equal([]);
+  });
+
+  it("refuses while the stack file itself is invalid", () => {
+    const { read } = stackFiles({ staging: STAGING.replace("smartem:allowPrerelease", "smartem:allowPrereleases") });
+    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, recordingGuards().guards);
+    expect(!result.ok && result.problems.join()).to.contain("smartem:allowPrereleases").and.to.contain("fix it first");
+  });
+
+  it("changes nothing when the stack already pins the version", () => {
+    const { read } = stackFiles({ staging: STAGING });
+    const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => ["guards not asked"]);
+    expect(result).to.deep.include({ ok: true, changed: false, text: STAGING });
+  });
+});
