@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { Evaluation, RegisteredResource } from "../../components/engine/evaluate";
+import { evaluateOffline } from "../../components/engine/offline";
 import { PolicyViolationError, assertPolicies, checkPolicies, formatViolation } from "../../components/engine/policy-check";
+import { listStacks } from "../../components/engine/stack-file";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
@@ -86,4 +88,10 @@ describe("offline policy check", () => {
     };
     expect((await checkPolicies(evaluation(deployment("w", "x:1.0")), [policy])).map((v) => v.message)).to.deep.equal(["first"]);
   });
+
+  for (const stack of listStacks()) {
+    it(`the checked-in stack ${stack} meets every policy`, async () => {
+      expect((await checkPolicies(await evaluateOffline(stack))).map(formatViolation)).to.deep.equal([]);
+    });
+  }
 });
