@@ -5,7 +5,13 @@
  *
  * Only types are imported from @pulumi/policy, so loading this module starts nothing.
  */
-import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type {
+  Policies,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { SMARTEM_DECISIONS } from "../components/release/package";
 import { imagePinProblem } from "./images";
 import { Loose, at, containersOf, podSpecOf } from "./pod-specs";
@@ -112,21 +118,58 @@ export const apiZeroDowntimeRollout = mandatory(
   },
 );
 
+/** A tag ruleset that makes the tags it covers immutable: no deletion, no move, nobody exempt. */
+function isImmutabilityRuleset(props: Loose): boolean {
+  const bypass = Array.isArray(props.bypassActors) ? props.bypassActors : [];
+  return props.rules?.deletion === true && props.rules?.update === true && bypass.length === 0;
+}
+
+function includesOf(props: Loose): unknown[] {
+  const includes = at(props, ["conditions", "refName", "includes"]);
+  return Array.isArray(includes) ? includes : [];
+}
+
 export const releaseTagRulesetActive = mandatory(
   "release-tag-ruleset-active",
-  "Every tag ruleset is enforced (active) and blocks deleting and moving (updating) the tags it covers.",
+  "Every tag ruleset is enforced (active) and covers some tags; one that blocks deleting or moving tags blocks both, with no bypass actor.",
   (args, report) => {
     if (args.type !== POLICY_TYPES.ruleset || args.props.target !== "tag") return;
     const props: Loose = args.props;
     if (props.enforcement !== "active") {
       report(`enforcement is ${JSON.stringify(props.enforcement)}; a tag ruleset must be "active" (evaluate/disabled protect nothing)`);
     }
-    const includes: unknown[] = at(props, ["conditions", "refName", "includes"]) as unknown[] ?? [];
-    if (!Array.isArray(includes) || includes.length === 0) report("conditions.refName.includes is empty; it protects no tag");
-    if (props.rules?.deletion !== true) report("rules.deletion is not true; release tags must not be deletable");
-    if (props.rules?.update !== true) report("rules.update is not true; release tags must not be movable");
+    if (includesOf(props).length === 0) report("conditions.refName.includes is empty; it protects no tag");
+    const rules: Loose = props.rules ?? {};
+    if (rules.deletion === true || rules.update === true) {
+      if (rules.deletion !== true) report("rules.update is set but rules.deletion is not; release tags must be neither deletable nor movable");
+      if (rules.update !== true) report("rules.deletion is set but rules.update is not; release tags must be neither deletable nor movable");
+      const bypass = Array.isArray(props.bypassActors) ? props.bypassActors : [];
+      if (bypass.length > 0) report(`blocks deleting/moving tags but lets ${bypass.length} bypass actor(s) do it; release tags are immutable for everyone`);
+    }
   },
 );
+
+export const releaseTagsImmutable: StackValidationPolicy = {
+  name: "release-tags-immutable",
+  description:
+    "Every tag pattern a tag ruleset protects (e.g. the stable-tag creation rule) is also covered by an active ruleset that blocks deleting and moving those tags, with no bypass actor.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const tagRulesets = args.resources.filter((r) => r.type === POLICY_TYPES.ruleset && r.props.target === "tag");
+    const immutable = tagRulesets.filter((r) => r.props.enforcement === "active" && isImmutabilityRuleset(r.props));
+    const covered = (repository: unknown, pattern: unknown): boolean =>
+      immutable.some((r) => r.props.repository === repository && (includesOf(r.props).includes(pattern) || includesOf(r.props).includes("~ALL")));
+    for (const ruleset of tagRulesets) {
+      const uncovered = includesOf(ruleset.props).filter((pattern) => !covered(ruleset.props.repository, pattern));
+      if (uncovered.length > 0) {
+        report(
+          `protects ${uncovered.map((p) => JSON.stringify(p)).join(", ")} in ${String(ruleset.props.repository)}, but no active tag ruleset there blocks deleting and moving those tags (rules.deletion and rules.update true, no bypassActors)`,
+          ruleset.urn,
+        );
+      }
+    }
+  },
+};
 
 export const pypiEnvironmentTagOnly = mandatory(
   "pypi-environment-tag-only",
@@ -167,11 +210,12 @@ export const workflowFilesHardened = mandatory(
 );
 
 /** Every policy of the pack, in the order they are reported. */
-export const policies: readonly ResourceValidationPolicy[] = [
+export const policies: Readonly<Policies> = [
   pinnedImages,
   podSecurityRestricted,
   apiZeroDowntimeRollout,
   releaseTagRulesetActive,
+  releaseTagsImmutable,
   pypiEnvironmentTagOnly,
   workflowFilesHardened,
 ];

@@ -1,9 +1,17 @@
 /**
  * Applies the policy pack's policies (policy/policies.ts) to an offline Evaluation, the
  * way `pulumi preview --policy-pack policy` applies them to a live preview: each custom
- * resource's inputs are the policy's props. The render refuses a plan with violations.
+ * resource's inputs are the policy's props (stack policies see them all at once). The
+ * render refuses a plan with mandatory violations.
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type {
+  Policies,
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { policies as packPolicies } from "../../policy/policies";
 import { Evaluation } from "./evaluate";
 
@@ -70,26 +78,67 @@ export async function applyPolicy(policy: ResourceValidationPolicy, subject: Pol
   return messages;
 }
 
+function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {
+  return "validateStack" in policy && typeof policy.validateStack === "function";
+}
+
+/** The messages a stack policy reports, each with the URN it names (if any). */
+export async function applyStackPolicy(
+  policy: StackValidationPolicy,
+  subjects: readonly PolicySubject[],
+): Promise<Array<{ message: string; urn?: string }>> {
+  const resources: PolicyResource[] = subjects.map((subject) => {
+    const { type, name, props, urn, opts } = policyArgs(subject);
+    return { type, name, props, urn, opts, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined };
+  });
+  const args: StackValidationArgs = {
+    resources,
+    stackTags: new Map(),
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+  const reports: Array<{ message: string; urn?: string }> = [];
+  try {
+    await policy.validateStack(args, (message, urn) => reports.push(urn === undefined ? { message } : { message, urn }));
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) throw error;
+  }
+  return reports;
+}
+
 /** Every violation of every policy by the custom resources of an evaluation, in order. */
-export async function checkPolicies(
-  evaluation: Evaluation,
-  policies: readonly ResourceValidationPolicy[] = packPolicies,
-): Promise<PolicyViolation[]> {
+export async function checkPolicies(evaluation: Evaluation, policies: Readonly<Policies> = packPolicies): Promise<PolicyViolation[]> {
+  const custom = evaluation.resources.filter((r) => r.custom);
+  const subjects: PolicySubject[] = custom.map((r) => ({
+    type: r.type,
+    name: r.name,
+    props: r.inputs,
+    urn: r.urn,
+    ...(r.parent ? { parent: r.parent } : {}),
+  }));
   const violations: PolicyViolation[] = [];
-  for (const resource of evaluation.resources) {
-    if (!resource.custom) continue;
-    const subject: PolicySubject = {
-      type: resource.type,
-      name: resource.name,
-      props: resource.inputs,
-      urn: resource.urn,
-      ...(resource.parent ? { parent: resource.parent } : {}),
-    };
-    for (const policy of policies) {
-      const enforcementLevel = policy.enforcementLevel ?? "advisory";
-      if (enforcementLevel === "disabled") continue;
+  for (const policy of policies) {
+    const enforcementLevel = policy.enforcementLevel ?? "advisory";
+    if (enforcementLevel === "disabled") continue;
+    if (isStackPolicy(policy)) {
+      for (const { message, urn } of await applyStackPolicy(policy, subjects)) {
+        const named = custom.find((r) => r.urn === urn);
+        violations.push({
+          policy: policy.name,
+          enforcementLevel,
+          type: named?.type ?? "stack",
+          name: named?.name ?? evaluation.stack,
+          urn: urn ?? "",
+          message,
+        });
+      }
+      continue;
+    }
+    for (const subject of subjects) {
       for (const message of await applyPolicy(policy, subject)) {
-        violations.push({ policy: policy.name, enforcementLevel, type: resource.type, name: resource.name, urn: resource.urn, message });
+        violations.push({ policy: policy.name, enforcementLevel, type: subject.type, name: subject.name, urn: subject.urn ?? "", message });
       }
     }
   }

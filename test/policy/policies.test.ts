@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { applyPolicy } from "../../components/engine/policy-check";
+import { applyPolicy, applyStackPolicy } from "../../components/engine/policy-check";
 import {
   apiZeroDowntimeRollout,
   pinnedImages,
@@ -8,6 +8,7 @@ import {
   policies,
   pypiEnvironmentTagOnly,
   releaseTagRulesetActive,
+  releaseTagsImmutable,
   workflowFilesHardened,
 } from "../../policy/policies";
 
@@ -176,31 +177,76 @@ describe("policy pack", () => {
     });
   });
 
-  describe("release-tag-ruleset-active", () => {
-    const ruleset = (changes: Mutable = {}): Mutable => ({
-      name: "smartem-decisions release tags",
+  describe("release-tag rulesets", () => {
+    const RELEASE_TAGS = ["refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*"];
+    const immutable = (changes: Mutable = {}): Mutable => ({
+      name: "smartem-decisions-release-tags-immutable",
       repository: "smartem-decisions",
       target: "tag",
       enforcement: "active",
-      conditions: { refName: { includes: ["refs/tags/smartem-decisions-v*"], excludes: [] } },
-      rules: { deletion: true, update: true },
+      bypassActors: [],
+      conditions: { refName: { includes: RELEASE_TAGS, excludes: [] } },
+      rules: { deletion: true, update: true, nonFastForward: true },
+      ...changes,
+    });
+    const creation = (changes: Mutable = {}): Mutable => ({
+      name: "smartem-decisions-stable-tag-creation",
+      repository: "smartem-decisions",
+      target: "tag",
+      enforcement: "active",
+      bypassActors: [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }],
+      conditions: { refName: { includes: RELEASE_TAGS, excludes: ["refs/tags/smartem-decisions-v[0-9]*rc[0-9]*"] } },
+      rules: { creation: true },
       ...changes,
     });
 
-    it("accepts an active tag ruleset that blocks deletion and update", async () => {
-      expect(await violations(releaseTagRulesetActive, RULESET, ruleset())).to.deep.equal([]);
+    describe("release-tag-ruleset-active (each ruleset)", () => {
+      it("accepts an active immutability ruleset and an active creation ruleset with bypass actors", async () => {
+        expect(await violations(releaseTagRulesetActive, RULESET, immutable())).to.deep.equal([]);
+        expect(await violations(releaseTagRulesetActive, RULESET, creation())).to.deep.equal([]);
+      });
+
+      it("rejects a tag ruleset that is not active", async () => {
+        for (const enforcement of ["evaluate", "disabled", undefined]) {
+          expect((await violations(releaseTagRulesetActive, RULESET, creation({ enforcement }))).join()).to.match(/must be "active"/);
+        }
+      });
+
+      it("rejects half an immutability rule, or one that someone may bypass", async () => {
+        const movable = immutable({ rules: { deletion: true } });
+        expect((await violations(releaseTagRulesetActive, RULESET, movable)).join()).to.match(/rules.update is not/);
+        const deletable = immutable({ rules: { update: true, deletion: false } });
+        expect((await violations(releaseTagRulesetActive, RULESET, deletable)).join()).to.match(/rules.deletion is not/);
+        const bypassable = immutable({ bypassActors: [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }] });
+        expect((await violations(releaseTagRulesetActive, RULESET, bypassable)).join()).to.match(/1 bypass actor/);
+      });
+
+      it("leaves branch rulesets alone", async () => {
+        expect(await violations(releaseTagRulesetActive, RULESET, immutable({ target: "branch", enforcement: "disabled" }))).to.deep.equal([]);
+      });
     });
 
-    it("rejects a tag ruleset in evaluate mode, or one that lets tags be deleted or moved", async () => {
-      expect((await violations(releaseTagRulesetActive, RULESET, ruleset({ enforcement: "evaluate" }))).join()).to.match(/"active"/);
-      const movable = ruleset({ rules: { deletion: true } });
-      expect((await violations(releaseTagRulesetActive, RULESET, movable)).join()).to.match(/rules.update/);
-      const deletable = ruleset({ rules: { update: true, deletion: false } });
-      expect((await violations(releaseTagRulesetActive, RULESET, deletable)).join()).to.match(/rules.deletion/);
-    });
+    describe("release-tags-immutable (the rulesets together)", () => {
+      const stack = (...props: Mutable[]) =>
+        applyStackPolicy(
+          releaseTagsImmutable,
+          props.map((p, i) => ({ type: RULESET, name: `ruleset-${i}`, urn: `urn:ruleset-${i}`, props: p })),
+        );
 
-    it("leaves branch rulesets alone", async () => {
-      expect(await violations(releaseTagRulesetActive, RULESET, ruleset({ target: "branch", enforcement: "disabled" }))).to.deep.equal([]);
+      it("accepts protected release tags that an active, unbypassable ruleset also makes immutable", async () => {
+        expect(await stack(creation(), immutable())).to.deep.equal([]);
+        expect(await stack(creation(), immutable({ conditions: { refName: { includes: ["~ALL"], excludes: [] } } }))).to.deep.equal([]);
+      });
+
+      it("names the ruleset whose tags anyone could still delete or move", async () => {
+        const uncovered = await stack(creation(), immutable({ enforcement: "evaluate" }), immutable({ repository: "other" }));
+        expect(uncovered.map((v) => v.urn)).to.deep.equal(["urn:ruleset-0", "urn:ruleset-1"]);
+        expect(uncovered[0]?.message).to.contain('protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions');
+        const halfCovered = await stack(creation(), immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }));
+        expect(halfCovered.map((v) => v.message)).to.deep.equal([
+          `protects "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions, but no active tag ruleset there blocks deleting and moving those tags (rules.deletion and rules.update true, no bypassActors)`,
+        ]);
+      });
     });
   });
 
