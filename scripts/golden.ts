@@ -1,15 +1,20 @@
 /**
- * npm run golden: rewrites test/golden/<stack>/ with the offline render of every stack,
+ * npm run golden: rewrites Pulumi.yaml from the config schema, and test/golden/<stack>/ with the offline render of every stack,
  * so that any change to what the program converges shows up as a readable diff in review.
  * test/golden.test.ts fails while these copies drift from the program.
  */
 import * as fs from "node:fs";
 import { evaluateOffline } from "../components/engine/offline";
 import { renderFiles, writeRender } from "../components/engine/render";
-import { listStacks } from "../components/engine/stack-file";
+import * as path from "node:path";
+import { projectFile } from "../components/config/project-file";
+import { configSchema } from "../components/config/schema";
+import { PROJECT_ROOT, listStacks } from "../components/engine/stack-file";
 import { GOLDEN_ROOT, goldenDir } from "../test/support/golden";
 
 async function main(): Promise<void> {
+  fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
+  console.log("Pulumi.yaml: config schema");
   fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
   for (const stack of listStacks()) {
     const files = renderFiles(await evaluateOffline(stack));

@@ -2,11 +2,13 @@
 import { backendConfig } from "../backend/config";
 import { githubConfig } from "../github/config";
 import { releaseConfig } from "../release/config";
+import { releaseGateConfig } from "../release/gate-config";
 import { ConfigValues, RawConfig, parseConfig } from "./keys";
 
 export const configSchema = {
   ...githubConfig,
   ...releaseConfig,
+  ...releaseGateConfig,
   ...backendConfig,
 } as const;
 

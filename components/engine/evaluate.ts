@@ -19,6 +19,8 @@ export interface EvaluateOptions {
   readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  /** A program to run instead of index.ts (tests of one component). @default index.ts */
+  readonly program?: () => Promise<Record<string, unknown>>;
 }
 
 export interface RegisteredResource {
@@ -33,10 +35,14 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** URNs this resource explicitly depends on (`dependsOn`). */
   readonly dependsOn: readonly string[];
+  /** The provider reference (`<provider urn>::<id>`) of a custom resource, if explicit. */
+  readonly provider?: string;
 }
 
 export interface Evaluation {
   readonly stack: string;
+  /** The stack config evaluated (secret values are {@link SECRET}), for renderers that rebuild from it. */
+  readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly RegisteredResource[];
   /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
   readonly outputs: Readonly<Record<string, unknown>>;
@@ -79,6 +85,7 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
           ...(request?.parent ? { parent: request.parent } : {}),
           custom: args.custom ?? true,
           dependsOn: request?.dependsOn ?? [],
+          ...(args.provider ? { provider: args.provider } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },
@@ -95,13 +102,15 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   recordRequests(requests);
 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
-  const program = require("../../index") as Program;
+  const program = options.program ?? (require("../../index") as Program);
   const returned = await program();
   // Every registration has reached the mock monitor once the RPC queue drains.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
-  return { stack: options.stack, resources, outputs };
+  const secrets = new Set(options.secretKeys ?? []);
+  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
+  return { stack: options.stack, config, resources, outputs };
 }
 
 /** Mock-runtime inputs lack the request's parent and dependsOn: read them off the request. */

@@ -7,6 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
+import { releasePipelines } from "../release/pipeline-render";
+import { TrustedPublisher, trustedPublisherInstructions } from "../release/trusted-publisher";
 import { Evaluation, RegisteredResource } from "./evaluate";
 
 /** Relative path -> file content. */
@@ -44,7 +46,8 @@ const repositoryFiles: FileRenderer = (evaluation, files) => {
 
 const rulesets: FileRenderer = (evaluation, files) => {
   for (const r of byType(evaluation, TYPES.ruleset)) {
-    files.set(`github/${r.inputs.repository}/rulesets/${r.inputs.name}.json`, json(r.inputs));
+    // The ruleset's own name (unique per repository); the resource name if it has none.
+    files.set(`github/${r.inputs.repository}/rulesets/${r.inputs.name ?? r.name}.json`, json(r.inputs));
   }
 };
 
@@ -56,6 +59,21 @@ const environments: FileRenderer = (evaluation, files) => {
       .filter((p) => p.inputs.repository === repository && p.inputs.environment === environment)
       .map((p) => p.inputs);
     files.set(`github/${repository}/environments/${environment}.json`, json({ ...r.inputs, deploymentPolicies }));
+  }
+};
+
+/**
+ * `github/<repository>/pypi-trusted-publisher.md`: how to register the `trustedPublisher`
+ * stack output on PyPI (which has no API for it), one file per repository.
+ */
+const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
+  const output = evaluation.outputs.trustedPublisher as Record<string, TrustedPublisher> | undefined;
+  const byRepository = new Map<string, TrustedPublisher[]>();
+  for (const publisher of Object.values(output ?? {})) {
+    byRepository.set(publisher.repository, [...(byRepository.get(publisher.repository) ?? []), publisher]);
+  }
+  for (const [repository, publishers] of byRepository) {
+    files.set(`github/${repository}/pypi-trusted-publisher.md`, trustedPublisherInstructions(publishers));
   }
 };
 
@@ -76,8 +94,10 @@ const kubernetesObjects: FileRenderer = (evaluation, files) => {
 export const renderers: readonly FileRenderer[] = [
   planAndOutputs,
   repositoryFiles,
+  releasePipelines,
   rulesets,
   environments,
+  trustedPublisherSteps,
   kubernetesObjects,
 ];
 

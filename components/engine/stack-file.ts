@@ -15,7 +15,15 @@ export interface StackFile {
 /** Encrypted values cannot be decrypted offline; the program sees this text instead. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-encrypted-secret";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The folder of Pulumi.yaml, found upwards from this module (also when bundled by scripts/run.cjs). */
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${from}`);
+  }
+}
 
 export function stackFilePath(stack: string, root = PROJECT_ROOT): string {
   return path.join(root, `Pulumi.${stack}.yaml`);

@@ -1,4 +1,4 @@
-/** Stack config of the released packages. */
+/** Stack config of the released packages and of the commits that land their workflows. */
 import { z } from "zod";
 import { key } from "../config/keys";
 import { SMARTEM_DECISIONS, TAG_PREFIX_ALLOWED, pythonPackageSchema } from "./package";
@@ -8,19 +8,42 @@ export const releaseConfig = {
     schema: z
       .array(pythonPackageSchema)
       .min(1, "at least one package is needed")
-      .default([SMARTEM_DECISIONS])
+      .default([pythonPackageSchema.parse(SMARTEM_DECISIONS)])
       .superRefine((packages, ctx) => {
-        const seen = new Set<string>();
+        const seen = new Map<string, number>();
+        const claim = (id: string, i: number, path: (string | number)[], message: string): void => {
+          if (seen.has(id)) ctx.addIssue({ code: "custom", path: [i, ...path], message });
+          else seen.set(id, i);
+        };
         packages.forEach((p, i) => {
-          for (const [field, value] of [["name", p.name], ["tagPrefix", p.tagPrefix]] as const) {
-            const id = `${field}:${value}`;
-            if (seen.has(id)) ctx.addIssue({ code: "custom", path: [i, field], message: `${field} ${value} is used by two packages` });
-            seen.add(id);
-          }
+          claim(`name:${p.name}`, i, ["name"], `name ${p.name} is used by two packages`);
+          claim(`tagPrefix:${p.tagPrefix}`, i, ["tagPrefix"], `tagPrefix ${p.tagPrefix} is used by two packages`);
+          claim(
+            `workflow:${p.repository}/${p.workflowFile}`,
+            i,
+            ["workflowFile"],
+            `workflowFile ${p.workflowFile} is used by two packages of repository ${p.repository}`,
+          );
         });
       }),
     type: "array",
     description: "The Python packages whose release workflow, tag rulesets and PyPI environment this stack manages.",
-    allowed: `a list of packages {name, repository, tagPrefix (${TAG_PREFIX_ALLOWED}), paths, pythonVersion, workflowFile, pypiEnvironment}`,
+    allowed:
+      `a list of packages {name, repository, tagPrefix (${TAG_PREFIX_ALLOWED}), paths, workflowFile, ` +
+      "optional pythonVersion, pypiEnvironment, branch, workingDirectory, testPaths, lintPaths, " +
+      "windowsExe {name, entryPoint, hiddenImports, extras, assetPrefix, smokeTests}, " +
+      "container {image, dockerfile, context, versionBuildArg, extras}}; names, tag prefixes and workflow files unique",
+  }),
+  workflowCommitAuthor: key({
+    schema: z.string().trim().min(1, "empty").max(100).default("smartem-release-infra"),
+    type: "string",
+    description: "Author name of the commits that land the generated workflow files.",
+    allowed: "a non-empty name of at most 100 characters",
+  }),
+  workflowCommitEmail: key({
+    schema: z.email().default("smartem-release-infra@users.noreply.github.com"),
+    type: "string",
+    description: "Author e-mail of the commits that land the generated workflow files.",
+    allowed: "an e-mail address, e.g. a GitHub noreply address",
   }),
 } as const;

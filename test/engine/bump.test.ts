@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BumpFacts, VersionGuards, planBump } from "../../components/engine/bump";
+import { stackFilePath } from "../../components/engine/stack-file";
 
 const temporaryDirs: string[] = [];
 after(() => temporaryDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -15,12 +16,10 @@ function stackFiles(files: Record<string, string>): { dir: string; read: (stack:
   return { dir, read: (stack) => fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8") };
 }
 
-const STAGING = `# Staging
-config:
-  smartem:backendVersion: 0.1.1rc52   # moved by npm run bump
-  smartem:namespace: smartem-decisions-staging
-  smartem:allowPrerelease: true
-`;
+/** The checked-in staging file (read only), pinned here to a known version with a trailing comment. */
+const STAGING = fs
+  .readFileSync(stackFilePath("staging"), "utf8")
+  .replace(/^ {2}smartem:backendVersion: .*$/m, "  smartem:backendVersion: 0.1.1rc52   # moved by npm run bump");
 
 /** Records the facts the guards are given and allows everything. */
 function recordingGuards(): { guards: VersionGuards; seen: BumpFacts[] } {

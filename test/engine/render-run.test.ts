@@ -10,6 +10,7 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 function withImage(image: string): Evaluation {
   return {
     stack: "test",
+    config: {},
     outputs: { backendVersion: "0.1.0" },
     resources: [
       {

@@ -44,6 +44,7 @@ describe("version model (PEP 440)", () => {
       ["latest", /not a PEP 440 version/],
       ["", /not a PEP 440 version/],
       ["1.2.3.", /not a PEP 440 version/],
+      ["1.2.3+ABC-5", /canonical.*"1\.2\.3\+abc\.5"/],
     ];
     for (const [text, message] of table) {
       it(`rejects ${JSON.stringify(text)}`, () => expect(() => parseVersion(text)).to.throw(VersionError, message));

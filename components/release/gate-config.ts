@@ -1,0 +1,196 @@
+/**
+ * Stack config of the release gate: who may create stable tags, which legacy tags are
+ * frozen, and who approves PyPI uploads. Cross-key rules (plan vs visibility, legacy
+ * repositories, overlapping tag prefixes) are checked by {@link releaseGateProblems}
+ * once all keys parsed.
+ */
+import { z } from "zod";
+import { ConfigProblem, key } from "../config/keys";
+import { GITHUB_REPOSITORY_ALLOWED, githubRepositoryName } from "../config/rules";
+import { GitHubPlan, RepositoryVisibility } from "../github/config";
+import { REF_PATTERN_ALLOWED, RefPatternError, assertSupportedRefPattern } from "../github/ref-pattern";
+import { PythonPackage } from "./package";
+import { MAX_REVIEWERS, MAX_WAIT_TIMER_MINUTES } from "./pypi-environment";
+import { DEFAULT_STABLE_TAG_CREATORS, REPOSITORY_ROLE } from "./tag-rules";
+
+/** The GitHub App behind GITHUB_TOKEN: as a bypass actor it would let any workflow create stable tags. */
+export const GITHUB_ACTIONS_APP_ID = 15368;
+
+const ACTOR_TYPES = ["RepositoryRole", "Team", "Integration"] as const;
+const BYPASS_MODES = ["always", "exempt"] as const;
+
+const githubId = z.number().int("not an integer id").positive("ids are positive integers");
+
+const bypassActor = z
+  .strictObject({
+    actorType: z.enum(ACTOR_TYPES, { error: `unknown actor type; allowed: ${ACTOR_TYPES.join(", ")}` }),
+    actorId: githubId,
+    bypassMode: z
+      .enum(BYPASS_MODES, {
+        error: "a tag is never created through a pull request, so only always or exempt make sense",
+      })
+      .default("always"),
+  })
+  .superRefine((actor, ctx) => {
+    if (actor.actorType === "RepositoryRole" && actor.actorId !== REPOSITORY_ROLE.maintain && actor.actorId !== REPOSITORY_ROLE.admin) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["actorId"],
+        message:
+          actor.actorId === REPOSITORY_ROLE.write
+            ? "the write role (4) would let every writer create stable tags, which this ruleset exists to prevent"
+            : "not a repository role id GitHub defines for maintain (2) or admin (5)",
+      });
+    }
+    if (actor.actorType === "Integration" && actor.actorId === GITHUB_ACTIONS_APP_ID) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["actorId"],
+        message: "15368 is GitHub Actions (GITHUB_TOKEN): any workflow could then create stable tags",
+      });
+    }
+  });
+
+const legacyPattern = z.string().superRefine((pattern, ctx) => {
+  try {
+    assertSupportedRefPattern(pattern);
+  } catch (error) {
+    if (!(error instanceof RefPatternError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+    return;
+  }
+  if (pattern.startsWith("refs/")) ctx.addIssue({ code: "custom", message: "write the tag pattern without refs/tags/" });
+});
+
+const REVIEWERS_ALLOWED = `{users: [GitHub user ids], teams: [GitHub team ids]} with 1 to ${MAX_REVIEWERS} ids in all (numeric ids, e.g. gh api users/<login> --jq .id)`;
+
+export const releaseGateConfig = {
+  stableTagCreators: key({
+    schema: z
+      .array(bypassActor)
+      .min(1, "nobody could create a stable release tag")
+      .default(DEFAULT_STABLE_TAG_CREATORS.map((a) => ({ ...a })))
+      .superRefine((actors, ctx) => {
+        const seen = new Set<string>();
+        actors.forEach((a, i) => {
+          const id = `${a.actorType}:${a.actorId}`;
+          if (seen.has(id)) ctx.addIssue({ code: "custom", path: [i], message: `${id} is listed twice` });
+          seen.add(id);
+        });
+      }),
+    type: "array",
+    description:
+      "Who may create stable release tags (bypass actors of the stable-tag creation ruleset); everyone else gets only release candidates.",
+    allowed: `a non-empty list of {actorType: ${ACTOR_TYPES.join("|")}, actorId, bypassMode: ${BYPASS_MODES.join("|")} (default always)}; RepositoryRole ids 2 (maintain) or 5 (admin)`,
+  }),
+  legacyReleaseTags: key({
+    schema: z
+      .record(githubRepositoryName, z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"))
+      .default({}),
+    type: "object",
+    description: "Historic release tags outside the package tag namespaces, made immutable too (e.g. v0.0.1, test-v0.0.1).",
+    allowed: `a map from repository name (${GITHUB_REPOSITORY_ALLOWED}) to a non-empty list of tag patterns without refs/tags/: ${REF_PATTERN_ALLOWED}`,
+  }),
+  pypiReviewers: key({
+    schema: z
+      .strictObject(
+        { users: z.array(githubId).default([]), teams: z.array(githubId).default([]) },
+        {
+          error: (issue) =>
+            issue.input === undefined
+              ? "required: the PyPI environment exists to make a person approve every upload"
+              : undefined,
+        },
+      )
+      .superRefine((r, ctx) => {
+        const count = r.users.length + r.teams.length;
+        if (count === 0) ctx.addIssue({ code: "custom", message: "no reviewer: every PyPI upload needs a person's approval" });
+        if (count > MAX_REVIEWERS) ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
+        for (const field of ["users", "teams"] as const) {
+          const list = r[field];
+          list.forEach((id, i) => {
+            if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
+          });
+        }
+      }),
+    type: "object",
+    description: "Required reviewers of the PyPI environment (admins cannot bypass them; nobody approves their own run).",
+    allowed: REVIEWERS_ALLOWED,
+  }),
+  pypiWaitTimer: key({
+    schema: z.number().int().min(0).max(MAX_WAIT_TIMER_MINUTES).default(0),
+    type: "integer",
+    description: "Minutes the PyPI environment waits after approval before the upload may start.",
+    allowed: `an integer from 0 to ${MAX_WAIT_TIMER_MINUTES} (30 days)`,
+  }),
+} as const;
+
+/** The parsed values {@link releaseGateProblems} needs. */
+export interface ReleaseGateSettings {
+  readonly packages: readonly PythonPackage[];
+  readonly githubPlan: GitHubPlan;
+  readonly repositoryVisibility: Readonly<Record<string, RepositoryVisibility>>;
+  readonly legacyReleaseTags: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Rules across keys: GitHub offers rulesets and custom deployment policies on private
+ * repositories only with Pro/Team/Enterprise, required reviewers only with Enterprise
+ * (public repositories have all of them on every plan); `internal` exists only in
+ * Enterprise; legacy tags belong to a managed repository; one environment per package.
+ */
+export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const plan = settings.githubPlan;
+  const repositories = [...new Set(settings.packages.map((p) => p.repository))];
+
+  for (const [repository, visibility] of Object.entries(settings.repositoryVisibility)) {
+    if (visibility === "public" || !repositories.includes(repository)) continue;
+    const fix = `make ${repository} public, or set smartem:githubPlan to enterprise if the owner has it`;
+    const message =
+      visibility === "internal" && plan !== "enterprise"
+        ? `internal repositories exist only on GitHub Enterprise, but smartem:githubPlan is ${plan}`
+        : plan !== "enterprise"
+          ? `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (smartem:githubPlan is ${plan}${plan === "free" ? "; Free has no tag rulesets or deployment policies there either" : ""})`
+          : undefined;
+    if (message) {
+      problems.push({ key: `smartem:repositoryVisibility.${repository}`, value: JSON.stringify(visibility), message: `${message}; allowed: ${fix}` });
+    }
+  }
+
+  for (const repository of Object.keys(settings.legacyReleaseTags)) {
+    if (!repositories.includes(repository)) {
+      problems.push({
+        key: `smartem:legacyReleaseTags.${repository}`,
+        value: JSON.stringify(settings.legacyReleaseTags[repository]),
+        message: `${repository} is not a repository of smartem:packages; allowed: one of ${repositories.join(", ")}`,
+      });
+    }
+  }
+
+  settings.packages.forEach((p, i) => {
+    const wider = settings.packages.find((q) => q !== p && p.tagPrefix.startsWith(q.tagPrefix));
+    if (wider) {
+      problems.push({
+        key: `smartem:packages.${i}.tagPrefix`,
+        value: JSON.stringify(p.tagPrefix),
+        message: `tags ${p.tagPrefix}* would also match ${wider.name}'s pattern ${wider.tagPrefix}* (its rulesets, environment and workflow trigger); allowed: a prefix that neither starts with nor is the start of another package's prefix`,
+      });
+    }
+  });
+
+  const environments = new Map<string, string>();
+  settings.packages.forEach((p, i) => {
+    const id = `${p.repository}/${p.pypiEnvironment}`;
+    const other = environments.get(id);
+    if (other) {
+      problems.push({
+        key: `smartem:packages.${i}.pypiEnvironment`,
+        value: JSON.stringify(p.pypiEnvironment),
+        message: `${other} already publishes from environment ${p.pypiEnvironment} of ${p.repository}; allowed: an environment name unique within the repository, e.g. pypi-${p.name}`,
+      });
+    }
+    environments.set(id, p.name);
+  });
+  return problems;
+}

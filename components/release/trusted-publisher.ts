@@ -1,0 +1,71 @@
+/**
+ * The trusted-publisher tuple PyPI binds (owner, repository, workflow file, environment)
+ * and the steps to register it: PyPI has no API for this, a person types it in.
+ * Pure functions of the package model the release workflow is rendered from.
+ */
+import { releasePlan, trustedPublisher } from "../workflows/release-workflow";
+import { PythonPackage } from "./package";
+
+export interface TrustedPublisher {
+  /** PyPI project name. */
+  readonly pypiProject: string;
+  /** GitHub owner (organisation or user). */
+  readonly owner: string;
+  readonly repository: string;
+  /** Workflow file name (PyPI wants the file name, not a path). */
+  readonly workflow: string;
+  /** GitHub environment of the publish job. */
+  readonly environment: string;
+}
+
+/** Read off the rendered workflow's plan, so PyPI is told what the workflow really does. */
+export function trustedPublisherFor(pkg: PythonPackage, owner: string): TrustedPublisher {
+  return trustedPublisher(releasePlan(pkg), owner);
+}
+
+/**
+ * The stack output: a map from PyPI project to its tuple. One shape whatever the number
+ * of packages, so `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'`
+ * keeps working when a package is added.
+ */
+export function trustedPublishers(packages: readonly PythonPackage[], owner: string): Record<string, TrustedPublisher> {
+  return Object.fromEntries(packages.map((p) => [p.name, trustedPublisherFor(p, owner)]));
+}
+
+/** Markdown steps to register the trusted publishers of one repository on PyPI. */
+export function trustedPublisherInstructions(publishers: readonly TrustedPublisher[]): string {
+  const [first] = publishers;
+  if (!first) throw new Error("no trusted publisher to describe");
+  const lines = [
+    `# PyPI trusted publishers of ${first.owner}/${first.repository}`,
+    "",
+    "PyPI has no API for trusted publishers: a PyPI owner of each project registers it once by hand.",
+    "The values below come from the same package model as the release workflow; type them exactly.",
+    "",
+  ];
+  for (const p of publishers) {
+    lines.push(
+      `## ${p.pypiProject}`,
+      "",
+      "| PyPI form field | Value |",
+      "| --- | --- |",
+      `| PyPI Project Name (pending publisher only) | \`${p.pypiProject}\` |`,
+      `| Owner | \`${p.owner}\` |`,
+      `| Repository name | \`${p.repository}\` |`,
+      `| Workflow name | \`${p.workflow}\` |`,
+      `| Environment name | \`${p.environment}\` |`,
+      "",
+      "Steps:",
+      "",
+      `1. Sign in to PyPI as an owner of \`${p.pypiProject}\`.`,
+      `2. If the project exists: open https://pypi.org/manage/project/${p.pypiProject}/settings/publishing/ ;`,
+      "   if it has never been published: open https://pypi.org/manage/account/publishing/ (a pending publisher).",
+      "3. Choose \"GitHub\" and fill in the fields above. Always fill in the environment: without it any",
+      `   workflow run of \`${p.workflow}\` could publish, with it only runs admitted by the \`${p.environment}\``,
+      "   environment (release tags, required reviewers) can.",
+      "4. Add the publisher. Remove any API token of the project that the workflow used before.",
+      "",
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,36 @@
+/**
+ * Stack config for the benchmark (`npm run bench`): the dev stack with n distinct
+ * packages, so the cost of release workflows can be measured as packages grow.
+ */
+import { CONFIG_NAMESPACE } from "../components/config/keys";
+import { readStackFile } from "../components/engine/stack-file";
+import { PythonPackageInput, SMARTEM_DECISIONS } from "../components/release/package";
+
+/** Packages spread over this many repositories (several workflows per repository). */
+const REPOSITORIES = 10;
+
+/** Package i (0-based): smartem-decisions first, then alternately with and without exe and image. */
+function benchPackage(i: number): PythonPackageInput {
+  if (i === 0) return SMARTEM_DECISIONS;
+  const name = `bench-package-${i}`;
+  return {
+    name,
+    repository: `bench-repository-${i % REPOSITORIES}`,
+    tagPrefix: `${name}-v`,
+    paths: [`packages/${name}/**`],
+    workflowFile: `release-${name}.yml`,
+    workingDirectory: `packages/${name}`,
+    // One PyPI environment per package within a repository (the release gate requires it).
+    pypiEnvironment: `pypi-${name}`,
+    ...(i % 2 === 1
+      ? { windowsExe: { name, entryPoint: `src/bench_package_${i}/__main__.py`, assetPrefix: `${name}-windows-v` } }
+      : { container: { image: `ghcr.io/bench/${name}`, versionBuildArg: "VERSION" } }),
+  };
+}
+
+/** The raw (Pulumi-style: key -> text) config of the dev stack with `n` packages. */
+export function manyPackagesConfig(n: number): Record<string, string> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesConfig(${n}): n is a whole number of packages, at least 1`);
+  const packages = Array.from({ length: n }, (_, i) => benchPackage(i));
+  return { ...readStackFile("dev").config, [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages) };
+}

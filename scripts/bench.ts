@@ -1,0 +1,62 @@
+/**
+ * npm run bench: how much the offline render of the dev stack costs over the floor,
+ * the bare cost of Node loading @pulumi/pulumi, github, kubernetes and random.
+ * Both are measured side by side, alternating, in one run; the ratio of medians is printed.
+ * A benchmark, not a test: it asserts nothing.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../components/engine/stack-file";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const FLOOR = 'require("@pulumi/pulumi");require("@pulumi/github");require("@pulumi/kubernetes");require("@pulumi/random")';
+
+function seconds(args: string[]): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
+  return elapsed;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+interface Case {
+  readonly name: string;
+  readonly args: (out: string) => string[];
+}
+
+/** Measures each case against the floor, alternating, and prints the ratios. */
+function bench(cases: readonly Case[]): void {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "smartem-bench-"));
+  try {
+    const floor: number[] = [];
+    const times = cases.map(() => [] as number[]);
+    seconds(["-e", FLOOR]); // warm the file cache
+    for (let round = 0; round < ROUNDS; round++) {
+      floor.push(seconds(["-e", FLOOR]));
+      cases.forEach((c, i) => times[i].push(seconds(c.args(path.join(out, String(i))))));
+    }
+    const base = median(floor);
+    console.log(`node ${process.version}, ${ROUNDS} rounds, medians`);
+    console.log(`floor (load pulumi, github, kubernetes, random): ${base.toFixed(3)} s`);
+    cases.forEach((c, i) => {
+      const t = median(times[i]);
+      console.log(`${c.name}: ${t.toFixed(3)} s  ratio ${(t / base).toFixed(2)}x`);
+    });
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const renderStack = (stack: string): Case => ({
+  name: `render --stack ${stack}`,
+  args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", "--stack", stack, "--out", out],
+});
+
+bench([renderStack("dev")]);

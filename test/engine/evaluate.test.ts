@@ -1,0 +1,59 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../components/config/keys";
+import { runProgram } from "../../components/program";
+import { evaluateStack } from "../support/evaluate";
+
+describe("evaluation engine (mock runtime)", () => {
+  it("evaluates a stack file offline and returns resources and outputs", async () => {
+    const evaluation = await evaluateStack("dev");
+    expect(evaluation.stack).to.equal("dev");
+    expect(evaluation.resources.length).to.be.greaterThan(0);
+    expect(evaluation.outputs.backendVersion).to.equal("0.1.1rc52");
+  });
+
+  it("can run many times in one process with different config", async () => {
+    const a = await evaluateStack("dev", { backendVersion: "0.1.0" });
+    const b = await evaluateStack("dev", { backendVersion: "0.2.0" });
+    expect([a.outputs.backendVersion, b.outputs.backendVersion]).to.deep.equal(["0.1.0", "0.2.0"]);
+    expect(a.resources.length).to.equal(b.resources.length);
+  });
+
+  it("rejects invalid config with a ConfigError naming the key", async () => {
+    try {
+      await evaluateStack("dev", { backendVersion: "latest" });
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      expect(String(error)).to.contain('smartem:backendVersion = "latest"');
+    }
+  });
+
+  it("registers no resource at all when the config is invalid", async () => {
+    const registered: string[] = [];
+    await pulumi.runtime.setMocks({
+      newResource: (args) => {
+        registered.push(args.name);
+        return { id: args.name, state: args.inputs };
+      },
+      call: () => ({}),
+    });
+    let thrown: unknown;
+    try {
+      await runProgram("dev", { "smartem:backendVersion": "1.2.3+local", "smartem:apiReplicas": "-3" });
+    } catch (error) {
+      thrown = error;
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    expect(thrown).to.be.instanceOf(ConfigError);
+    expect(registered).to.deep.equal([]);
+  });
+
+  it("records each resource's parent URN when it has one", async () => {
+    const evaluation = await evaluateStack("dev");
+    const urns = new Set(evaluation.resources.map((r) => r.urn));
+    for (const r of evaluation.resources) {
+      if (r.parent) expect(urns.has(r.parent), `${r.name}'s parent ${r.parent} is registered`).to.equal(true);
+    }
+  });
+});

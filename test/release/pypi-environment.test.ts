@@ -1,0 +1,44 @@
+import { expect } from "chai";
+import { matchesRefPattern } from "../../components/github/ref-pattern";
+import { PythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
+import { pypiEnvironmentSpec } from "../../components/release/pypi-environment";
+
+const SMARTEM: PythonPackage = { ...SMARTEM_DECISIONS, paths: [...SMARTEM_DECISIONS.paths] };
+const ONE_TEAM = { users: [], teams: [7] };
+
+describe("PyPI environment", () => {
+  it("admits only custom policies, with required reviewers admins cannot bypass", () => {
+    const spec = pypiEnvironmentSpec(SMARTEM, { users: [11, 12], teams: [7] }, 5);
+    expect(spec).to.deep.include({
+      repository: "smartem-decisions",
+      environment: "pypi",
+      preventSelfReview: true,
+      canAdminsBypass: false,
+      waitTimer: 5,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    expect(spec.reviewers).to.deep.equal({ users: [11, 12], teams: [7] });
+  });
+
+  it("its tag policy admits release tags and nothing else", () => {
+    const [pattern] = pypiEnvironmentSpec(SMARTEM, ONE_TEAM).tagPatterns;
+    // Environment tag patterns are matched against the tag name with GitHub's fnmatch.
+    for (const tag of ["smartem-decisions-v0.1.0", "smartem-decisions-v0.1.1rc52"]) {
+      expect(matchesRefPattern(pattern!, tag), tag).to.equal(true);
+    }
+    for (const tag of ["v0.0.1", "test-v0.0.1", "epuplayer-v1.0.0", "smartem-decisions-v1.0.0/x", "main"]) {
+      expect(matchesRefPattern(pattern!, tag), tag).to.equal(false);
+    }
+  });
+
+  it("uses the package's environment name", () => {
+    expect(pypiEnvironmentSpec({ ...SMARTEM, pypiEnvironment: "pypi-release" }, ONE_TEAM).environment).to.equal("pypi-release");
+  });
+
+  it("refuses no reviewer, more than six, and a wait timer out of range", () => {
+    expect(() => pypiEnvironmentSpec(SMARTEM, { users: [], teams: [] })).to.throw(/at least one required reviewer/);
+    expect(() => pypiEnvironmentSpec(SMARTEM, { users: [1, 2, 3, 4], teams: [5, 6, 7] })).to.throw(/at most 6/);
+    expect(() => pypiEnvironmentSpec(SMARTEM, ONE_TEAM, 43_201)).to.throw(/0 to 43200/);
+    expect(() => pypiEnvironmentSpec(SMARTEM, ONE_TEAM, -1)).to.throw(/0 to 43200/);
+  });
+});

@@ -1,0 +1,59 @@
+import { expect } from "chai";
+import { PythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
+import {
+  trustedPublisherFor,
+  trustedPublisherInstructions,
+  trustedPublishers,
+} from "../../components/release/trusted-publisher";
+
+const SMARTEM: PythonPackage = { ...SMARTEM_DECISIONS, paths: [...SMARTEM_DECISIONS.paths] };
+
+describe("trusted publisher", () => {
+  it("is the tuple PyPI binds, taken from the package model", () => {
+    expect(trustedPublisherFor(SMARTEM, "DiamondLightSource")).to.deep.equal({
+      pypiProject: "smartem-decisions",
+      owner: "DiamondLightSource",
+      repository: "smartem-decisions",
+      workflow: "release-smartem-decisions.yml",
+      environment: "pypi",
+    });
+  });
+
+  it("follows every field of the model", () => {
+    const other: PythonPackage = {
+      ...SMARTEM,
+      name: "epuplayer",
+      repository: "epu-tools",
+      workflowFile: "release-epuplayer.yaml",
+      pypiEnvironment: "pypi-epuplayer",
+      tagPrefix: "epuplayer-v",
+    };
+    expect(trustedPublisherFor(other, "someone")).to.deep.equal({
+      pypiProject: "epuplayer",
+      owner: "someone",
+      repository: "epu-tools",
+      workflow: "release-epuplayer.yaml",
+      environment: "pypi-epuplayer",
+    });
+  });
+
+  it("the output is a map by PyPI project, whatever the number of packages", () => {
+    const other: PythonPackage = { ...SMARTEM, name: "epuplayer", tagPrefix: "epuplayer-v", workflowFile: "release-epuplayer.yml" };
+    expect(Object.keys(trustedPublishers([SMARTEM], "o"))).to.deep.equal(["smartem-decisions"]);
+    expect(Object.keys(trustedPublishers([SMARTEM, other], "o"))).to.deep.equal(["smartem-decisions", "epuplayer"]);
+  });
+
+  it("the steps show every value to type into PyPI's form", () => {
+    const text = trustedPublisherInstructions([trustedPublisherFor(SMARTEM, "DiamondLightSource")]);
+    for (const row of [
+      "| Owner | `DiamondLightSource` |",
+      "| Repository name | `smartem-decisions` |",
+      "| Workflow name | `release-smartem-decisions.yml` |",
+      "| Environment name | `pypi` |",
+      "https://pypi.org/manage/project/smartem-decisions/settings/publishing/",
+    ]) {
+      expect(text).to.include(row);
+    }
+    expect(() => trustedPublisherInstructions([])).to.throw(/no trusted publisher/);
+  });
+});
