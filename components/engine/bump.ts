@@ -7,9 +7,10 @@
  * program, at `pulumi preview`, checks again against the live deployment), and a
  * promotion source's version is the one in that source stack's file.
  */
+import * as fs from "node:fs";
 import { ConfigError, RawConfig } from "../config/keys";
 import { StackConfig, loadStackConfig } from "../config/schema";
-import { parseStackFile } from "./stack-file";
+import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "./stack-file";
 import { StackFileEditError, setConfigValue } from "./stack-file-edit";
 
 export const BACKEND_VERSION_KEY = "smartem:backendVersion";
@@ -119,4 +120,18 @@ export function nextSteps(stack: string): string[] {
     `pulumi preview --stack ${stack} --policy-pack policy   # the live guards and policies check again`,
     `pulumi up --stack ${stack}`,
   ];
+}
+
+/**
+ * The whole bump on the stack files under `root`: plans it and writes
+ * `Pulumi.<stack>.yaml` only when it is allowed and changes something.
+ */
+export function bumpStackFile(stack: string, version: string, guards: VersionGuards, root = PROJECT_ROOT): BumpResult {
+  const readStackText = (name: string): string => {
+    readStackFile(name, root); // a missing file is refused with the list of stacks there are
+    return fs.readFileSync(stackFilePath(name, root), "utf8");
+  };
+  const result = planBump({ stack, version, readStackText }, guards);
+  if (result.ok && result.changed) fs.writeFileSync(stackFilePath(stack, root), result.text);
+  return result;
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BumpFacts, VersionGuards, planBump } from "../../components/engine/bump";
+import { BumpFacts, VersionGuards, bumpStackFile, planBump } from "../../components/engine/bump";
 import { stackFilePath } from "../../components/engine/stack-file";
 
 const temporaryDirs: string[] = [];
@@ -65,5 +65,22 @@ describe("bump planning", () => {
     const { read } = stackFiles({ staging: STAGING });
     const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => ["guards not asked"]);
     expect(result).to.deep.include({ ok: true, changed: false, text: STAGING });
+  });
+
+  describe("on stack files (temporary copies)", () => {
+    it("writes only the version when allowed, and nothing when refused", () => {
+      const { dir, read } = stackFiles({ staging: STAGING });
+      const refused = bumpStackFile("staging", "0.1.2", () => ["refused for the test"], dir);
+      expect(refused.ok).to.equal(false);
+      expect(read("staging")).to.equal(STAGING);
+      const allowed = bumpStackFile("staging", "0.1.2", recordingGuards().guards, dir);
+      expect(allowed).to.deep.include({ ok: true, changed: true, from: "0.1.1rc52", to: "0.1.2" });
+      expect(read("staging")).to.equal(STAGING.replace("backendVersion: 0.1.1rc52   #", "backendVersion: 0.1.2   #"));
+    });
+
+    it("names the stacks there are when the stack has no file", () => {
+      const { dir } = stackFiles({ staging: STAGING });
+      expect(() => bumpStackFile("prod", "0.1.2", recordingGuards().guards, dir)).to.throw(/no Pulumi.prod.yaml; the stacks here are: staging/);
+    });
   });
 });
