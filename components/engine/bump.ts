@@ -5,31 +5,20 @@
  *
  * Offline, the best knowledge of what runs now is the version in the stack file (the
  * program, at `pulumi preview`, checks again against the live deployment), and a
- * promotion source's version is the one in that source stack's file.
+ * promotion source's version is the one in that source stack's file: for
+ * `smartem:promoteFrom: <org>/<project>/<stack>`, `Pulumi.<stack>.yaml` of this project.
  */
 import * as fs from "node:fs";
 import { ConfigError, RawConfig } from "../config/keys";
 import { StackConfig, loadStackConfig } from "../config/schema";
+import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "./stack-file";
 import { StackFileEditError, setConfigValue } from "./stack-file-edit";
 
 export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
-/** What the guards are told about a bump (see components/backend/guards.ts). */
-export interface BumpFacts {
-  readonly stack: string;
-  /** The version asked for. */
-  readonly version: string;
-  /** The version in the stack file now: offline, the best knowledge of what is deployed. */
-  readonly deployedVersion: string;
-  readonly allowPrerelease: boolean;
-  readonly allowDowngrade: boolean;
-  /** Set when the stack only takes versions another stack already runs. */
-  readonly promotion?: { readonly fromStack: string; readonly sourceVersion: string };
-}
-
-/** The version guards: every reason the bump is not allowed (empty when it is). */
-export type VersionGuards = (facts: BumpFacts) => readonly string[];
+/** The version guards; the program's own (components/backend/guards.ts) unless a test says otherwise. */
+export type VersionGuards = (facts: VersionGuardFacts) => readonly GuardProblem[];
 
 export interface BumpRequest {
   readonly stack: string;
@@ -54,16 +43,21 @@ function configOf(stack: string, text: string): StackConfig {
   return loadStackConfig(parseStackFile(stack, text).config as RawConfig);
 }
 
-function promoteFromOf(config: StackConfig): string | undefined {
-  const value = (config as { promoteFrom?: unknown }).promoteFrom;
-  return typeof value === "string" && value.length > 0 ? value : undefined;
+/** The local stack of a fully qualified `<org>/<project>/<stack>` name. */
+function localStackOf(fullyQualified: string): string {
+  return fullyQualified.split("/").pop() ?? fullyQualified;
+}
+
+/** `key = value: message`, as config errors are printed. */
+export function formatGuardProblem(p: GuardProblem): string {
+  return `${p.key} = ${p.value}: ${p.message}`;
 }
 
 /**
  * Decides a bump and returns the new stack-file text, or every problem. Pure apart from
  * `readStackText`; the caller writes the file only when `ok`.
  */
-export function planBump(request: BumpRequest, guards: VersionGuards): BumpResult {
+export function planBump(request: BumpRequest, guards: VersionGuards = checkVersionGuards): BumpResult {
   const { stack, version } = request;
   const text = request.readStackText(stack);
   const refuse = (...problems: string[]): BumpResult => ({ ok: false, problems });
@@ -90,14 +84,18 @@ export function planBump(request: BumpRequest, guards: VersionGuards): BumpResul
   const deployedVersion = current.backendVersion;
   if (deployedVersion === version) return { ok: true, from: version, to: version, changed: false, text, nextSteps: [] };
 
-  const fromStack = promoteFromOf(current);
-  let promotion: BumpFacts["promotion"];
-  if (fromStack !== undefined) {
+  let promotion: VersionGuardFacts["promotion"];
+  if (current.promoteFrom !== undefined) {
+    const sourceStack = localStackOf(current.promoteFrom);
+    let sourceVersion: string;
     try {
-      promotion = { fromStack, sourceVersion: configOf(fromStack, request.readStackText(fromStack)).backendVersion };
+      sourceVersion = configOf(sourceStack, request.readStackText(sourceStack)).backendVersion;
     } catch (error) {
-      return refuse(`stack ${stack} promotes from ${fromStack}, whose version cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      return refuse(
+        `smartem:promoteFrom = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
+    promotion = { fromStack: current.promoteFrom, version: sourceVersion, override: current.skipPromotionCheck };
   }
 
   const problems = guards({
@@ -107,7 +105,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards): BumpResul
     allowPrerelease: current.allowPrerelease,
     allowDowngrade: current.allowDowngrade,
     ...(promotion ? { promotion } : {}),
-  });
+  }).map(formatGuardProblem);
   if (problems.length > 0) return refuse(...problems);
 
   return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
@@ -126,7 +124,12 @@ export function nextSteps(stack: string): string[] {
  * The whole bump on the stack files under `root`: plans it and writes
  * `Pulumi.<stack>.yaml` only when it is allowed and changes something.
  */
-export function bumpStackFile(stack: string, version: string, guards: VersionGuards, root = PROJECT_ROOT): BumpResult {
+export function bumpStackFile(
+  stack: string,
+  version: string,
+  guards: VersionGuards = checkVersionGuards,
+  root = PROJECT_ROOT,
+): BumpResult {
   const readStackText = (name: string): string => {
     readStackFile(name, root); // a missing file is refused with the list of stacks there are
     return fs.readFileSync(stackFilePath(name, root), "utf8");
