@@ -1,11 +1,13 @@
 /**
  * npm run render -- --stack <name> [--out <dir>]
- * Evaluates the program for Pulumi.<name>.yaml offline and writes the desired state.
+ * Evaluates the program for Pulumi.<name>.yaml offline, applies the policy pack's
+ * policies (a mandatory violation fails the render and writes nothing), and writes the
+ * desired state.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { evaluateOffline } from "../components/engine/offline";
-import { renderFiles, summarize, writeRender } from "../components/engine/render";
+import { runRender } from "../components/engine/render-run";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -14,10 +16,9 @@ async function main(): Promise<void> {
   });
   if (!values.stack) throw new Error("usage: npm run render -- --stack <name> [--out <dir>]");
   const outDir = path.resolve(values.out ?? path.join("out", values.stack));
-  const evaluation = await evaluateOffline(values.stack);
-  const files = renderFiles(evaluation);
-  writeRender(files, outDir);
-  console.log(summarize(evaluation, files, outDir));
+  const run = await runRender(await evaluateOffline(values.stack), outDir);
+  for (const warning of run.warnings) console.warn(`warning: ${warning}`);
+  console.log(run.summary);
 }
 
 main().then(

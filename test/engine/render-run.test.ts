@@ -1,0 +1,62 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Evaluation } from "../../components/engine/evaluate";
+import { runRender } from "../../components/engine/render-run";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+
+function withImage(image: string): Evaluation {
+  return {
+    stack: "test",
+    config: {},
+    outputs: { backendVersion: "0.1.0" },
+    resources: [
+      {
+        type: DEPLOYMENT,
+        name: "smartem-worker",
+        urn: `urn:pulumi:test::smartem::${DEPLOYMENT}::smartem-worker`,
+        custom: true,
+        dependsOn: [],
+        inputs: {
+          kind: "Deployment",
+          metadata: { name: "smartem-worker", namespace: "smartem-decisions" },
+          spec: {
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                containers: [{ name: "worker", image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+              },
+            },
+          },
+        },
+      },
+    ],
+  };
+}
+
+describe("render run (policies before writing)", () => {
+  let out: string;
+  beforeEach(() => {
+    out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "render-run-")), "out");
+  });
+  afterEach(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
+
+  it("writes the render of a compliant evaluation", async () => {
+    await runRender(withImage("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"), out);
+    expect(fs.readFileSync(path.join(out, "k8s/smartem-decisions/deployment-smartem-worker.yaml"), "utf8")).to.contain("smartem-decisions:0.1.0");
+  });
+
+  it("refuses a violating evaluation and leaves the previous render untouched", async () => {
+    await runRender(withImage("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"), out);
+    const before = fs.readFileSync(path.join(out, "plan.json"), "utf8");
+    const error = await runRender(withImage("ghcr.io/diamondlightsource/smartem-decisions:latest"), out).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.match(new RegExp(`policy pinned-images violated by ${DEPLOYMENT} smartem-worker: `));
+    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).to.equal(before);
+    expect(fs.readdirSync(path.dirname(out))).to.deep.equal(["out"]);
+  });
+});
