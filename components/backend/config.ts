@@ -4,9 +4,11 @@ import { key } from "../config/keys";
 import {
   DEPLOYABLE_VERSION_ALLOWED,
   DNS_LABEL_ALLOWED,
+  FULLY_QUALIFIED_STACK_ALLOWED,
   REPLICAS_ALLOWED,
   deployableVersion,
   dnsLabel,
+  fullyQualifiedStack,
   replicas,
 } from "../config/rules";
 
@@ -45,6 +47,19 @@ export const backendConfig = {
     schema: z.boolean().default(false),
     type: "boolean",
     description: "Whether this stack may move to a version lower than the one deployed now (a rollback).",
+    allowed: "true or false",
+  }),
+  promoteFrom: key({
+    schema: fullyQualifiedStack.optional(),
+    type: "string",
+    description:
+      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output.",
+    allowed: FULLY_QUALIFIED_STACK_ALLOWED,
+  }),
+  skipPromotionCheck: key({
+    schema: z.boolean().default(false),
+    type: "boolean",
+    description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
     allowed: "true or false",
   }),
 } as const;

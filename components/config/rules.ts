@@ -36,3 +36,9 @@ export const GITHUB_REPOSITORY_ALLOWED = "letters, digits, '.', '-' and '_', at 
 /** A replica count. */
 export const replicas = z.number().int().min(0).max(50);
 export const REPLICAS_ALLOWED = "an integer from 0 to 50";
+
+/** A fully qualified Pulumi stack name, as a StackReference takes it. */
+export const fullyQualifiedStack = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "not a fully qualified stack name");
+export const FULLY_QUALIFIED_STACK_ALLOWED = "<organization>/<project>/<stack>, e.g. organization/smartem/staging";
