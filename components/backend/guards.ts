@@ -79,7 +79,9 @@ export function checkVersionGuards(facts: VersionGuardFacts): GuardProblem[] {
     }
   }
 
-  const promotion = facts.promotion;
+  // Re-applying the version that runs now (a config change) needs no promotion: the
+  // source stack may already test the next release candidate.
+  const promotion = facts.deployedVersion === version ? undefined : facts.promotion;
   if (promotion && !promotion.override) {
     const override = `or set ${GUARD_KEYS.skipPromotionCheck}: true to take it anyway (an emergency, recorded in the stack file)`;
     if (promotion.version === undefined) {

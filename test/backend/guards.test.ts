@@ -66,6 +66,16 @@ describe("backend upgrade guards", () => {
       [["smartem:backendVersion", "0.2.0", /organization\/smartem\/staging runs, which is 0\.1\.1.*smartem:skipPromotionCheck: true/]],
     ],
     [
+      "re-applying the version deployed now while staging tests the next candidate",
+      { stack: "production", version: "0.1.0", deployedVersion: "0.1.0", promotion: { fromStack: STAGING, version: "0.1.1rc52", override: false } },
+      [],
+    ],
+    [
+      "an unknown deployed version: promotion is checked",
+      { stack: "production", version: "0.1.0", promotion: { fromStack: STAGING, version: "0.1.1rc52", override: false } },
+      [["smartem:backendVersion", "0.1.0", /which is 0\.1\.1rc52/]],
+    ],
+    [
       "a source stack with no backendVersion output",
       { stack: "production", promotion: { fromStack: STAGING, override: false } },
       [["smartem:promoteFrom", STAGING, /reports no backendVersion.*deploy 0\.1\.1 to organization\/smartem\/staging first/]],
