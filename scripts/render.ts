@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { evaluateOffline } from "../components/engine/offline";
+import { evaluateOffline, offlineCaveats } from "../components/engine/offline";
 import { renderFiles, summarize, writeRender } from "../components/engine/render";
 
 async function main(): Promise<void> {
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const files = renderFiles(evaluation);
   writeRender(files, outDir);
   console.log(summarize(evaluation, files, outDir));
+  for (const caveat of offlineCaveats(values.stack)) console.log(`offline: ${caveat}`);
 }
 
 main().then(

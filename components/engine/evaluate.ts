@@ -45,6 +45,14 @@ export interface Evaluation {
 /** The Pulumi project name (and config namespace). */
 export const PROJECT = "smartem";
 
+/** The Pulumi organization offline (`pulumi.getOrganization()` throws under mocks without one). */
+export const ORGANIZATION = "organization";
+
+/** The name an autonamed Kubernetes object gets offline; the provider adds a random suffix. */
+export function offlineAutoname(resourceName: string): string {
+  return `${resourceName}-autonamed`;
+}
+
 type Program = () => Promise<Record<string, unknown>>;
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +99,7 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
     PROJECT,
     options.stack,
     false,
+    ORGANIZATION,
   );
   recordRequests(requests);
 
@@ -142,8 +151,15 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
     case "random:index/randomString:RandomString":
       // Offline stand-in: its value is never shown, the provider marks it secret.
       return { result: `offline-${args.name}` };
-    default:
+    default: {
+      // Autonamed Kubernetes objects (ConfigMap, Secret, migration Job): the provider
+      // names them at apply time; offline they get the render's placeholder name.
+      const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
+      if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
+        return { metadata: { ...metadata, name: offlineAutoname(args.name) } };
+      }
       return {};
+    }
   }
 }
 
