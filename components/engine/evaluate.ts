@@ -33,6 +33,10 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** URNs this resource explicitly depends on (`dependsOn`). */
   readonly dependsOn: readonly string[];
+  /** The explicit provider reference (`<provider urn>::<id>`), if any. */
+  readonly provider?: string;
+  /** `customTimeouts` as requested (durations like `600s`), if any. */
+  readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
 export interface Evaluation {
@@ -69,7 +73,7 @@ export function evaluate(options: EvaluateOptions): Promise<Evaluation> {
 
 async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   const resources: RegisteredResource[] = [];
-  const requests = new Map<string, { parent: string; dependsOn: string[] }>();
+  const requests = new Map<string, RecordedRequest>();
 
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(
@@ -87,6 +91,8 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
           ...(request?.parent ? { parent: request.parent } : {}),
           custom: args.custom ?? true,
           dependsOn: request?.dependsOn ?? [],
+          ...(request?.provider ? { provider: request.provider } : {}),
+          ...(request?.customTimeouts ? { customTimeouts: request.customTimeouts } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },
@@ -113,14 +119,32 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   return { stack: options.stack, resources, outputs };
 }
 
-/** Mock-runtime inputs lack the request's parent and dependsOn: read them off the request. */
-function recordRequests(requests: Map<string, { parent: string; dependsOn: string[] }>): void {
+interface RecordedRequest {
+  parent: string;
+  dependsOn: string[];
+  provider?: string;
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+}
+
+/** Mock-runtime inputs lack the request's parent, dependsOn, provider and timeouts: read them off the request. */
+function recordRequests(requests: Map<string, RecordedRequest>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    requests.set(`${req.getType()}::${req.getName()}`, { parent: req.getParent(), dependsOn: req.getDependenciesList() });
+    const timeouts = req.getCustomtimeouts();
+    const customTimeouts = timeouts
+      ? Object.fromEntries(
+          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
+        )
+      : undefined;
+    requests.set(`${req.getType()}::${req.getName()}`, {
+      parent: req.getParent(),
+      dependsOn: req.getDependenciesList(),
+      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+      ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
+    });
     return register(req, callback);
   };
 }
@@ -130,6 +154,8 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getProvider(): string;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 /** The URN the mock monitor gives a resource (parent types chained with `$`). */
