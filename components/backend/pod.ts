@@ -19,6 +19,9 @@ export function podSecurityContext(uid: number, gid: number = uid): PodSecurityC
     runAsUser: uid,
     runAsGroup: gid,
     fsGroup: gid,
+    // Re-own a volume only on its first mount: PostgreSQL refuses a data directory, and
+    // Erlang a cookie file, that a recursive re-own made group-writable.
+    fsGroupChangePolicy: "OnRootMismatch",
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
