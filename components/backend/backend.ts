@@ -56,7 +56,7 @@ export class Backend extends pulumi.ComponentResource {
       services.kind === "external"
         ? { database: pulumi.secret(services.databasePassword), rabbitmq: pulumi.secret(services.rabbitmqPassword) }
         : {
-            // No special characters: the backend builds connection URLs from them.
+            // Alphanumeric: safe inside the connection URLs built from them.
             database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this }).result,
             rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this }).result,
           };

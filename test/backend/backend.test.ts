@@ -5,6 +5,7 @@ import { secretManifest } from "../../components/backend/environment";
 import { backendSettings } from "../../components/backend/settings";
 import { loadStackConfig } from "../../components/config/schema";
 import { Evaluation, SECRET } from "../../components/engine/evaluate";
+import { renderFiles } from "../../components/engine/render";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { KubeObject, kubeObjects, objectNamed, objectsOfKind, podTemplate } from "../support/kubernetes";
 
@@ -210,6 +211,13 @@ describe("Backend on Kubernetes", () => {
           expect(refs).to.deep.equal([{ configMapRef: { name: "smartem-config-autonamed" } }, { secretRef: { name: "smartem-secrets-autonamed" } }]);
         }
       }
+    });
+
+    it("no password reaches the render in clear", async () => {
+      const e = await evaluateStack("staging", { databasePassword: "external-db-password-1", rabbitmqPassword: "external-mq-password-1" });
+      const rendered = JSON.stringify([...renderFiles(e).values()]);
+      expect(rendered).not.to.match(/external-(db|mq)-password-1/);
+      expect(JSON.stringify([...renderFiles(dev).values()])).not.to.match(/offline-smartem-(postgres|rabbitmq)-password/);
     });
 
     it("a config change rolls the pods: ConfigMap and Secret are immutable and autonamed", () => {
