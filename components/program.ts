@@ -1,83 +1,86 @@
 /**
- * The whole program for one stack: validate all config first (so bad input registers
- * nothing), then hand typed config to the components. Returns the stack outputs.
+ * The whole program for one stack, in the order that keeps bad input harmless:
+ * 1. validate all config (every key, then the rules across keys) and build every GitHub
+ *    resource as data: a mistake here registers nothing;
+ * 2. run the backend's upgrade guards, whose facts are stack references (reads);
+ * 3. register the GitHub side (release gates before the workflow files that name them),
+ *    then the backend.
+ * Returns the stack outputs.
  */
-import * as k8s from "@pulumi/kubernetes";
+import { Backend } from "./backend/backend";
+import { BACKEND_VERSION_OUTPUT, guardBackendVersion } from "./backend/deployed-version";
+import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
 import { StackConfig, loadStackConfig } from "./config/schema";
 import { gitHubProvider } from "./github/provider";
 import { releaseGateProblems } from "./release/gate-config";
-import { LegacyTagProtection, ReleaseGate, releaseGatePlan } from "./release/release-gate";
-import { legacyTagsRuleset } from "./release/tag-rules";
+import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
+import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { trustedPublishers } from "./release/trusted-publisher";
-import { releasePlan } from "./workflows/release-workflow";
+import { ReleasePlan, releasePlan } from "./workflows/release-workflow";
 
 export async function runProgram(stack: string, raw: RawConfig): Promise<Record<string, unknown>> {
   const config = loadStackConfig(raw);
   const problems = releaseGateProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
-
+  const settings = backendSettings(stack, config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
-  const github = config.manageGithub ? convergeGithub(stack, config) : undefined;
+  const githubPlan = config.manageGithub ? planGithub(config) : undefined;
 
-  const provider = new k8s.Provider(`${stack}-k8s`, {});
-  new k8s.core.v1.Namespace(
-    config.namespace,
-    { metadata: { name: config.namespace } },
-    { provider },
-  );
+  await guardBackendVersion(stack, config);
+
+  const github = githubPlan ? convergeGithub(stack, config, githubPlan) : undefined;
+  new Backend("smartem", { settings, ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}) });
 
   return {
-    backendVersion: config.backendVersion,
+    [BACKEND_VERSION_OUTPUT]: config.backendVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }
 
-/** The GitHub side: release gates first, then the workflow files that need them. */
-function convergeGithub(stack: string, config: StackConfig): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
+interface GithubPlan {
+  readonly gates: ReadonlyArray<{ readonly name: string; readonly plan: ReleaseGatePlan }>;
+  readonly legacyRulesets: readonly TagRuleset[];
+  readonly releases: readonly ReleasePlan[];
+}
+
+/** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
+function planGithub(config: StackConfig): GithubPlan {
   const reviewers = config.pypiReviewers;
   // releaseGateProblems has refused a GitHub-managing stack without reviewers.
   if (!reviewers) throw new Error("smartem:pypiReviewers is required where smartem:manageGithub is true");
-  // Every GitHub resource as data first: a bad value registers nothing.
-  const gatePlans = config.packages.map((pkg) => ({
-    pkg,
-    plan: releaseGatePlan(pkg, {
-      reviewers,
-      stableTagCreators: config.stableTagCreators,
-      waitTimer: config.pypiWaitTimer,
-    }),
-  }));
-  const releasePlans = config.packages.map(releasePlan);
-  const legacyRulesets = Object.entries(config.legacyReleaseTags).map(([repository, patterns]) =>
-    legacyTagsRuleset(repository, patterns),
-  );
+  return {
+    gates: config.packages.map((pkg) => ({
+      name: pkg.name,
+      plan: releaseGatePlan(pkg, { reviewers, stableTagCreators: config.stableTagCreators, waitTimer: config.pypiWaitTimer }),
+    })),
+    legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
+    releases: config.packages.map(releasePlan),
+  };
+}
 
-  // GitHub: one explicit provider for every GitHub resource.
+/** The GitHub side: release gates first, then the workflow files that need them. */
+function convergeGithub(stack: string, config: StackConfig, plan: GithubPlan): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
+  // One explicit provider for every GitHub resource.
   const github = gitHubProvider(`${stack}-github`, config.githubOwner);
 
-  // Release gate, registered BEFORE the release workflows: a workflow naming a missing
-  // environment makes GitHub create it unprotected. `gates.get(name).gate` is the
-  // dependsOn of that package's workflow file.
-  const gates = new Map<string, ReleaseGate>();
-  for (const { pkg, plan } of gatePlans) {
-    gates.set(pkg.name, new ReleaseGate(pkg.name, { plan, provider: github }));
-  }
-  for (const ruleset of legacyRulesets) {
+  // Release gates BEFORE the release workflows: a workflow naming a missing environment
+  // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
+  const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  for (const ruleset of plan.legacyRulesets) {
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }
 
-  // Release workflows: one generated workflow per package, committed into its repository
-  // only after the package's release gate (tag rulesets, pypi environment) exists.
-  for (const plan of releasePlans) {
+  for (const release of plan.releases) {
     new PythonPackageRelease(
-      plan.pkg.name,
+      release.pkg.name,
       {
-        plan,
+        plan: release,
         owner: config.githubOwner,
         commitAuthor: config.workflowCommitAuthor,
         commitEmail: config.workflowCommitEmail,
-        workflowDependsOn: [...(gates.get(plan.pkg.name)?.gate ?? [])],
+        workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
       },
       { providers: { github } },
     );

@@ -7,14 +7,14 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { evaluate } from "../components/engine/evaluate";
 import { renderFiles, writeRender } from "../components/engine/render";
-import { manyPackagesConfig } from "./bench-packages";
+import { manyPackagesOptions } from "./bench-packages";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { packages: { type: "string" }, out: { type: "string" } } });
   const n = Number(values.packages);
   const out = values.out ?? "out/bench";
   for (const stack of ["dev", "staging", "production"]) {
-    const evaluation = await evaluate({ stack, config: manyPackagesConfig(n, stack) });
+    const evaluation = await evaluate(manyPackagesOptions(n, stack));
     writeRender(renderFiles(evaluation), path.join(out, stack));
   }
 }

@@ -3,7 +3,8 @@
  * packages, so the cost of release workflows can be measured as packages grow.
  */
 import { CONFIG_NAMESPACE } from "../components/config/keys";
-import { readStackFile } from "../components/engine/stack-file";
+import { EvaluateOptions } from "../components/engine/evaluate";
+import { offlineOptions } from "../components/engine/offline";
 import { PythonPackageInput, SMARTEM_DECISIONS } from "../components/release/package";
 
 /** Packages spread over this many repositories (several workflows per repository). */
@@ -29,17 +30,20 @@ function benchPackage(i: number): PythonPackageInput {
 }
 
 /**
- * The raw (Pulumi-style: key -> text) config of a stack with `n` packages, managing GitHub
- * (so every package costs its workflow, rulesets and environment on every stack).
+ * The offline evaluation of a stack with `n` packages, managing GitHub (so every package
+ * costs its workflow, rulesets and environment on every stack).
  */
-export function manyPackagesConfig(n: number, stack = "dev"): Record<string, string> {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesConfig(${n}): n is a whole number of packages, at least 1`);
+export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesOptions(${n}): n is a whole number of packages, at least 1`);
   const packages = Array.from({ length: n }, (_, i) => benchPackage(i));
-  const base = readStackFile(stack).config;
+  const base = offlineOptions(stack);
   return {
     ...base,
-    [`${CONFIG_NAMESPACE}:manageGithub`]: "true",
-    [`${CONFIG_NAMESPACE}:pypiReviewers`]: base[`${CONFIG_NAMESPACE}:pypiReviewers`] ?? JSON.stringify({ teams: [1] }),
-    [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages),
+    config: {
+      ...base.config,
+      [`${CONFIG_NAMESPACE}:manageGithub`]: "true",
+      [`${CONFIG_NAMESPACE}:pypiReviewers`]: base.config[`${CONFIG_NAMESPACE}:pypiReviewers`] ?? JSON.stringify({ teams: [1] }),
+      [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages),
+    },
   };
 }

@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { evaluateOffline } from "../components/engine/offline";
+import { evaluateOffline, offlineCaveats } from "../components/engine/offline";
 import { runRender } from "../components/engine/render-run";
 
 async function main(): Promise<void> {
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const run = await runRender(await evaluateOffline(values.stack), outDir);
   for (const warning of run.warnings) console.warn(`warning: ${warning}`);
   console.log(run.summary);
+  for (const caveat of offlineCaveats(values.stack)) console.log(`offline: ${caveat}`);
 }
 
 main().then(

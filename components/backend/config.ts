@@ -11,6 +11,21 @@ import {
   fullyQualifiedStack,
   replicas,
 } from "../config/rules";
+import { CONTAINER_RESOURCES_ALLOWED, DEFAULT_RESOURCES, containerResources, memoryQuantity } from "./resources";
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+const port = z.number().int().min(1).max(65535);
+const PORT_ALLOWED = "an integer from 1 to 65535";
+/** A host name or IP address (no scheme, no port). */
+const host = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, "not a host name");
+const HOST_ALLOWED = "a DNS host name or IP address, without scheme or port, e.g. db.example.org";
+/** A user or database name passed to the backend as-is. */
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/, "not a plain name");
+const IDENTIFIER_ALLOWED = "letters, digits, '_', '.', '-', starting with a letter or '_', at most 63 characters";
+const password = z.string().min(16, "shorter than 16 characters");
+
+export const BACKING_SERVICES = ["in-cluster", "external"] as const;
+export type BackingServices = (typeof BACKING_SERVICES)[number];
 
 export const backendConfig = {
   backendVersion: key({
@@ -61,5 +76,141 @@ export const backendConfig = {
     type: "boolean",
     description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
     allowed: "true or false",
+  }),
+  kubeContext: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "The kubeconfig context of this stack's cluster (default: the kubeconfig's current context).",
+    allowed: "the name of a context in your kubeconfig",
+  }),
+  backendImage: key({
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, "not an image repository")
+      .default("ghcr.io/diamondlightsource/smartem-decisions"),
+    type: "string",
+    description: "The backend image repository; the tag is always smartem:backendVersion.",
+    allowed: "an image repository without tag or digest, e.g. ghcr.io/diamondlightsource/smartem-decisions",
+  }),
+  backendImageDigest: key({
+    schema: z.string().regex(/^sha256:[a-f0-9]{64}$/, "not a sha256 digest").optional(),
+    type: "string",
+    description: "Optional digest of the backendVersion image; pins the exact bytes (`<image>:<version>@<digest>`).",
+    allowed: "sha256: followed by 64 lower-case hex digits",
+  }),
+  imagePullSecret: key({
+    schema: dnsLabel.default("ghcr-secret"),
+    type: "string",
+    description: "The existing Secret in the namespace used to pull the backend image.",
+    allowed: DNS_LABEL_ALLOWED,
+  }),
+  runAsUser: key({
+    schema: z.number().int().min(1).max(2147483647).default(1000),
+    type: "integer",
+    description: "The non-root uid (and gid) the backend containers run as; the upstream image defaults to root.",
+    allowed: "an integer from 1 to 2147483647 (0, root, is refused)",
+  }),
+  apiMaxSurge: key({
+    schema: z.number().int().min(1).max(10).default(1),
+    type: "integer",
+    description: "Extra API pods a rolling update may start above apiReplicas (none is ever taken down first).",
+    allowed: "an integer from 1 to 10",
+  }),
+  apiResources: key({
+    schema: containerResources.default(DEFAULT_RESOURCES),
+    type: "object",
+    description: "CPU and memory requests and limits of each API pod.",
+    allowed: CONTAINER_RESOURCES_ALLOWED,
+  }),
+  workerResources: key({
+    schema: containerResources.default(DEFAULT_RESOURCES),
+    type: "object",
+    description: "CPU and memory requests and limits of each worker pod (and of the migration Job).",
+    allowed: CONTAINER_RESOURCES_ALLOWED,
+  }),
+  rolloutTimeoutSeconds: key({
+    schema: seconds(60, 3600).default(600),
+    type: "integer",
+    description: "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
+    allowed: "an integer from 60 to 3600",
+  }),
+  migrationTimeoutSeconds: key({
+    schema: seconds(60, 3600).default(600),
+    type: "integer",
+    description: "How long the migration Job may run (activeDeadlineSeconds) before the upgrade fails.",
+    allowed: "an integer from 60 to 3600",
+  }),
+  workerTerminationGracePeriodSeconds: key({
+    schema: seconds(30, 3600).default(300),
+    type: "integer",
+    description: "How long a stopping worker may finish its in-flight messages before it is killed.",
+    allowed: "an integer from 30 to 3600",
+  }),
+  backingServices: key({
+    schema: z.enum(BACKING_SERVICES).default("in-cluster"),
+    type: "string",
+    description: "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
+    allowed: BACKING_SERVICES.join(" or "),
+  }),
+  databaseHost: key({ schema: host.optional(), type: "string", description: "External PostgreSQL host (backingServices: external).", allowed: HOST_ALLOWED }),
+  databasePort: key({ schema: port.default(5432), type: "integer", description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
+  databaseUser: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL user.", allowed: IDENTIFIER_ALLOWED }),
+  databaseName: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL database.", allowed: IDENTIFIER_ALLOWED }),
+  databasePassword: key({
+    schema: password.optional(),
+    type: "string",
+    secret: true,
+    description: "External PostgreSQL password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
+    allowed: "a secret of at least 16 characters",
+  }),
+  rabbitmqHost: key({ schema: host.optional(), type: "string", description: "External RabbitMQ host (backingServices: external).", allowed: HOST_ALLOWED }),
+  rabbitmqPort: key({ schema: port.default(5672), type: "integer", description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
+  rabbitmqUser: key({ schema: identifier.default("smartem"), type: "string", description: "RabbitMQ user.", allowed: IDENTIFIER_ALLOWED }),
+  rabbitmqPassword: key({
+    schema: password.optional(),
+    type: "string",
+    secret: true,
+    description: "External RabbitMQ password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
+    allowed: "a secret of at least 16 characters",
+  }),
+  rabbitmqVhost: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ virtual host (RABBITMQ_VHOST).", allowed: "a non-empty vhost name, e.g. /" }),
+  rabbitmqExchange: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).", allowed: "a non-empty exchange name" }),
+  databaseStorage: key({
+    schema: memoryQuantity.default("10Gi"),
+    type: "string",
+    description: "Size of the in-cluster PostgreSQL volume (dev).",
+    allowed: "a size in Ki/Mi/Gi, e.g. 10Gi",
+  }),
+  rabbitmqStorage: key({
+    schema: memoryQuantity.default("2Gi"),
+    type: "string",
+    description: "Size of the in-cluster RabbitMQ volume (dev).",
+    allowed: "a size in Ki/Mi/Gi, e.g. 2Gi",
+  }),
+  corsAllowedOrigins: key({
+    schema: z.array(z.url()).optional(),
+    type: "array",
+    description: "Origins the API allows (CORS_ALLOWED_ORIGINS).",
+    allowed: 'a JSON list of URLs, e.g. ["https://smartem.example.org"]',
+  }),
+  logLevel: key({
+    schema: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+    type: "string",
+    description: "Backend log level (SMARTEM_LOG_LEVEL).",
+    allowed: "DEBUG, INFO, WARNING or ERROR",
+  }),
+  environment: key({
+    schema: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name").optional(),
+    type: "string",
+    description: "The ENVIRONMENT the backend reports (default: the stack name).",
+    allowed: "lower-case letters, digits and '-', e.g. production",
+  }),
+  keycloakUrl: key({ schema: z.url().optional(), type: "string", description: "Keycloak base URL (KEYCLOAK_URL).", allowed: "an https URL" }),
+  keycloakRealm: key({ schema: z.string().min(1).optional(), type: "string", description: "Keycloak realm (KEYCLOAK_REALM).", allowed: "a realm name" }),
+  keycloakAllowedAzp: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "Authorised parties the API accepts (KEYCLOAK_ALLOWED_AZP).",
+    allowed: "a client id, or several separated by commas",
   }),
 } as const;

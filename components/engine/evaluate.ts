@@ -35,8 +35,10 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** URNs this resource explicitly depends on (`dependsOn`). */
   readonly dependsOn: readonly string[];
-  /** The provider reference (`<provider urn>::<id>`) of a custom resource, if explicit. */
+  /** The explicit provider reference (`<provider urn>::<id>`), if any. */
   readonly provider?: string;
+  /** `customTimeouts` as requested (durations like `600s`), if any. */
+  readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
 export interface Evaluation {
@@ -50,6 +52,14 @@ export interface Evaluation {
 
 /** The Pulumi project name (and config namespace). */
 export const PROJECT = "smartem";
+
+/** The Pulumi organization offline (`pulumi.getOrganization()` throws under mocks without one). */
+export const ORGANIZATION = "organization";
+
+/** The name an autonamed Kubernetes object gets offline; the provider adds a random suffix. */
+export function offlineAutoname(resourceName: string): string {
+  return `${resourceName}-autonamed`;
+}
 
 type Program = () => Promise<Record<string, unknown>>;
 
@@ -82,7 +92,7 @@ async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
 
 async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> {
   const resources: RegisteredResource[] = [];
-  const requests = new Map<string, { parent: string; dependsOn: string[] }>();
+  const requests = new Map<string, RecordedRequest>();
 
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(
@@ -100,7 +110,8 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           ...(request?.parent ? { parent: request.parent } : {}),
           custom: args.custom ?? true,
           dependsOn: request?.dependsOn ?? [],
-          ...(args.provider ? { provider: args.provider } : {}),
+          ...(request?.provider ? { provider: request.provider } : {}),
+          ...(request?.customTimeouts ? { customTimeouts: request.customTimeouts } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },
@@ -113,6 +124,7 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
     PROJECT,
     options.stack,
     false,
+    ORGANIZATION,
   );
   recordRequests(requests);
 
@@ -128,14 +140,32 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   return { stack: options.stack, config, resources, outputs };
 }
 
-/** Mock-runtime inputs lack the request's parent and dependsOn: read them off the request. */
-function recordRequests(requests: Map<string, { parent: string; dependsOn: string[] }>): void {
+interface RecordedRequest {
+  parent: string;
+  dependsOn: string[];
+  provider?: string;
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+}
+
+/** Mock-runtime inputs lack the request's parent, dependsOn, provider and timeouts: read them off the request. */
+function recordRequests(requests: Map<string, RecordedRequest>): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    requests.set(`${req.getType()}::${req.getName()}`, { parent: req.getParent(), dependsOn: req.getDependenciesList() });
+    const timeouts = req.getCustomtimeouts();
+    const customTimeouts = timeouts
+      ? Object.fromEntries(
+          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
+        )
+      : undefined;
+    requests.set(`${req.getType()}::${req.getName()}`, {
+      parent: req.getParent(),
+      dependsOn: req.getDependenciesList(),
+      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+      ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
+    });
     return register(req, callback);
   };
 }
@@ -145,6 +175,8 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getProvider(): string;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 /** The URN the mock monitor gives a resource (parent types chained with `$`). */
@@ -166,8 +198,15 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
     case "random:index/randomString:RandomString":
       // Offline stand-in: its value is never shown, the provider marks it secret.
       return { result: `offline-${args.name}` };
-    default:
+    default: {
+      // Autonamed Kubernetes objects (ConfigMap, Secret, migration Job): the provider
+      // names them at apply time; offline they get the render's placeholder name.
+      const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
+      if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
+        return { metadata: { ...metadata, name: offlineAutoname(args.name) } };
+      }
       return {};
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { releasePipelines } from "../release/pipeline-render";
 import { TrustedPublisher, trustedPublisherInstructions } from "../release/trusted-publisher";
-import { Evaluation, RegisteredResource } from "./evaluate";
+import { Evaluation, RegisteredResource, offlineAutoname } from "./evaluate";
 
 /** Relative path -> file content. */
 export type RenderedFiles = Map<string, string>;
@@ -84,7 +84,7 @@ const kubernetesObjects: FileRenderer = (evaluation, files) => {
     const kind = String(r.inputs.kind ?? r.type.split(":").pop());
     const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
     // Autonamed objects (the migration Job) get their name from the provider at apply time.
-    const name = metadata.name ?? `${r.name}-autonamed`;
+    const name = metadata.name ?? offlineAutoname(r.name);
     const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
     files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
   }

@@ -2,18 +2,18 @@ import { expect } from "chai";
 import { loadStackConfig } from "../../components/config/schema";
 import { TYPES } from "../../components/engine/render";
 import { evaluate } from "../../components/engine/evaluate";
-import { manyPackagesConfig } from "../../scripts/bench-packages";
+import { manyPackagesOptions } from "../../scripts/bench-packages";
 import { resourcesOfType } from "../support/evaluate";
 
 describe("benchmark config with many packages", () => {
   it("is a valid stack config with n distinct packages", () => {
-    const packages = loadStackConfig(manyPackagesConfig(25)).packages;
+    const packages = loadStackConfig(manyPackagesOptions(25).config).packages;
     expect(packages).to.have.length(25);
     expect(new Set(packages.map((p) => p.name)).size).to.equal(25);
   });
 
   it("evaluates to one committed workflow per package", async () => {
-    const evaluation = await evaluate({ stack: "dev", config: manyPackagesConfig(12) });
+    const evaluation = await evaluate(manyPackagesOptions(12));
     expect(resourcesOfType(evaluation, TYPES.repositoryFile)).to.have.length(12);
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * `smartem:backend:Backend`: the backend of one stack on Kubernetes. Turns the pure
+ * manifests of this folder into resources, in the order an upgrade needs:
+ * namespace, environment, (dev) database and broker, the migration Job, then the
+ * api and worker Deployments, which depend on the Job.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./api";
+import { postgres, rabbitmq } from "./backing-services";
+import { configMapManifest, secretManifest } from "./environment";
+import { migrationJob } from "./migration";
+import { namespaceManifest } from "./namespace";
+import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
+import { BackendSettings } from "./settings";
+import { workerDeployment, workerIdentity } from "./worker";
+
+export interface BackendArgs {
+  /** Validated settings of this stack (see settings.ts `backendSettings`). */
+  readonly settings: BackendSettings;
+  /**
+   * The kubeconfig context of the stack's cluster.
+   * @default the kubeconfig's current context
+   */
+  readonly kubeContext?: string;
+}
+
+/** Extra time over a Kubernetes deadline for scheduling and image pulls. */
+const TIMEOUT_MARGIN_SECONDS = 120;
+
+export class Backend extends pulumi.ComponentResource {
+  /** The namespace everything lives in. */
+  readonly namespace: pulumi.Output<string>;
+  /** The name of this version's migration Job. */
+  readonly migrationJob: pulumi.Output<string>;
+
+  constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("smartem:backend:Backend", name, {}, opts);
+    const s = args.settings;
+
+    const provider = new k8s.Provider(
+      `${name}-k8s`,
+      { ...(args.kubeContext !== undefined ? { context: args.kubeContext } : {}) },
+      { parent: this },
+    );
+    const base: pulumi.CustomResourceOptions = { parent: this, provider };
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), base);
+    const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: [namespace] };
+
+    new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, denyAllIngress(s.namespace), inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-http-api-ingress`, apiIngress(apiIdentity(s)), inNamespace);
+
+    const services = s.backingServices;
+    const passwords =
+      services.kind === "external"
+        ? { database: pulumi.secret(services.databasePassword), rabbitmq: pulumi.secret(services.rabbitmqPassword) }
+        : {
+            // Alphanumeric: safe inside the connection URLs built from them.
+            database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this }).result,
+            rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this }).result,
+          };
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, configMapManifest(s), inNamespace);
+    const secret = new k8s.core.v1.Secret(`${name}-secrets`, secretManifest(s, passwords), inNamespace);
+    const refs = { configMap: configMap.metadata.name, secret: secret.metadata.name };
+
+    const backing: pulumi.Resource[] = [];
+    if (services.kind === "in-cluster") {
+      const inCluster = {
+        postgres: postgres(s, services.databaseStorage, refs.secret),
+        rabbitmq: rabbitmq(s, services.rabbitmqStorage, refs.secret),
+      };
+      for (const [suffix, service] of Object.entries(inCluster)) {
+        const child = `${name}-${suffix}`;
+        new k8s.networking.v1.NetworkPolicy(`${child}-ingress`, backendClientsOnly(service.id, service.port), inNamespace);
+        const claim = new k8s.core.v1.PersistentVolumeClaim(child, service.claim, inNamespace);
+        backing.push(new k8s.apps.v1.Deployment(child, service.deployment, { ...inNamespace, dependsOn: [namespace, claim] }));
+        new k8s.core.v1.Service(child, service.service, inNamespace);
+      }
+    }
+
+    const job = new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
+      ...base,
+      dependsOn: [namespace, ...backing],
+      customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
+    });
+
+    // Both Deployments wait for this version's migration: a failed Job leaves them untouched.
+    const rollout: pulumi.CustomResourceOptions = {
+      ...base,
+      dependsOn: [namespace, job],
+      customTimeouts: timeouts(s.rolloutTimeoutSeconds),
+    };
+    new k8s.apps.v1.Deployment(`${name}-http-api`, apiDeployment(s, refs), rollout);
+    new k8s.apps.v1.Deployment(`${name}-worker`, workerDeployment(s, refs), rollout);
+    new k8s.core.v1.Service(`${name}-http-api-service`, apiService(s), inNamespace);
+    for (const [suffix, budget] of [
+      ["http-api", podDisruptionBudget(apiIdentity(s), s.api.replicas)],
+      ["worker", podDisruptionBudget(workerIdentity(s), s.worker.replicas)],
+    ] as const) {
+      if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-${suffix}`, budget, inNamespace);
+    }
+
+    this.namespace = namespace.metadata.name;
+    this.migrationJob = job.metadata.name;
+    this.registerOutputs({ namespace: this.namespace, migrationJob: this.migrationJob });
+  }
+}
+
+/** `pulumi up` fails (leaving the old pods serving) once a rollout exceeds this. */
+function timeouts(seconds: number): pulumi.CustomTimeouts {
+  return { create: `${seconds}s`, update: `${seconds}s` };
+}

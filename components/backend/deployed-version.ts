@@ -1,0 +1,50 @@
+/**
+ * Gathers the facts of the upgrade guards (guards.ts) from Pulumi state:
+ * - the version deployed now: this stack's own `backendVersion` output, read through a
+ *   StackReference to itself (absent on a first deploy: the no-downgrade guard is skipped);
+ * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack.
+ * Called before any other resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config/schema";
+import { VersionGuardFacts, assertVersionGuards } from "./guards";
+
+/** The stack output every stack exports and the guards read back. */
+export const BACKEND_VERSION_OUTPUT = "backendVersion";
+
+/** The fully qualified name of the stack being deployed. */
+export function currentStackName(): string {
+  return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+async function readBackendVersion(resourceName: string, stackName: string): Promise<string | undefined> {
+  const reference = new pulumi.StackReference(resourceName, { name: stackName });
+  const details = await reference.getOutputDetails(BACKEND_VERSION_OUTPUT);
+  const value = details.value ?? details.secretValue;
+  return typeof value === "string" ? value : undefined;
+}
+
+export async function versionGuardFacts(stack: string, config: StackConfig): Promise<VersionGuardFacts> {
+  const deployedVersion = await readBackendVersion("backend-deployed-version", currentStackName());
+  const promotion =
+    config.promoteFrom === undefined
+      ? undefined
+      : {
+          fromStack: config.promoteFrom,
+          version: await readBackendVersion("backend-promotion-source", config.promoteFrom),
+          override: config.skipPromotionCheck,
+        };
+  return {
+    stack,
+    version: config.backendVersion,
+    allowPrerelease: config.allowPrerelease,
+    allowDowngrade: config.allowDowngrade,
+    ...(deployedVersion !== undefined ? { deployedVersion } : {}),
+    ...(promotion ? { promotion } : {}),
+  };
+}
+
+/** Refuses (throws a VersionGuardError) a version any guard refuses. */
+export async function guardBackendVersion(stack: string, config: StackConfig): Promise<void> {
+  assertVersionGuards(await versionGuardFacts(stack, config));
+}

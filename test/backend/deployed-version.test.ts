@@ -1,0 +1,91 @@
+/**
+ * The upgrade guards wired into the program: facts come from stack references (the
+ * stack's own backendVersion output, the promotion source's), checked before any
+ * other resource is registered.
+ */
+import { expect } from "chai";
+import { offlineCaveats, offlineStackReferences } from "../../components/engine/offline";
+import { evaluateStack } from "../support/evaluate";
+
+const SELF = (stack: string): string => `organization/smartem/${stack}`;
+const STAGING = "organization/smartem/staging";
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return String(error instanceof Error ? error.message : error);
+  }
+  return expect.fail("the version should have been refused");
+}
+
+describe("backend upgrade guards in the program", () => {
+  it("the stack references are the first resources, before anything else", async () => {
+    const e = await evaluateStack("production");
+    expect(e.resources.slice(0, 2).map((r) => [r.type, r.inputs.name])).to.deep.equal([
+      ["pulumi:pulumi:StackReference", SELF("production")],
+      ["pulumi:pulumi:StackReference", STAGING],
+    ]);
+    expect(e.outputs.backendVersion).to.equal("0.1.0");
+  });
+
+  it("refuses a downgrade below the stack's own backendVersion output", async () => {
+    const message = await refusal(evaluateStack("dev", { backendVersion: "0.1.0" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } }));
+    expect(message).to.match(/smartem:backendVersion = 0\.1\.0: 0\.1\.0 is lower than 0\.1\.1, which stack dev runs now.*smartem:allowDowngrade: true/);
+  });
+
+  it("takes the rollback with smartem:allowDowngrade", async () => {
+    const e = await evaluateStack(
+      "dev",
+      { backendVersion: "0.1.0", allowDowngrade: "true" },
+      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
+    );
+    expect(e.outputs.backendVersion).to.equal("0.1.0");
+  });
+
+  it("refuses on production a version staging does not run, naming the override", async () => {
+    const message = await refusal(
+      evaluateStack("production", { backendVersion: "0.1.1" }, { stackReferences: { [STAGING]: { backendVersion: "0.1.0" }, [SELF("production")]: { backendVersion: "0.1.0" } } }),
+    );
+    expect(message).to.match(/smartem:backendVersion = 0\.1\.1: .*organization\/smartem\/staging runs, which is 0\.1\.0.*smartem:skipPromotionCheck: true/);
+  });
+
+  it("takes on production the version staging runs, or any with smartem:skipPromotionCheck", async () => {
+    const promoted = await evaluateStack(
+      "production",
+      { backendVersion: "0.1.1" },
+      { stackReferences: { [STAGING]: { backendVersion: "0.1.1" }, [SELF("production")]: { backendVersion: "0.1.0" } } },
+    );
+    expect(promoted.outputs.backendVersion).to.equal("0.1.1");
+    const forced = await evaluateStack(
+      "production",
+      { backendVersion: "0.1.2", skipPromotionCheck: "true" },
+      { stackReferences: { [STAGING]: { backendVersion: "0.1.1" } } },
+    );
+    expect(forced.outputs.backendVersion).to.equal("0.1.2");
+  });
+
+  it("refuses a release candidate on production even when staging runs it", async () => {
+    const message = await refusal(evaluateStack("production", { backendVersion: "0.1.1rc52" }, { stackReferences: { [STAGING]: { backendVersion: "0.1.1rc52" } } }));
+    expect(message).to.match(/0\.1\.1rc52 is a pre-release and stack production takes only final releases/);
+  });
+
+  it("refuses when the promotion source reports no version", async () => {
+    const message = await refusal(evaluateStack("production", {}, { stackReferences: { [STAGING]: {} } }));
+    expect(message).to.match(/smartem:promoteFrom = organization\/smartem\/staging: .*reports no backendVersion/);
+  });
+
+  describe("offline answers", () => {
+    it("the stack itself is unknown; other stacks run their stack file's version", () => {
+      const references = offlineStackReferences("production");
+      expect(references[SELF("production")]).to.deep.equal({});
+      expect(references[STAGING]).to.deep.equal({ backendVersion: "0.1.0" });
+    });
+
+    it("the render says plainly what it cannot know", () => {
+      const caveats = offlineCaveats("production").join("\n");
+      expect(caveats).to.match(/live on organization\/smartem\/production now is unknown offline: the no-downgrade guard was skipped/);
+      expect(caveats).to.match(/organization\/smartem\/staging is assumed to run 0\.1\.0/);
+    });
+  });
+});
