@@ -5,6 +5,7 @@
  * `backendVersion` output, the promotion source's output) and asks this module before
  * it registers any resource, so a refused version changes nothing in the cluster.
  */
+import { ConfigError, ConfigProblem } from "../config/keys";
 import { VersionError, assertDeployable, compareVersions, isCanonicalVersion } from "../version/version";
 
 export interface VersionGuardFacts {
@@ -19,11 +20,8 @@ export interface VersionGuardFacts {
   readonly promotion?: { readonly fromStack: string; readonly version?: string; readonly override: boolean };
 }
 
-export interface GuardProblem {
-  readonly key: string;
-  readonly value: string;
-  readonly message: string;
-}
+/** A refusing guard, named like a config problem (key, value, what to do). */
+export type GuardProblem = ConfigProblem;
 
 /** The config keys the guards name in their problems (and that override them). */
 export const GUARD_KEYS = {
@@ -107,12 +105,9 @@ export function checkVersionGuards(facts: VersionGuardFacts): GuardProblem[] {
 }
 
 /** Thrown by {@link assertVersionGuards}: every refusing guard at once. */
-export class VersionGuardError extends Error {
-  constructor(readonly problems: readonly GuardProblem[]) {
-    super(
-      "The backend version is refused by its upgrade guards:\n" +
-        problems.map((p) => `  - ${p.key} = ${p.value}: ${p.message}`).join("\n"),
-    );
+export class VersionGuardError extends ConfigError {
+  constructor(problems: readonly GuardProblem[]) {
+    super(problems, "The backend version is refused by its upgrade guards");
     this.name = "VersionGuardError";
   }
 }

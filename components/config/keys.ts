@@ -42,13 +42,18 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** `key = value: message`: how every config problem is printed. */
+export function formatProblem(p: ConfigProblem): string {
+  return `${p.key} = ${p.value}: ${p.message}`;
+}
+
 /** All problems of a stack's config at once, so one run shows every mistake. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      "Invalid stack configuration:\n" +
-        problems.map((p) => `  - ${p.key} = ${p.value}: ${p.message}`).join("\n"),
-    );
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    heading = "Invalid stack configuration",
+  ) {
+    super(`${heading}:\n` + problems.map((p) => `  - ${formatProblem(p)}`).join("\n"));
     this.name = "ConfigError";
   }
 }

@@ -9,7 +9,7 @@
  * `smartem:promoteFrom: <org>/<project>/<stack>`, `Pulumi.<stack>.yaml` of this project.
  */
 import * as fs from "node:fs";
-import { ConfigError, RawConfig } from "../config/keys";
+import { ConfigError, RawConfig, formatProblem } from "../config/keys";
 import { StackConfig, loadStackConfig } from "../config/schema";
 import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "./stack-file";
@@ -48,11 +48,6 @@ function localStackOf(fullyQualified: string): string {
   return fullyQualified.split("/").pop() ?? fullyQualified;
 }
 
-/** `key = value: message`, as config errors are printed. */
-export function formatGuardProblem(p: GuardProblem): string {
-  return `${p.key} = ${p.value}: ${p.message}`;
-}
-
 /**
  * Decides a bump and returns the new stack-file text, or every problem. Pure apart from
  * `readStackText`; the caller writes the file only when `ok`.
@@ -76,7 +71,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
-    if (error instanceof ConfigError) return refuse(...error.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`));
+    if (error instanceof ConfigError) return refuse(...error.problems.map(formatProblem));
     if (error instanceof StackFileEditError) return refuse(error.message);
     throw error;
   }
@@ -105,7 +100,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     allowPrerelease: current.allowPrerelease,
     allowDowngrade: current.allowDowngrade,
     ...(promotion ? { promotion } : {}),
-  }).map(formatGuardProblem);
+  }).map(formatProblem);
   if (problems.length > 0) return refuse(...problems);
 
   return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
