@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../components/config/keys";
+import { SECRET } from "../../components/engine/evaluate";
+import { OFFLINE_SECRET_PLACEHOLDER } from "../../components/engine/stack-file";
 import { runProgram } from "../../components/program";
 import { evaluateStack } from "../support/evaluate";
 
@@ -47,6 +49,16 @@ describe("evaluation engine (mock runtime)", () => {
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     expect(thrown).to.be.instanceOf(ConfigError);
     expect(registered).to.deep.equal([]);
+  });
+
+  it("carries encrypted (secure:) config only as [secret], in resources and in the recorded config", async () => {
+    const evaluation = await evaluateStack("staging", { databasePassword: "a-very-secret-database-password" });
+    const everything = JSON.stringify(evaluation);
+    expect(everything).to.not.contain("a-very-secret-database-password");
+    expect(everything).to.not.contain(OFFLINE_SECRET_PLACEHOLDER);
+    const secret = evaluation.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
+    expect(secret?.inputs.stringData).to.equal(SECRET);
+    expect(evaluation.config["smartem:databasePassword"]).to.equal(SECRET);
   });
 
   it("records each resource's parent URN when it has one", async () => {
