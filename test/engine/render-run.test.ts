@@ -2,7 +2,9 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Evaluation } from "../../components/engine/evaluate";
+import * as k8s from "@pulumi/kubernetes";
+import { Evaluation, evaluate } from "../../components/engine/evaluate";
+import { offlineOptions } from "../../components/engine/offline";
 import { runRender } from "../../components/engine/render-run";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -58,5 +60,27 @@ describe("render run (policies before writing)", () => {
     expect(error?.message).to.match(new RegExp(`policy pinned-images violated by ${DEPLOYMENT} smartem-worker: `));
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).to.equal(before);
     expect(fs.readdirSync(path.dirname(out))).to.deep.equal(["out"]);
+  });
+
+  it("refuses a program that registers a violating resource, through the same engine", async () => {
+    // A code change that pins the backend to `latest` (config validation cannot see code).
+    const evaluation = await evaluate({
+      ...offlineOptions("dev"),
+      program: async () => {
+        const provider = new k8s.Provider("test-k8s", {});
+        new k8s.apps.v1.Deployment(
+          "smartem-worker",
+          withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0].inputs as unknown as k8s.apps.v1.DeploymentArgs,
+          { provider },
+        );
+        return {};
+      },
+    });
+    const error = await runRender(evaluation, out).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.match(new RegExp(`policy pinned-images violated by ${DEPLOYMENT} smartem-worker: `));
+    expect(fs.existsSync(out)).to.equal(false);
   });
 });
