@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const out = values.out ?? "out/bench";
   for (const stack of ["dev", "staging", "production"]) {
     const evaluation = await evaluate(manyPackagesOptions(n, stack));
-    writeRender(renderFiles(evaluation), path.join(out, stack));
+    await writeRender(renderFiles(evaluation), path.join(out, stack));
   }
 }
 

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
   for (const stack of listStacks()) {
     const files = renderFiles(await evaluateOffline(stack));
-    writeRender(files, goldenDir(stack));
+    await writeRender(files, goldenDir(stack));
     console.log(`test/golden/${stack}: ${files.size} files`);
   }
 }

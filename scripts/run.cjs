@@ -2,10 +2,12 @@
 /**
  * Runs one of this project's TypeScript scripts: `node scripts/run.cjs scripts/render.ts [args]`.
  * esbuild compiles the project's own code into one CommonJS file (packages stay external),
- * which starts in a fraction of the time a per-module TypeScript hook takes. Type checking is
- * `npm test`'s job (tsc), not this launcher's.
+ * which starts in a fraction of the time a per-module TypeScript hook takes. The bundle is
+ * kept in scripts/.cache and reused while every source it was built from is byte-for-byte
+ * the same. Type checking is `npm test`'s job (tsc), not this launcher's.
  */
 "use strict";
+const crypto = require("node:crypto");
 const esbuild = require("esbuild");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -15,21 +17,40 @@ if (!entry) {
   console.error("usage: node scripts/run.cjs <script.ts> [args...]");
   process.exit(2);
 }
-// Beside the entry, so that the bundle finds this checkout's node_modules and Pulumi.yaml
-// (a cache under node_modules would resolve to another checkout where node_modules is a link).
 const script = path.resolve(entry);
-const outfile = path.join(path.dirname(script), `.${path.basename(script, ".ts")}.${process.pid}.cjs`);
-esbuild.buildSync({
-  entryPoints: [script],
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "cjs",
-  packages: "external",
-  sourcemap: "inline",
-  logLevel: "error",
-  outfile,
-});
+const root = path.resolve(__dirname, "..");
+// Beside the scripts, so that the bundle finds this checkout's node_modules and Pulumi.yaml
+// (a cache under node_modules would resolve to another checkout where node_modules is a link).
+const cache = path.join(__dirname, ".cache");
+const name = path.relative(root, script).replace(/[\\/]/g, "__").replace(/\.ts$/, "");
+const bundle = path.join(cache, `${name}.cjs`);
+const manifest = path.join(cache, `${name}.inputs.json`);
+const OPTIONS = { bundle: true, platform: "node", target: "node22", format: "cjs", packages: "external", sourcemap: "inline", logLevel: "error" };
+const stamp = JSON.stringify({ esbuild: esbuild.version, OPTIONS });
+
+function digest(file) {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** True when the cached bundle was built, with these options, from exactly the current sources. */
+function fresh() {
+  try {
+    const recorded = JSON.parse(fs.readFileSync(manifest, "utf8"));
+    return recorded.stamp === stamp && fs.existsSync(bundle) && Object.entries(recorded.inputs).every(([file, hash]) => digest(path.join(root, file)) === hash);
+  } catch {
+    return false;
+  }
+}
+
+if (!fresh()) {
+  fs.mkdirSync(cache, { recursive: true });
+  const temporary = `${bundle}.${process.pid}`;
+  const result = esbuild.buildSync({ ...OPTIONS, entryPoints: [script], outfile: temporary, metafile: true, absWorkingDir: root });
+  const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, digest(path.join(root, file))]));
+  // Renames are atomic: a concurrent run sees the old bundle or the new one, never half of one.
+  fs.writeFileSync(`${manifest}.${process.pid}`, JSON.stringify({ stamp, inputs }));
+  fs.renameSync(temporary, bundle);
+  fs.renameSync(`${manifest}.${process.pid}`, manifest);
+}
 process.argv = [process.argv[0], script, ...args];
-process.on("exit", () => fs.rmSync(outfile, { force: true }));
-require(outfile);
+require(bundle);

@@ -16,6 +16,6 @@ export interface RenderRun {
 export async function runRender(evaluation: Evaluation, outDir: string): Promise<RenderRun> {
   const advisories = await assertPolicies(evaluation);
   const files = renderFiles(evaluation);
-  writeRender(files, outDir);
+  await writeRender(files, outDir);
   return { summary: summarize(evaluation, files, outDir), warnings: advisories.map(formatViolation) };
 }

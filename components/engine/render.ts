@@ -110,12 +110,15 @@ export function renderFiles(evaluation: Evaluation): RenderedFiles {
 /**
  * Writes `files` as the whole content of `outDir`: into a sibling temporary folder
  * first, then swapped into place, so readers never see a half-written render.
+ * Files are written concurrently: with hundreds of files the waits on the disk overlap.
  */
-export function writeRender(files: RenderedFiles, outDir: string): void {
+export async function writeRender(files: RenderedFiles, outDir: string): Promise<void> {
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
+  // mkdtemp makes the folder private (0700); the render is an ordinary folder.
+  fs.chmodSync(staging, 0o777 & ~process.umask());
   try {
     const targets = [...files].map(([relative, content]) => {
       const file = path.join(staging, relative);
@@ -124,11 +127,11 @@ export function writeRender(files: RenderedFiles, outDir: string): void {
     });
     // Each folder once: a recursive mkdir per file costs more than the writes themselves.
     for (const dir of new Set(targets.map(([file]) => path.dirname(file)))) fs.mkdirSync(dir, { recursive: true });
-    for (const [file, content] of targets) fs.writeFileSync(file, content);
+    await Promise.all(targets.map(([file, content]) => fs.promises.writeFile(file, content)));
     const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
     if (previous) fs.renameSync(target, previous);
     fs.renameSync(staging, target);
-    if (previous) fs.rmSync(previous, { recursive: true, force: true });
+    if (previous) await fs.promises.rm(previous, { recursive: true, force: true });
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw error;

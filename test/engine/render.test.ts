@@ -35,18 +35,23 @@ describe("render", () => {
     for (const f of k8sFiles) expect(f).to.match(/^k8s\/[a-z0-9-_]+\/[a-z]+-[a-z0-9.-]+\.yaml$/);
   });
 
-  it("replaces the whole output folder, leaving no stale file behind", () => {
+  it("replaces the whole output folder, leaving no stale file behind", async () => {
     const out = path.join(tmp, "out");
-    writeRender(new Map([["a.txt", "1"], ["sub/b.txt", "2"]]), out);
-    writeRender(new Map([["a.txt", "3"]]), out);
+    await writeRender(new Map([["a.txt", "1"], ["sub/b.txt", "2"]]), out);
+    await writeRender(new Map([["a.txt", "3"]]), out);
     expect([...readTree(out)]).to.deep.equal([["a.txt", "3"]]);
     expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+    expect(fs.statSync(out).mode & 0o777, "an ordinary folder, not mkdtemp's private one").to.equal(0o777 & ~process.umask());
   });
 
-  it("leaves the previous output untouched when writing fails", () => {
+  it("leaves the previous output untouched when writing fails", async () => {
     const out = path.join(tmp, "out");
-    writeRender(new Map([["a.txt", "1"]]), out);
-    expect(() => writeRender(new Map([["ok.txt", "x"], ["../escape.txt", "y"]]), out)).to.throw(/outside the render/);
+    await writeRender(new Map([["a.txt", "1"]]), out);
+    const error = await writeRender(new Map([["ok.txt", "x"], ["../escape.txt", "y"]]), out).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.match(/outside the render/);
     expect([...readTree(out)]).to.deep.equal([["a.txt", "1"]]);
     expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
   });
