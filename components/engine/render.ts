@@ -4,6 +4,7 @@
  * Written to a temporary folder and renamed into place, so a failure leaves the
  * previous output untouched.
  */
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
@@ -116,9 +117,9 @@ export async function writeRender(files: RenderedFiles, outDir: string): Promise
   const target = path.resolve(outDir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.new-`));
-  // mkdtemp makes the folder private (0700); the render is an ordinary folder.
-  fs.chmodSync(staging, 0o777 & ~process.umask());
+  // Not mkdtemp: that folder would be private (0700), and it becomes the render itself.
+  const staging = path.join(parent, `.${path.basename(target)}.new-${randomUUID()}`);
+  fs.mkdirSync(staging);
   try {
     const targets = [...files].map(([relative, content]) => {
       const file = path.join(staging, relative);
