@@ -5,4 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "./components/program";
 
-export = async (): Promise<Record<string, unknown>> => runProgram(pulumi.getStack(), pulumi.runtime.allConfig());
+/** `isConfigSecret` is the SDK's own check (not in its typings): was the key set with --secret? */
+const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
+
+export = async (): Promise<Record<string, unknown>> => {
+  const config = pulumi.runtime.allConfig();
+  const secretKeys = new Set(Object.keys(config).filter((key) => runtime.isConfigSecret(key)));
+  return runProgram(pulumi.getStack(), config, secretKeys);
+};

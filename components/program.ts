@@ -20,8 +20,8 @@ import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { trustedPublishers } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./workflows/release-workflow";
 
-export async function runProgram(stack: string, raw: RawConfig): Promise<Record<string, unknown>> {
-  const config = loadStackConfig(raw);
+export async function runProgram(stack: string, raw: RawConfig, secretKeys?: ReadonlySet<string>): Promise<Record<string, unknown>> {
+  const config = loadStackConfig(raw, secretKeys);
   const problems = releaseGateProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
   const settings = backendSettings(stack, config);

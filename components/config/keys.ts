@@ -100,10 +100,26 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
  * and rejects unknown keys of this namespace (typos). Throws one {@link ConfigError}
  * naming each key, its value and what is allowed; returns a frozen object otherwise.
  */
-export function parseConfig<T extends ConfigSchema>(schema: T, raw: RawConfig): ConfigValues<T> {
+export function parseConfig<T extends ConfigSchema>(
+  schema: T,
+  raw: RawConfig,
+  /** Keys whose values are encrypted in the stack file; when given, a secret key set in clear is refused. */
+  secretKeys?: ReadonlySet<string>,
+): ConfigValues<T> {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
+
+  for (const [name, spec] of Object.entries(schema)) {
+    const fullKey = prefix + name;
+    if (spec.secret && secretKeys && raw[fullKey] !== undefined && !secretKeys.has(fullKey)) {
+      problems.push({
+        key: fullKey,
+        value: REDACTED,
+        message: `stored in clear in the stack file; allowed: an encrypted value, \`pulumi config set --secret ${fullKey} <value>\``,
+      });
+    }
+  }
 
   for (const fullKey of Object.keys(raw).sort()) {
     if (!fullKey.startsWith(prefix)) continue;

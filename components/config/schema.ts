@@ -15,6 +15,6 @@ export const configSchema = {
 export type StackConfig = ConfigValues<typeof configSchema>;
 
 /** Reads and validates the whole `smartem:` config; throws a ConfigError naming every bad key. */
-export function loadStackConfig(raw: RawConfig): StackConfig {
-  return parseConfig(configSchema, raw);
+export function loadStackConfig(raw: RawConfig, secretKeys?: ReadonlySet<string>): StackConfig {
+  return parseConfig(configSchema, raw, secretKeys);
 }

@@ -40,7 +40,8 @@ export type BumpResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 function configOf(stack: string, text: string): StackConfig {
-  return loadStackConfig(parseStackFile(stack, text).config as RawConfig);
+  const file = parseStackFile(stack, text);
+  return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
 }
 
 /** The local stack of a fully qualified `<org>/<project>/<stack>` name. */

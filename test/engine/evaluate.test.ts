@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../components/config/keys";
-import { SECRET } from "../../components/engine/evaluate";
+import { SECRET, evaluate } from "../../components/engine/evaluate";
+import { offlineOptions } from "../../components/engine/offline";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../components/engine/stack-file";
 import { runProgram } from "../../components/program";
 import { evaluateStack } from "../support/evaluate";
@@ -59,6 +60,20 @@ describe("evaluation engine (mock runtime)", () => {
     const secret = evaluation.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
     expect(secret?.inputs.stringData).to.equal(SECRET);
     expect(evaluation.config["smartem:databasePassword"]).to.equal(SECRET);
+  });
+
+  it("refuses a secret key written in clear in the stack file, without echoing it", async () => {
+    const options = offlineOptions("staging");
+    const config = { ...options.config, "smartem:databasePassword": "a-password-in-clear-text" };
+    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== "smartem:databasePassword");
+    try {
+      await evaluate({ ...options, config, secretKeys });
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect(String(error)).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
+      expect(String(error)).to.contain("pulumi config set --secret smartem:databasePassword");
+      expect(String(error)).to.not.contain("a-password-in-clear-text");
+    }
   });
 
   it("records each resource's parent URN when it has one", async () => {
