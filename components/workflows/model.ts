@@ -70,6 +70,8 @@ interface StepBase {
   readonly if?: string;
   readonly env?: Env;
   readonly timeoutMinutes?: number;
+  /** The job goes on when this step fails (a known, reported but not blocking check). */
+  readonly continueOnError?: boolean;
 }
 
 export interface RunStep extends StepBase {
@@ -132,6 +134,7 @@ export interface Workflow {
 export const YAML_KEY = {
   runsOn: "runs-on",
   timeoutMinutes: "timeout-minutes",
+  continueOnError: "continue-on-error",
   cancelInProgress: "cancel-in-progress",
   workingDirectory: "working-directory",
   failFast: "fail-fast",

@@ -58,3 +58,14 @@ export function usesText(ref: ActionRef): string {
  * change here). Bump them here, in one place, like an action pin.
  */
 export const RUNNERS = { linux: "ubuntu-24.04", windows: "windows-2025" } as const;
+
+/**
+ * Python tools the workflows install, by exact version (like the actions: nothing moves
+ * under a release without a change here).
+ */
+export const PYTHON_TOOLS = {
+  packaging: "24.2",
+  setuptoolsScm: "8.1.0",
+  twine: "6.1.0",
+  pyinstaller: "6.11.1",
+} as const;

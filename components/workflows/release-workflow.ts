@@ -7,7 +7,7 @@
 import type { PythonPackage } from "../release/package";
 import type { TrustedPublisher } from "../release/trusted-publisher";
 import { Job, Permissions, Step, Workflow } from "./model";
-import { RUNNERS, action } from "./pins";
+import { PYTHON_TOOLS, RUNNERS, action } from "./pins";
 import { ReleaseKind, VERSION_SCRIPT } from "./version-decision";
 
 /** A job and the release kinds it runs for (`always`: every run, whatever the version job decides). */
@@ -92,7 +92,7 @@ function versionJob(pkg: PythonPackage): Job {
           TAG_PREFIX: pkg.tagPrefix,
           RELEASE_BRANCH: pkg.branch,
         },
-        run: `uvx --with setuptools_scm python - <<'PY'\n${VERSION_SCRIPT}PY\n`,
+        run: `uvx --with setuptools-scm==${PYTHON_TOOLS.setuptoolsScm} --with packaging==${PYTHON_TOOLS.packaging} python - <<'PY'\n${VERSION_SCRIPT}PY\n`,
       },
     ],
   };
@@ -108,9 +108,13 @@ function lintJob(pkg: PythonPackage): Job {
     steps: [
       checkout(),
       setupUv(pkg),
-      { name: "Install", run: "uv sync --all-extras" },
+      { name: "Install (from uv.lock)", run: "uv sync --locked --all-extras" },
       { name: "ruff", run: `uv run ruff check ${paths}` },
-      { name: "pyright", run: `uv run pyright ${paths}` },
+      {
+        name: pkg.pyrightBlocking ? "pyright" : "pyright (reported, not blocking: known type errors)",
+        run: `uv run pyright ${paths}`,
+        ...(pkg.pyrightBlocking ? {} : { continueOnError: true }),
+      },
     ],
   };
 }
@@ -125,7 +129,7 @@ function testJob(pkg: PythonPackage): Job {
     steps: [
       checkout(),
       setupUv(pkg),
-      { name: "Install", run: "uv sync --all-extras" },
+      { name: "Install (from uv.lock)", run: "uv sync --locked --all-extras" },
       { name: "pytest", run: `uv run pytest ${pkg.testPaths.join(" ")}` },
     ],
   };
@@ -147,7 +151,7 @@ function buildJob(pkg: PythonPackage): Job {
         env: { SETUPTOOLS_SCM_PRETEND_VERSION: VERSION },
         run: "uv build --out-dir dist",
       },
-      { name: "Check metadata", run: "uvx twine check --strict dist/*" },
+      { name: "Check metadata", run: `uvx twine==${PYTHON_TOOLS.twine} check --strict dist/*` },
       {
         name: "Check the files carry the decided version",
         env: { VERSION },
@@ -182,7 +186,7 @@ function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windo
       {
         name: "Install the package and PyInstaller",
         env: { SETUPTOOLS_SCM_PRETEND_VERSION: VERSION },
-        run: `python -m pip install --upgrade pip\npython -m pip install "${target}" pyinstaller\n`,
+        run: `python -m pip install "${target}" pyinstaller==${PYTHON_TOOLS.pyinstaller}\n`,
       },
       { name: "Build one-file executable", run: pyinstaller },
       {
@@ -265,13 +269,14 @@ function containerJob(pkg: PythonPackage, container: NonNullable<PythonPackage["
       { name: "Check out", uses: action("checkout"), with: { "persist-credentials": false } },
       {
         name: "Wait until the release is installable from PyPI",
-        env: { PACKAGE: pkg.name, VERSION },
+        // The requirement the image installs (Dockerfile: <name>[extras]==<version>).
+        env: { REQUIREMENT: `${pkg.name}${container.extras.length > 0 ? `[${container.extras.join(",")}]` : ""}==${VERSION}` },
         run: [
           "for attempt in $(seq 1 30); do",
-          '  if python3 -m pip download --no-deps --no-cache-dir --dest "$RUNNER_TEMP/pypi-probe" "${PACKAGE}==${VERSION}"; then exit 0; fi',
-          '  echo "attempt ${attempt}: ${PACKAGE}==${VERSION} not installable yet"; sleep 20',
+          '  if python3 -m pip download --no-deps --no-cache-dir --dest "$RUNNER_TEMP/pypi-probe" "${REQUIREMENT}"; then exit 0; fi',
+          '  echo "attempt ${attempt}: ${REQUIREMENT} not installable yet"; sleep 20',
           "done",
-          'echo "::error::${PACKAGE}==${VERSION} did not become installable from PyPI"; exit 1',
+          'echo "::error::${REQUIREMENT} did not become installable from PyPI"; exit 1',
           "",
         ].join("\n"),
       },
@@ -330,8 +335,9 @@ export function planJobs(pkg: PythonPackage): PlannedJob[] {
 export function releaseTriggers(pkg: PythonPackage): Workflow["on"] {
   return {
     // Path filters do not apply to tag pushes, so every release tag starts a run.
-    push: { branches: [pkg.branch], tags: [`${pkg.tagPrefix}*`], paths: [...pkg.paths] },
-    pullRequest: { paths: [...pkg.paths] },
+    // The workflow file itself too: a change Pulumi commits to it is tried at once.
+    push: { branches: [pkg.branch], tags: [`${pkg.tagPrefix}*`], paths: [...pkg.paths, `.github/workflows/${pkg.workflowFile}`] },
+    pullRequest: { paths: [...pkg.paths, `.github/workflows/${pkg.workflowFile}`] },
   };
 }
 

@@ -66,17 +66,19 @@ describe("release workflow of smartem-decisions", () => {
       ["push to another branch", { eventName: "push", ref: "refs/heads/feature", changed: [AGENT_FILE] }, []],
       ["pull request touching common", { eventName: "pull_request", changed: ["src/smartem_common/schemas.py"] }, CHECK],
       ["pull request touching only docs", { eventName: "pull_request", changed: ["docs/index.md"] }, []],
+      ["pull request changing only the release workflow", { eventName: "pull_request", changed: [".github/workflows/release-smartem-decisions.yml"] }, CHECK],
     ];
     for (const [label, event, jobs] of table) {
       it(`${label}: ${jobs.length ? jobs.join(", ") : "no run"}`, () => expect(jobsRun(smartem, event)).to.deep.equal(jobs));
     }
   });
 
-  it("triggers: release tags, main with the agent paths, pull requests with the agent paths", () => {
+  it("triggers: release tags, main and pull requests with the agent paths or the workflow file itself", () => {
     const doc = YAML.parse(workflowContent(smartem));
+    const paths = [...SMARTEM_DECISIONS.paths, ".github/workflows/release-smartem-decisions.yml"];
     expect(doc.on).to.deep.equal({
-      push: { branches: ["main"], tags: ["smartem-decisions-v*"], paths: SMARTEM_DECISIONS.paths },
-      pull_request: { paths: SMARTEM_DECISIONS.paths },
+      push: { branches: ["main"], tags: ["smartem-decisions-v*"], paths },
+      pull_request: { paths },
     });
   });
 
