@@ -6,8 +6,12 @@
  * Built with the same typed model and pin table as the release workflows; `npm run golden`
  * writes them to .github/workflows/ and a test keeps the files equal to this source.
  */
+import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "./model";
-import { RUNNERS, action } from "./pins";
+import { PYTHON_TOOLS, RUNNERS, action } from "./pins";
+
+/** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
+export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
 
 /** Stacks that CI previews, applies and checks for drift (dev is a developer sandbox). */
 export const DEPLOYED_STACKS = ["staging", "production"] as const;
@@ -77,6 +81,7 @@ function pulumi(run: PulumiRun): Step {
     uses: action("pulumi"),
     with: {
       command: run.command,
+      "pulumi-version": PULUMI_CLI_VERSION,
       "stack-name": `${CREDENTIALS.organization}/smartem/${run.stack}`,
       "cloud-url": CREDENTIALS.backendUrl,
       policyPacks: "policy",
@@ -92,10 +97,21 @@ function pulumi(run: PulumiRun): Step {
   };
 }
 
+/**
+ * The GitHub environment whose secrets a Pulumi job gets. `pulumi up` runs in the stack's
+ * own environment (write credentials, main only, production behind reviewers); previews and
+ * drift checks run in `preview-<stack>`, whose secrets are read-only credentials, because a
+ * preview runs the pull request's code.
+ */
+export function credentialsEnvironment(run: PulumiRun): string {
+  return run.command === "up" ? run.stack : `preview-${run.stack}`;
+}
+
 function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job {
   return {
     name,
     runsOn: RUNNER,
+    environment: { name: credentialsEnvironment(run) },
     permissions: run.commentOnPr ? { contents: "read", pullRequests: "write" } : { contents: "read" },
     timeoutMinutes: 30,
     ...extra,
@@ -108,7 +124,14 @@ const testJob: Job = {
   runsOn: RUNNER,
   permissions: { contents: "read" },
   timeoutMinutes: 15,
-  steps: [checkout(), ...setupNode(), { name: "Test (type-check, unit, golden, validators)", run: "npm test" }],
+  steps: [
+    checkout(),
+    ...setupNode(),
+    // The release workflow's version script is tested against its TypeScript twin in Python.
+    { name: "Set up Python", uses: action("setupPython"), with: { "python-version": "3.12" } },
+    { name: "Python packaging", run: `python -m pip install packaging==${PYTHON_TOOLS.packaging}` },
+    { name: "Test (type-check, unit, golden, validators)", run: "npm test" },
+  ],
 };
 
 /**
@@ -184,6 +207,8 @@ export function pullRequestWorkflow(): Workflow {
   };
 }
 
+const ON_MAIN = "github.ref == 'refs/heads/main'";
+
 export function deployWorkflow(): Workflow {
   return {
     name: "deploy",
@@ -193,14 +218,15 @@ export function deployWorkflow(): Workflow {
     concurrency: { group: "deploy", cancelInProgress: false },
     jobs: {
       test: testJob,
+      // Only main is applied, also when the workflow is started by hand on another branch.
       "up-staging": pulumiJob("pulumi up staging", { command: "up", stack: "staging" }, {
         needs: ["test"],
-        environment: { name: "staging" },
+        if: ON_MAIN,
       }),
       // The production environment's required reviewers approve each apply.
       "up-production": pulumiJob("pulumi up production", { command: "up", stack: "production" }, {
         needs: ["up-staging"],
-        environment: { name: "production" },
+        if: ON_MAIN,
       }),
     },
   };

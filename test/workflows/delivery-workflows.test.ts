@@ -64,7 +64,11 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(deploy.on).to.have.property("push");
     expect(deploy.jobs["up-staging"].needs).to.deep.equal(["test"]);
     expect(deploy.jobs["up-production"].needs).to.deep.equal(["up-staging"]);
+    expect(deploy.jobs["up-staging"].environment).to.deep.equal({ name: "staging" });
     expect(deploy.jobs["up-production"].environment).to.deep.equal({ name: "production" });
+    for (const job of ["up-staging", "up-production"]) {
+      expect(deploy.jobs[job].if, `${job} applies main only, even when started by hand elsewhere`).to.equal("github.ref == 'refs/heads/main'");
+    }
     expect(pulumiSteps(deploy, "up-production")[0].with).to.include({ command: "up", policyPacks: "policy" });
   });
 
@@ -73,6 +77,32 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(drift.on).to.have.property("schedule");
     for (const stack of DEPLOYED_STACKS) {
       expect(pulumiSteps(drift, `drift-${stack}`)[0].with).to.include({ command: "preview", refresh: true, "expect-no-changes": true });
+    }
+  });
+
+  it("give write credentials only to the applies; previews and drift checks get the read-only preview-<stack> environment", () => {
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const [id, job] of Object.entries(d.jobs)) {
+        const steps = pulumiSteps(d, id);
+        if (steps.length === 0) {
+          expect(job.environment, `${file} ${id} runs no pulumi and needs no environment`).to.equal(undefined);
+          continue;
+        }
+        const command = steps[0].with?.command;
+        const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
+        expect(job.environment?.name, `${file} ${id}`).to.equal(command === "up" ? stack : `preview-${stack}`);
+      }
+    }
+  });
+
+  it("install the Pulumi CLI of the SDK the program is locked to", () => {
+    const locked = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }).packages["node_modules/@pulumi/pulumi"].version;
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const id of Object.keys(d.jobs)) {
+        for (const step of pulumiSteps(d, id)) expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
+      }
     }
   });
 
