@@ -78,6 +78,7 @@ function versionJob(pkg: PythonPackage): Job {
       version: "${{ steps.decide.outputs.version }}",
       tag: "${{ steps.decide.outputs.tag }}",
       prerelease: "${{ steps.decide.outputs.prerelease }}",
+      latest: "${{ steps.decide.outputs.latest }}",
     },
     steps: [
       checkout(),
@@ -219,7 +220,8 @@ function githubReleaseJob(pkg: PythonPackage): Job {
     // Creates the release and, for release candidates, the tag.
     permissions: { contents: "write" },
     timeoutMinutes: TIMEOUT.short,
-    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : [])],
+    // A stable release appears only after the PyPI upload was approved and done.
+    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : []), JOB.publishPypi],
     steps: [
       download(ARTIFACT.dist),
       ...(pkg.windowsExe ? [download(ARTIFACT.exe)] : []),
@@ -231,7 +233,8 @@ function githubReleaseJob(pkg: PythonPackage): Job {
           target_commitish: "${{ github.sha }}",
           name: `${pkg.name} ${VERSION}`,
           prerelease: "${{ needs.version.outputs.prerelease == 'true' }}",
-          make_latest: "${{ needs.version.outputs.kind == 'stable' }}",
+          // Only the highest final release becomes latest (a backport does not).
+          make_latest: "${{ needs.version.outputs.latest }}",
           generate_release_notes: true,
           fail_on_unmatched_files: true,
           files: "release/*",
@@ -248,7 +251,8 @@ function publishPypiJob(pkg: PythonPackage): Job {
     // Trusted Publishing: the OIDC token is the only credential, and only this job gets one for PyPI.
     permissions: { idToken: "write" },
     timeoutMinutes: TIMEOUT.short,
-    needs: [JOB.version, JOB.build, JOB.githubRelease],
+    // Every artifact is built and checked before anything is published.
+    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : [])],
     environment: { name: pkg.pypiEnvironment, url: `https://pypi.org/p/${pkg.name}` },
     steps: [
       { name: `Download ${ARTIFACT.dist}`, uses: action("downloadArtifact"), with: { name: ARTIFACT.dist, path: "dist" } },
@@ -295,8 +299,8 @@ function containerJob(pkg: PythonPackage, container: NonNullable<PythonPackage["
           file: container.dockerfile,
           push: true,
           "build-args": `${container.versionBuildArg}=${VERSION}`,
-          // `latest` only ever moves to a stable release: this job runs for stable releases alone.
-          tags: `${container.image}:${VERSION}\n${container.image}:latest\n`,
+          // `latest` only for the highest final release (this job runs for stable releases alone).
+          tags: `${container.image}:${VERSION}\n\${{ needs.version.outputs.latest == 'true' && '${container.image}:latest' || '' }}\n`,
           labels: [
             `org.opencontainers.image.version=${VERSION}`,
             "org.opencontainers.image.revision=${{ github.sha }}",
@@ -325,10 +329,22 @@ export function planJobs(pkg: PythonPackage): PlannedJob[] {
     { id: JOB.build, runsFor: built, job: buildJob(pkg) },
   ];
   if (pkg.windowsExe) jobs.push({ id: JOB.windowsExe, runsFor: built, job: windowsExeJob(pkg, pkg.windowsExe) });
-  jobs.push({ id: JOB.githubRelease, runsFor: published, job: githubReleaseJob(pkg) });
   jobs.push({ id: JOB.publishPypi, runsFor: ["stable"], job: publishPypiJob(pkg) });
+  jobs.push({ id: JOB.githubRelease, runsFor: published, job: githubReleaseJob(pkg) });
   if (pkg.container) jobs.push({ id: JOB.container, runsFor: ["stable"], job: containerJob(pkg, pkg.container) });
-  return jobs.map((p) => (p.runsFor === "always" ? p : { ...p, job: { ...p.job, if: kindCondition(p.runsFor) } }));
+  const runsFor = new Map(jobs.map((p) => [p.id, p.runsFor]));
+  return jobs.map((p) => {
+    if (p.runsFor === "always") return p;
+    const kinds = p.runsFor;
+    // A job that needs a job skipped for some of its kinds (the GitHub release needs the PyPI
+    // upload, which release candidates skip) runs unless something before it failed.
+    const optionalNeeds = (p.job.needs ?? []).some((n) => {
+      const of = runsFor.get(n);
+      return of !== undefined && of !== "always" && !kinds.every((k) => of.includes(k));
+    });
+    const condition = kindCondition(kinds);
+    return { ...p, job: { ...p.job, if: optionalNeeds ? `!cancelled() && !failure() && (${condition})` : condition } };
+  });
 }
 
 /** The triggers: tags release, the branch makes release candidates, PRs check. */

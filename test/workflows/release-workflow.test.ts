@@ -16,34 +16,48 @@ const tagPush = (tag: string): Event => ({ eventName: "push", ref: `refs/tags/${
 const AGENT_FILE = "src/smartem_agent/watcher.py";
 const BACKEND_FILE = "src/smartem_backend/api_server.py";
 const SCM = "0.1.1.dev5+g1a2b3c4";
-const RUN_NUMBER = 52;
+const RUN_NUMBER = 65;
+const HEAD = "1111111111111111111111111111111111111111";
+const TAGS = [{ name: "smartem-decisions-v0.1.0", commit: "2222222222222222222222222222222222222222", merged: true }];
 
 /**
- * Which jobs an event runs, read off the committed YAML: a job without `if` runs when
- * its needs succeeded; a job's `if` is a disjunction of `needs.version.outputs.kind == '<kind>'`.
- * A rejected version fails the `version` job, so its dependants are skipped.
+ * Which jobs an event runs, read off the committed YAML, with GitHub's rules: a job without
+ * `if` runs when all its needs succeeded; `if: <kinds>` also needs all its needs to have
+ * succeeded; `if: !cancelled() && !failure() && (<kinds>)` runs when no need failed (a skipped
+ * need is fine). `<kinds>` is a disjunction of `needs.version.outputs.kind == '<kind>'`.
+ * A rejected version fails the `version` job.
  */
 function jobsRun(plan: ReleasePlan, event: Event): string[] {
   if (!startsRun(plan.workflow.on, event)) return [];
   const ref = event.eventName === "push" ? event.ref : "refs/pull/7/merge";
-  const decision = decideRelease({ eventName: event.eventName, ref, runNumber: RUN_NUMBER, scmVersion: SCM }, plan.pkg);
+  const decision = decideRelease({ eventName: event.eventName, ref, runNumber: RUN_NUMBER, head: HEAD, tags: TAGS, scmVersion: SCM }, plan.pkg);
   const doc = YAML.parse(workflowContent(plan)) as { jobs: Record<string, { needs?: string[]; if?: string }> };
-  const succeeded = new Set<string>();
+  const status = new Map<string, "success" | "skipped" | "failed">();
+  const failedBefore = (id: string): boolean =>
+    (doc.jobs[id]?.needs ?? []).some((n) => status.get(n) === "failed" || failedBefore(n));
   const ran: string[] = [];
   for (const [id, job] of Object.entries(doc.jobs)) {
-    if (!(job.needs ?? []).every((n) => succeeded.has(n))) continue;
-    if (job.if !== undefined) {
-      const kinds = job.if.split(" || ").map((c) => /^needs\.version\.outputs\.kind == '(\w+)'$/.exec(c)?.[1]);
+    const needs = job.needs ?? [];
+    const guarded = /^!cancelled\(\) && !failure\(\) && \((.*)\)$/.exec(job.if ?? "");
+    const kindsText = guarded ? guarded[1]! : job.if;
+    const needsOk = guarded ? !failedBefore(id) : needs.every((n) => status.get(n) === "success");
+    let kindOk = true;
+    if (kindsText !== undefined) {
+      const kinds = kindsText.split(" || ").map((c) => /^needs\.version\.outputs\.kind == '(\w+)'$/.exec(c)?.[1]);
       expect(kinds, `${id}: if`).to.not.include(undefined);
-      if (!kinds.includes(decision.kind)) continue;
+      kindOk = kinds.includes(decision.kind);
+    }
+    if (!needsOk || !kindOk) {
+      status.set(id, "skipped");
+      continue;
     }
     ran.push(id);
-    if (!(id === "version" && decision.kind === "rejected")) succeeded.add(id);
+    status.set(id, id === "version" && decision.kind === "rejected" ? "failed" : "success");
   }
   return ran;
 }
 
-const ALL = ["version", "lint", "test", "build", "windows-exe", "github-release", "publish-pypi", "container"];
+const ALL = ["version", "lint", "test", "build", "windows-exe", "publish-pypi", "github-release", "container"];
 const RC = ["version", "lint", "test", "build", "windows-exe", "github-release"];
 const CHECK = ["version", "lint", "test", "build", "windows-exe"];
 const REJECTED = ["version", "lint", "test"];
@@ -162,15 +176,18 @@ describe("release workflow of smartem-decisions", () => {
     ]);
   });
 
-  it("the GitHub release is a pre-release for RCs, `latest` only for stable, and creates the RC tag", () => {
+  it("the GitHub release comes after the PyPI upload, is a pre-release for RCs, `latest` only for the highest stable, and creates the RC tag", () => {
     const job = smartem.workflow.jobs["github-release"]!;
-    expect(job.if).to.equal("needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc'");
+    expect(job.needs).to.include("publish-pypi");
+    expect(smartem.workflow.jobs["publish-pypi"]!.needs).to.not.include("github-release");
+    // publish-pypi is skipped for RCs: the release still runs then, but never after a failure.
+    expect(job.if).to.equal("!cancelled() && !failure() && (needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc')");
     const release = job.steps.find((s) => "uses" in s && s.uses.action === "softprops/action-gh-release");
     expect(release && "with" in release ? release.with : undefined).to.include({
       tag_name: "${{ needs.version.outputs.tag }}",
       target_commitish: "${{ github.sha }}",
       prerelease: "${{ needs.version.outputs.prerelease == 'true' }}",
-      make_latest: "${{ needs.version.outputs.kind == 'stable' }}",
+      make_latest: "${{ needs.version.outputs.latest }}",
     });
   });
 
@@ -186,7 +203,7 @@ describe("release workflow of smartem-decisions", () => {
     expect(inputs).to.include({ "build-args": "SMARTEM_VERSION=${{ needs.version.outputs.version }}", push: true });
     expect(String(inputs?.tags).trim().split("\n")).to.deep.equal([
       "ghcr.io/diamondlightsource/smartem-decisions:${{ needs.version.outputs.version }}",
-      "ghcr.io/diamondlightsource/smartem-decisions:latest",
+      "${{ needs.version.outputs.latest == 'true' && 'ghcr.io/diamondlightsource/smartem-decisions:latest' || '' }}",
     ]);
   });
 
@@ -203,7 +220,7 @@ describe("release workflow of smartem-decisions", () => {
 describe("release workflow of a second package (EPUPlayer in smartem-devtools)", () => {
   it("starts on its own tags and paths only", () => {
     expect(jobsRun(epuplayer, tagPush("epuplayer-v1.0.0"))).to.deep.equal(
-      ["version", "lint", "test", "build", "windows-exe", "github-release", "publish-pypi"],
+      ["version", "lint", "test", "build", "windows-exe", "publish-pypi", "github-release"],
     );
     expect(jobsRun(epuplayer, tagPush("smartem-decisions-v0.1.0"))).to.deep.equal([]);
     expect(jobsRun(epuplayer, { eventName: "pull_request", changed: ["packages/smartem-epuplayer/src/x.py"] })).to.deep.equal(CHECK);
