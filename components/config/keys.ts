@@ -126,7 +126,8 @@ export function parseConfig<T extends ConfigSchema>(
     const name = fullKey.slice(prefix.length);
     if (!Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).sort().join(", ");
-      problems.push({ key: fullKey, value: show(raw[fullKey]), message: `unknown key; the keys of ${prefix} are: ${known}` });
+      const value = secretKeys?.has(fullKey) ? REDACTED : show(raw[fullKey]);
+      problems.push({ key: fullKey, value, message: `unknown key; the keys of ${prefix} are: ${known}` });
     }
   }
 
@@ -144,7 +145,8 @@ export function parseConfig<T extends ConfigSchema>(
       const offending = valueAt(input, issue.path);
       problems.push({
         key: fullKey + path,
-        value: spec.secret && offending !== undefined ? REDACTED : show(offending),
+        // Secret by declaration, or because it was set with --secret: never echoed.
+        value: (spec.secret || secretKeys?.has(fullKey)) && offending !== undefined ? REDACTED : show(offending),
         message: `${issue.message}; allowed: ${spec.allowed}`,
       });
     }

@@ -104,4 +104,16 @@ describe("stack config (smartem:)", () => {
       expect(String(error)).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
     }
   });
+
+  it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
+    const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", "smartem:databaseHost": "user:pw@host" };
+    try {
+      loadStackConfig(raw, new Set(["smartem:databasePasword", "smartem:databaseHost"]));
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect(String(error)).to.contain("smartem:databasePasword = [secret]: unknown key");
+      expect(String(error)).to.contain("smartem:databaseHost = [secret]:");
+      expect(String(error)).to.not.contain("S3cr3t").and.not.contain("user:pw");
+    }
+  });
 });
