@@ -4,7 +4,7 @@
  * PodDisruptionBudget.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { AppIdentity, REQUIREMENT_ANNOTATION, appLabels, selectorLabels } from "./labels";
+import { AppIdentity, REQUIREMENT_ANNOTATION, appLabels, selectorLabels, stableLabels } from "./labels";
 import { API_PORT, API_SERVICE_PORT, OBJECT_NAMES } from "./names";
 import { EnvironmentRefs, backendContainer, backendPodBase } from "./pod";
 import { BackendSettings } from "./settings";
@@ -93,7 +93,7 @@ export function apiService(s: BackendSettings): k8s.types.input.core.v1.Service 
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: OBJECT_NAMES.apiService, namespace: s.namespace, labels: appLabels(id) },
+    metadata: { name: OBJECT_NAMES.apiService, namespace: s.namespace, labels: stableLabels(id) },
     spec: {
       type: "ClusterIP",
       selector: selectorLabels(id),
@@ -111,7 +111,9 @@ export function podDisruptionBudget(
   return {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
-    metadata: { name: id.name, namespace: id.instance, labels: appLabels(id) },
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(id) } },
+    metadata: { name: id.name, namespace: id.instance, labels: stableLabels(id) },
+    // An unready pod (say, /health failing while a dependency is down) may always be evicted:
+    // otherwise it would block node drains for as long as the outage lasts.
+    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selectorLabels(id) } },
   };
 }

@@ -27,6 +27,19 @@ export function selectorLabels(id: AppIdentity): Labels {
   return { "app.kubernetes.io/name": id.name, "app.kubernetes.io/instance": id.instance };
 }
 
+/**
+ * Labels of objects that outlive a version (Service, PodDisruptionBudget): no version, so a
+ * bump changes only what the migration Job gates, and these never claim a version early.
+ */
+export function stableLabels(id: AppIdentity): Labels {
+  return {
+    ...selectorLabels(id),
+    "app.kubernetes.io/component": id.component,
+    "app.kubernetes.io/part-of": PART_OF,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+}
+
 export function appLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),

@@ -91,6 +91,17 @@ describe("Backend on Kubernetes", () => {
         expect(container(after).image).to.equal(`${IMAGE}:0.1.1`);
       }
     });
+
+    it("a new version changes only what the migration gates: the Job and the two Deployments", async () => {
+      const next = await evaluateStack("staging", { backendVersion: "0.1.1" }, { stackReferences: { "organization/smartem/staging": { backendVersion: "0.1.0" } } });
+      const [before, after] = [renderFiles(staging), renderFiles(next)];
+      const changed = [...after.keys()].filter((f) => f.startsWith("k8s/") && after.get(f) !== before.get(f)).sort();
+      expect(changed).to.deep.equal([
+        "k8s/smartem-decisions-staging/deployment-smartem-http-api.yaml",
+        "k8s/smartem-decisions-staging/deployment-smartem-worker.yaml",
+        "k8s/smartem-decisions-staging/job-smartem-migrate-autonamed.yaml",
+      ]);
+    });
   });
 
   describe("migrations once per version, first", () => {
