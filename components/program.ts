@@ -8,7 +8,7 @@
  * Returns the stack outputs.
  */
 import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, guardBackendVersion } from "./backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT, guardBackendVersion, isRollback } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
 import { StackConfig, loadStackConfig } from "./config/schema";
@@ -28,13 +28,19 @@ export async function runProgram(stack: string, raw: RawConfig, secretKeys?: Rea
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
 
-  await guardBackendVersion(stack, config);
+  const facts = await guardBackendVersion(stack, config);
 
   const github = githubPlan ? convergeGithub(stack, config, githubPlan) : undefined;
-  new Backend("smartem", { settings, ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}) });
+  const backend = new Backend("smartem", {
+    settings,
+    migrate: !isRollback(facts),
+    ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}),
+  });
 
   return {
-    [BACKEND_VERSION_OUTPUT]: config.backendVersion,
+    // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
+    // value in the stack outputs, which the guards of this stack and of production read.
+    [BACKEND_VERSION_OUTPUT]: backend.rolledOutVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }

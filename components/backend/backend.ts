@@ -24,6 +24,12 @@ export interface BackendArgs {
    * @default the kubeconfig's current context
    */
   readonly kubeContext?: string;
+  /**
+   * Whether this version's migration Job runs before the Deployments roll. False for a
+   * rollback: the older code cannot migrate a newer schema (see deployed-version.ts).
+   * @default true
+   */
+  readonly migrate?: boolean;
 }
 
 /** Extra time over a Kubernetes deadline for scheduling and image pulls. */
@@ -32,8 +38,10 @@ const TIMEOUT_MARGIN_SECONDS = 120;
 export class Backend extends pulumi.ComponentResource {
   /** The namespace everything lives in. */
   readonly namespace: pulumi.Output<string>;
-  /** The name of this version's migration Job. */
-  readonly migrationJob: pulumi.Output<string>;
+  /** The name of this version's migration Job (undefined for a rollback, which runs none). */
+  readonly migrationJob: pulumi.Output<string | undefined>;
+  /** The backend version, known only once both Deployments rolled out. */
+  readonly rolledOutVersion: pulumi.Output<string>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("smartem:backend:Backend", name, {}, opts);
@@ -45,7 +53,9 @@ export class Backend extends pulumi.ComponentResource {
       { parent: this },
     );
     const base: pulumi.CustomResourceOptions = { parent: this, provider };
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), base);
+    // Kept when the stack is destroyed or the namespace renamed: it also holds what Pulumi does
+    // not own (the image pull secret, anything an operator added).
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), { ...base, retainOnDelete: true });
     const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: [namespace] };
 
     new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, denyAllIngress(s.namespace), inNamespace);
@@ -79,20 +89,23 @@ export class Backend extends pulumi.ComponentResource {
       }
     }
 
-    const job = new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
-      ...base,
-      dependsOn: [namespace, ...backing],
-      customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
-    });
+    const job =
+      (args.migrate ?? true)
+        ? new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
+            ...base,
+            dependsOn: [namespace, ...backing],
+            customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
+          })
+        : undefined;
 
     // Both Deployments wait for this version's migration: a failed Job leaves them untouched.
     const rollout: pulumi.CustomResourceOptions = {
       ...base,
-      dependsOn: [namespace, job],
+      dependsOn: [namespace, ...backing, ...(job ? [job] : [])],
       customTimeouts: timeouts(s.rolloutTimeoutSeconds),
     };
-    new k8s.apps.v1.Deployment(`${name}-http-api`, apiDeployment(s, refs), rollout);
-    new k8s.apps.v1.Deployment(`${name}-worker`, workerDeployment(s, refs), rollout);
+    const api = new k8s.apps.v1.Deployment(`${name}-http-api`, apiDeployment(s, refs), rollout);
+    const worker = new k8s.apps.v1.Deployment(`${name}-worker`, workerDeployment(s, refs), rollout);
     new k8s.core.v1.Service(`${name}-http-api-service`, apiService(s), inNamespace);
     for (const [suffix, budget] of [
       ["http-api", podDisruptionBudget(apiIdentity(s), s.api.replicas)],
@@ -102,8 +115,9 @@ export class Backend extends pulumi.ComponentResource {
     }
 
     this.namespace = namespace.metadata.name;
-    this.migrationJob = job.metadata.name;
-    this.registerOutputs({ namespace: this.namespace, migrationJob: this.migrationJob });
+    this.migrationJob = job ? job.metadata.name : pulumi.output(undefined);
+    this.rolledOutVersion = pulumi.all([api.id, worker.id]).apply(() => s.version);
+    this.registerOutputs({ namespace: this.namespace, migrationJob: this.migrationJob, rolledOutVersion: this.rolledOutVersion });
   }
 }
 

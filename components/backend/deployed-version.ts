@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
+import { compareVersions } from "../version/version";
 import { VersionGuardFacts, assertVersionGuards } from "./guards";
 
 /** The stack output every stack exports and the guards read back. */
@@ -44,7 +45,21 @@ export async function versionGuardFacts(stack: string, config: StackConfig): Pro
   };
 }
 
-/** Refuses (throws a VersionGuardError) a version any guard refuses. */
-export async function guardBackendVersion(stack: string, config: StackConfig): Promise<void> {
-  assertVersionGuards(await versionGuardFacts(stack, config));
+/**
+ * Refuses (throws a VersionGuardError) a version any guard refuses; returns the facts the
+ * guards used (the program needs to know whether this is a rollback).
+ */
+export async function guardBackendVersion(stack: string, config: StackConfig): Promise<VersionGuardFacts> {
+  const facts = await versionGuardFacts(stack, config);
+  assertVersionGuards(facts);
+  return facts;
+}
+
+/**
+ * A rollback: a version lower than the one deployed now (allowed by smartem:allowDowngrade).
+ * Its migration must not run: the older code's `alembic upgrade head` does not know the
+ * newer schema's revision and fails, which would keep the Deployments from rolling back.
+ */
+export function isRollback(facts: VersionGuardFacts): boolean {
+  return facts.deployedVersion !== undefined && compareVersions(facts.version, facts.deployedVersion) < 0;
 }

@@ -29,6 +29,22 @@ describe("backend upgrade guards in the program", () => {
     expect(e.outputs.backendVersion).to.equal("0.1.0");
   });
 
+  it("a rollback runs no migration (the older code cannot migrate a newer schema); an upgrade does, first", async () => {
+    const JOB = "kubernetes:batch/v1:Job";
+    const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+    const rollback = await evaluateStack(
+      "dev",
+      { backendVersion: "0.1.0", allowDowngrade: "true" },
+      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
+    );
+    expect(rollback.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
+    const upgrade = await evaluateStack("dev", { backendVersion: "0.1.2" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } });
+    const [job] = upgrade.resources.filter((r) => r.type === JOB);
+    for (const deployment of upgrade.resources.filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))) {
+      expect(deployment.dependsOn, deployment.name).to.include(job!.urn);
+    }
+  });
+
   it("refuses a downgrade below the stack's own backendVersion output", async () => {
     const message = await refusal(evaluateStack("dev", { backendVersion: "0.1.0" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } }));
     expect(message).to.match(/smartem:backendVersion = 0\.1\.0: 0\.1\.0 is lower than 0\.1\.1, which stack dev runs now.*smartem:allowDowngrade: true/);
