@@ -83,11 +83,30 @@ export function evaluate(options: EvaluateOptions): Promise<Evaluation> {
 async function evaluateNow(options: EvaluateOptions): Promise<Evaluation> {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
+  const ambient = withoutAmbientProviderSettings();
   try {
     return await evaluateWithMocks(options);
   } finally {
+    ambient.restore();
     Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/**
+ * Environment variables the provider SDKs copy into provider inputs (a kubeconfig path or
+ * content, provider flags, a GitHub token or server). The offline evaluation is a function
+ * of the stack file alone: the same for everyone, and nothing of a developer's shell in it.
+ */
+export const AMBIENT_PROVIDER_SETTINGS = /^(KUBECONFIG|PULUMI_K8S_.+|GITHUB_TOKEN|GITHUB_BASE_URL)$/;
+
+function withoutAmbientProviderSettings(): { restore(): void } {
+  const saved = Object.entries(process.env).filter(([key]) => AMBIENT_PROVIDER_SETTINGS.test(key));
+  for (const [key] of saved) delete process.env[key];
+  return {
+    restore() {
+      for (const [key, value] of saved) process.env[key] = value;
+    },
+  };
 }
 
 async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> {

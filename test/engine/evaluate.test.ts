@@ -76,6 +76,20 @@ describe("evaluation engine (mock runtime)", () => {
     }
   });
 
+  it("does not depend on the developer's environment (kubeconfig, provider flags, GitHub token)", async () => {
+    const baseline = JSON.stringify(await evaluateStack("dev"));
+    const ambient = { KUBECONFIG: "/home/someone/.kube/config", PULUMI_K8S_ENABLE_PATCH_FORCE: "true", GITHUB_TOKEN: "ghp_from_the_shell", GITHUB_BASE_URL: "https://ghe.example/" };
+    Object.assign(process.env, ambient);
+    try {
+      const evaluation = JSON.stringify(await evaluateStack("dev"));
+      expect(evaluation).to.equal(baseline);
+      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL]) expect(evaluation).to.not.contain(value);
+      expect(process.env.KUBECONFIG, "restored afterwards").to.equal(ambient.KUBECONFIG);
+    } finally {
+      for (const key of Object.keys(ambient)) delete process.env[key];
+    }
+  });
+
   it("records each resource's parent URN when it has one", async () => {
     const evaluation = await evaluateStack("dev");
     const urns = new Set(evaluation.resources.map((r) => r.urn));
