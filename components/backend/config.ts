@@ -92,11 +92,13 @@ export const backendConfig = {
     description: "The backend image repository; the tag is always smartem:backendVersion.",
     allowed: "an image repository without tag or digest, e.g. ghcr.io/diamondlightsource/smartem-decisions",
   }),
-  backendImageDigest: key({
-    schema: z.string().regex(/^sha256:[a-f0-9]{64}$/, "not a sha256 digest").optional(),
-    type: "string",
-    description: "Optional digest of the backendVersion image; pins the exact bytes (`<image>:<version>@<digest>`).",
-    allowed: "sha256: followed by 64 lower-case hex digits",
+  backendImageDigests: key({
+    // Keyed by version, so a bump of backendVersion can never keep running the old bytes.
+    schema: z.record(deployableVersion, z.string().regex(/^sha256:[a-f0-9]{64}$/, "not a sha256 digest")).optional(),
+    type: "object",
+    description:
+      "Optional image digests by version; the one of backendVersion, if listed, pins the exact bytes (`<image>:<version>@<digest>`).",
+    allowed: "a map from a deployable version to sha256: followed by 64 lower-case hex digits",
   }),
   imagePullSecret: key({
     schema: dnsLabel.default("ghcr-secret"),

@@ -93,7 +93,8 @@ export function backendSettings(stack: string, config: StackConfig): BackendSett
   if (problems.length > 0) throw new ConfigError(problems);
 
   const tag = imageTagForVersion(config.backendVersion);
-  const image = `${config.backendImage}:${tag}${config.backendImageDigest ? `@${config.backendImageDigest}` : ""}`;
+  const digest = config.backendImageDigests?.[config.backendVersion];
+  const image = `${config.backendImage}:${tag}${digest ? `@${digest}` : ""}`;
   const database = {
     host: external ? config.databaseHost! : OBJECT_NAMES.postgres,
     port: config.databasePort,

@@ -61,9 +61,15 @@ describe("Backend on Kubernetes", () => {
       }
     });
 
-    it("with smartem:backendImageDigest the image is pinned by digest too", async () => {
-      const e = await evaluateStack("dev", { backendImageDigest: DIGEST });
+    it("with smartem:backendImageDigests the image of backendVersion is pinned by digest too", async () => {
+      const digests = JSON.stringify({ "0.1.1rc52": DIGEST, "0.1.0": `sha256:${"cd".repeat(32)}` });
+      const e = await evaluateStack("dev", { backendImageDigests: digests });
       for (const w of backendWorkloads(e)) expect(container(w).image).to.equal(`${IMAGE}:0.1.1rc52@${DIGEST}`);
+    });
+
+    it("a bump to a version without a listed digest runs that version's tag, never the old bytes", async () => {
+      const e = await evaluateStack("dev", { backendVersion: "0.1.2", backendImageDigests: JSON.stringify({ "0.1.1rc52": DIGEST }) });
+      for (const w of backendWorkloads(e)) expect(container(w).image).to.equal(`${IMAGE}:0.1.2`);
     });
 
     it("objects and pods carry the recommended labels and the pip requirement", () => {
