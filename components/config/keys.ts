@@ -142,12 +142,15 @@ export function parseConfig<T extends ConfigSchema>(
     }
     for (const issue of result.error.issues) {
       const path = issue.path.length > 0 ? `.${issue.path.map(String).join(".")}` : "";
-      const offending = valueAt(input, issue.path);
+      // A bad map key: show the key itself and why zod refused it.
+      const badKey = issue.code === "invalid_key";
+      const offending = badKey ? issue.path.at(-1) : valueAt(input, issue.path);
+      const why = badKey ? `${issue.message}: ${issue.issues.map((inner) => inner.message).join("; ")}` : issue.message;
       problems.push({
         key: fullKey + path,
         // Secret by declaration, or because it was set with --secret: never echoed.
         value: (spec.secret || secretKeys?.has(fullKey)) && offending !== undefined ? REDACTED : show(offending),
-        message: `${issue.message}; allowed: ${spec.allowed}`,
+        message: `${why}; allowed: ${spec.allowed}`,
       });
     }
   }

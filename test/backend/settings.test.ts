@@ -69,7 +69,7 @@ describe("backend settings: bad input", () => {
     ["a pull secret name too long", { ...DEV, "smartem:imagePullSecret": "x".repeat(64) }, "smartem:imagePullSecret", `"${"x".repeat(64)}"`, /at most 63/],
     ["root", { ...DEV, "smartem:runAsUser": "0" }, "smartem:runAsUser", "0", /0, root, is refused/],
     ["a short digest", { ...DEV, "smartem:backendImageDigests": '{"0.1.0":"sha256:abc"}' }, "smartem:backendImageDigests.0.1.0", '"sha256:abc"', /64 lower-case hex/],
-    ["a digest for no version", { ...DEV, "smartem:backendImageDigests": `{"latest":"sha256:${"ab".repeat(32)}"}` }, "smartem:backendImageDigests.latest", `"sha256:${"ab".repeat(32)}"`, /"latest" is not a PEP 440 version/],
+    ["a digest for no version", { ...DEV, "smartem:backendImageDigests": `{"latest":"sha256:${"ab".repeat(32)}"}` }, "smartem:backendImageDigests.latest", '"latest"', /Invalid key in record: "latest" is not a PEP 440 version/],
     ["an image with a tag", { ...DEV, "smartem:backendImage": "ghcr.io/x/y:latest" }, "smartem:backendImage", '"ghcr.io/x/y:latest"', /without tag or digest/],
     ["a bare stack name to promote from", { ...DEV, "smartem:promoteFrom": "staging" }, "smartem:promoteFrom", '"staging"', /<organization>\/<project>\/<stack>/],
     ["a rollout timeout of 10 s", { ...DEV, "smartem:rolloutTimeoutSeconds": "10" }, "smartem:rolloutTimeoutSeconds", "10", /from 60 to 3600/],
