@@ -12,10 +12,9 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { SMARTEM_DECISIONS } from "../components/release/package";
 import { imagePinProblem } from "./images";
 import { Loose, at, containersOf, podSpecOf } from "./pod-specs";
-import { workflowProblems } from "./workflow";
+import { pypiPublishEnvironments, workflowProblems } from "./workflow";
 
 /** Resource type tokens the policies look at. */
 export const POLICY_TYPES = {
@@ -23,6 +22,7 @@ export const POLICY_TYPES = {
   repositoryFile: "github:index/repositoryFile:RepositoryFile",
   ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
   environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
 } as const;
 
 /** The api Deployment by name, or any Deployment labelled as the api component. */
@@ -171,27 +171,59 @@ export const releaseTagsImmutable: StackValidationPolicy = {
   },
 };
 
-export const pypiEnvironmentTagOnly = mandatory(
-  "pypi-environment-tag-only",
-  `The ${SMARTEM_DECISIONS.pypiEnvironment} environment deploys only from release tags, after a reviewer approves, with no admin bypass.`,
-  (args, report) => {
-    if (args.type !== POLICY_TYPES.environment || args.props.environment !== SMARTEM_DECISIONS.pypiEnvironment) return;
-    const props: Loose = args.props;
-    const branchPolicy: Loose = props.deploymentBranchPolicy ?? {};
-    if (branchPolicy.protectedBranches !== false || branchPolicy.customBranchPolicies !== true) {
-      report(
-        `deploymentBranchPolicy is ${JSON.stringify(props.deploymentBranchPolicy ?? null)}; set {protectedBranches: false, customBranchPolicies: true} and allow only release-tag patterns`,
-      );
-    }
-    if (props.canAdminsBypass !== false) report("canAdminsBypass is not false (GitHub's default is true); set it to false");
-    const reviewers: Loose[] = Array.isArray(props.reviewers) ? props.reviewers : [];
-    const count = reviewers.reduce(
-      (n, r) => n + (Array.isArray(r?.users) ? r.users.length : 0) + (Array.isArray(r?.teams) ? r.teams.length : 0),
-      0,
+/** Why an environment that PyPI uploads run in is not tag-only, reviewed and unbypassable. */
+function publishEnvironmentProblems(props: Loose): string[] {
+  const problems: string[] = [];
+  const branchPolicy: Loose = props.deploymentBranchPolicy ?? {};
+  if (branchPolicy.protectedBranches !== false || branchPolicy.customBranchPolicies !== true) {
+    problems.push(
+      `deploymentBranchPolicy is ${JSON.stringify(props.deploymentBranchPolicy ?? null)}; set {protectedBranches: false, customBranchPolicies: true} and allow only release-tag patterns`,
     );
-    if (count === 0) report("has no reviewer; add at least one user or team to reviewers");
+  }
+  if (props.canAdminsBypass !== false) problems.push("canAdminsBypass is not false (GitHub's default is true); set it to false");
+  const reviewers: Loose[] = Array.isArray(props.reviewers) ? props.reviewers : [];
+  const count = reviewers.reduce(
+    (n, r) => n + (Array.isArray(r?.users) ? r.users.length : 0) + (Array.isArray(r?.teams) ? r.teams.length : 0),
+    0,
+  );
+  if (count === 0) problems.push("has no reviewer; add at least one user or team to reviewers");
+  return problems;
+}
+
+export const pypiEnvironmentTagOnly: StackValidationPolicy = {
+  name: "pypi-environment-tag-only",
+  description:
+    "Every environment a generated workflow publishes to PyPI from is managed by this stack and deploys only from release tags (a tag policy, no branch), after a reviewer approves, with no admin bypass.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const ofType = (type: string) => args.resources.filter((r) => r.type === type);
+    const environments = ofType(POLICY_TYPES.environment);
+    const deploymentPolicies = ofType(POLICY_TYPES.deploymentPolicy);
+    for (const file of ofType(POLICY_TYPES.repositoryFile)) {
+      const { repository, file: path, content } = file.props as Loose;
+      if (typeof path !== "string" || !path.startsWith(WORKFLOWS_DIR) || typeof content !== "string") continue;
+      for (const name of pypiPublishEnvironments(content)) {
+        if (name === "") {
+          report(`${path} publishes to PyPI from a job without an environment; run it in a tag-only, reviewed environment`, file.urn);
+          continue;
+        }
+        const environment = environments.find((e) => e.props.repository === repository && e.props.environment === name);
+        if (!environment) {
+          report(`${path} publishes to PyPI from environment ${name}, which this stack does not manage in ${String(repository)} (GitHub would create it unprotected)`, file.urn);
+          continue;
+        }
+        for (const problem of publishEnvironmentProblems(environment.props)) report(`${name}: ${problem}`, environment.urn);
+        const own = deploymentPolicies.filter((p) => p.props.repository === repository && p.props.environment === name);
+        if (!own.some((p) => typeof p.props.tagPattern === "string" && p.props.tagPattern !== "")) {
+          report(`${name}: no deployment policy admits release tags (tagPattern); add one for the package's tags`, environment.urn);
+        }
+        if (own.some((p) => p.props.branchPattern !== undefined)) {
+          report(`${name}: a deployment policy admits branches (branchPattern); PyPI uploads come from release tags only`, environment.urn);
+        }
+      }
+    }
   },
-);
+};
 
 export const workflowFilesHardened = mandatory(
   "workflow-files-hardened",

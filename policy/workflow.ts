@@ -69,3 +69,24 @@ function topLevelPermissionProblem(permissions: unknown): string | undefined {
     .map(([scope, level]) => `${scope}: ${String(level)}`);
   return writes.length > 0 ? `grant ${writes.join(", ")}` : undefined;
 }
+
+const PYPI_PUBLISH = "pypa/gh-action-pypi-publish@";
+
+/** The environments a workflow's PyPI publish jobs run in (unset: `""`), from its YAML text. */
+export function pypiPublishEnvironments(content: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(content);
+  } catch {
+    return [];
+  }
+  const jobs = parsed && typeof parsed === "object" ? ((parsed as Loose).jobs as Loose | undefined) : undefined;
+  const found: string[] = [];
+  for (const job of Object.values(jobs && typeof jobs === "object" ? jobs : {})) {
+    if (!job || typeof job !== "object" || !Array.isArray(job.steps)) continue;
+    if (!job.steps.some((s: Loose) => typeof s?.uses === "string" && s.uses.startsWith(PYPI_PUBLISH))) continue;
+    const environment = typeof job.environment === "string" ? job.environment : job.environment?.name;
+    found.push(typeof environment === "string" ? environment : "");
+  }
+  return found;
+}

@@ -250,34 +250,69 @@ describe("policy pack", () => {
     });
   });
 
-  describe("pypi-environment-tag-only", () => {
+  describe("pypi-environment-tag-only (the workflows and their environments together)", () => {
+    const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+    const publishing = (environment: unknown) => ({
+      repository: "smartem-decisions",
+      file: ".github/workflows/release-x.yml",
+      content: [
+        "permissions: {}",
+        "jobs:",
+        "  publish:",
+        ...(environment === undefined ? [] : [`    environment: ${JSON.stringify(environment)}`]),
+        "    steps:",
+        `      - uses: pypa/gh-action-pypi-publish@${PUBLISH_SHA}`,
+      ].join("\n"),
+    });
     const environment = (changes: Mutable = {}): Mutable => ({
       repository: "smartem-decisions",
-      environment: "pypi",
+      environment: "pypi-sd",
       canAdminsBypass: false,
       preventSelfReview: true,
       reviewers: [{ teams: [1234], users: [] }],
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       ...changes,
     });
+    const tagPolicy = (changes: Mutable = {}): Mutable => ({ repository: "smartem-decisions", environment: "pypi-sd", tagPattern: "sd-v*", ...changes });
+    const stack = (file: Mutable, env?: Mutable, ...deploymentPolicies: Mutable[]) =>
+      applyStackPolicy(pypiEnvironmentTagOnly, [
+        { type: FILE, name: "workflow", urn: "urn:workflow", props: file },
+        ...(env ? [{ type: ENVIRONMENT, name: "environment", urn: "urn:environment", props: env }] : []),
+        ...deploymentPolicies.map((p, i) => ({ type: POLICY, name: `policy-${i}`, urn: `urn:policy-${i}`, props: p })),
+      ]);
 
-    it("accepts a tag-only, reviewed environment without admin bypass", async () => {
-      expect(await violations(pypiEnvironmentTagOnly, ENVIRONMENT, environment())).to.deep.equal([]);
+    it("accepts a publish job in a tag-only, reviewed environment without admin bypass, whatever its name", async () => {
+      expect(await stack(publishing({ name: "pypi-sd", url: "https://pypi.org/p/x" }), environment(), tagPolicy())).to.deep.equal([]);
+      expect(await stack(publishing("pypi-sd"), environment(), tagPolicy())).to.deep.equal([]);
     });
 
     it("rejects branch deployments, admin bypass (also by default) and missing reviewers", async () => {
-      const branches = environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } });
-      expect((await violations(pypiEnvironmentTagOnly, ENVIRONMENT, branches)).join()).to.match(/deploymentBranchPolicy/);
-      const unrestricted = environment({ deploymentBranchPolicy: undefined });
-      expect((await violations(pypiEnvironmentTagOnly, ENVIRONMENT, unrestricted)).join()).to.match(/deploymentBranchPolicy/);
-      const bypassByDefault = environment({ canAdminsBypass: undefined });
-      expect((await violations(pypiEnvironmentTagOnly, ENVIRONMENT, bypassByDefault)).join()).to.match(/canAdminsBypass/);
-      const unreviewed = environment({ reviewers: [{ teams: [], users: [] }] });
-      expect((await violations(pypiEnvironmentTagOnly, ENVIRONMENT, unreviewed)).join()).to.match(/reviewer/);
+      const messages = async (env: Mutable) => (await stack(publishing("pypi-sd"), env, tagPolicy())).map((v) => v.message).join();
+      expect(await messages(environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } }))).to.match(/deploymentBranchPolicy/);
+      expect(await messages(environment({ deploymentBranchPolicy: undefined }))).to.match(/deploymentBranchPolicy/);
+      expect(await messages(environment({ canAdminsBypass: undefined }))).to.match(/canAdminsBypass/);
+      expect(await messages(environment({ reviewers: [{ teams: [], users: [] }] }))).to.match(/no reviewer/);
     });
 
-    it("leaves other environments alone", async () => {
-      expect(await violations(pypiEnvironmentTagOnly, ENVIRONMENT, environment({ environment: "docs", canAdminsBypass: true }))).to.deep.equal([]);
+    it("rejects an environment that admits no release tag, or admits a branch", async () => {
+      expect((await stack(publishing("pypi-sd"), environment())).map((v) => v.message)).to.deep.equal([
+        "pypi-sd: no deployment policy admits release tags (tagPattern); add one for the package's tags",
+      ]);
+      const branch = await stack(publishing("pypi-sd"), environment(), tagPolicy(), tagPolicy({ tagPattern: undefined, branchPattern: "main" }));
+      expect(branch.map((v) => v.message).join()).to.match(/admits branches/);
+    });
+
+    it("rejects publishing from an environment this stack does not manage, or from none", async () => {
+      const unmanaged = await stack(publishing("pypi-other"), environment(), tagPolicy());
+      expect(unmanaged.map((v) => [v.urn, v.message])).to.deep.equal([
+        ["urn:workflow", ".github/workflows/release-x.yml publishes to PyPI from environment pypi-other, which this stack does not manage in smartem-decisions (GitHub would create it unprotected)"],
+      ]);
+      expect((await stack(publishing(undefined))).map((v) => v.message).join()).to.match(/without an environment/);
+    });
+
+    it("leaves environments no workflow publishes from alone", async () => {
+      const docs = { repository: "smartem-decisions", file: ".github/workflows/docs.yml", content: "permissions: {}\njobs:\n  docs:\n    steps:\n      - run: make docs" };
+      expect(await stack(docs, environment({ environment: "docs", canAdminsBypass: true }))).to.deep.equal([]);
     });
   });
 
