@@ -3,6 +3,7 @@
  * mock runtime (offline, no CLI, no credentials) and returns what it would register.
  * The tests, the offline render, the benchmark and the policy checks all use it.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** What every secret value becomes once it leaves the engine. */
@@ -56,9 +57,14 @@ export const PROJECT = "smartem";
 /** The Pulumi organization offline (`pulumi.getOrganization()` throws under mocks without one). */
 export const ORGANIZATION = "organization";
 
-/** The name an autonamed Kubernetes object gets offline; the provider adds a random suffix. */
-export function offlineAutoname(resourceName: string): string {
-  return `${resourceName}-autonamed`;
+/**
+ * The name an autonamed Kubernetes object gets offline. The provider adds a random suffix
+ * and, for these immutable objects, a new one on every change; offline the suffix is a digest
+ * of the (redacted) inputs, so a changed ConfigMap shows up as a new name in the pod templates
+ * that use it, as it will on the cluster.
+ */
+export function offlineAutoname(resourceName: string, redactedInputs: unknown): string {
+  return `${resourceName}-${createHash("sha256").update(JSON.stringify(redactedInputs)).digest("hex").slice(0, 8)}`;
 }
 
 type Program = () => Promise<Record<string, unknown>>;
@@ -222,7 +228,7 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
       // names them at apply time; offline they get the render's placeholder name.
       const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
       if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
-        return { metadata: { ...metadata, name: offlineAutoname(args.name) } };
+        return { metadata: { ...metadata, name: offlineAutoname(args.name, redact(args.inputs)) } };
       }
       return {};
     }

@@ -85,7 +85,7 @@ const kubernetesObjects: FileRenderer = (evaluation, files) => {
     const kind = String(r.inputs.kind ?? r.type.split(":").pop());
     const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
     // Autonamed objects (the migration Job) get their name from the provider at apply time.
-    const name = metadata.name ?? offlineAutoname(r.name);
+    const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
     const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
     files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
   }

@@ -102,11 +102,13 @@ describe("Backend on Kubernetes", () => {
       const next = await evaluateStack("staging", { backendVersion: "0.1.1" }, { stackReferences: { "organization/smartem/staging": { backendVersion: "0.1.0" } } });
       const [before, after] = [renderFiles(staging), renderFiles(next)];
       const changed = [...after.keys()].filter((f) => f.startsWith("k8s/") && after.get(f) !== before.get(f)).sort();
+      const jobs = (files: Map<string, string>) => [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
       expect(changed).to.deep.equal([
         "k8s/smartem-decisions-staging/deployment-smartem-http-api.yaml",
         "k8s/smartem-decisions-staging/deployment-smartem-worker.yaml",
-        "k8s/smartem-decisions-staging/job-smartem-migrate-autonamed.yaml",
+        ...jobs(after),
       ]);
+      expect(jobs(after), "a new version is a new migration Job").to.not.deep.equal(jobs(before));
     });
   });
 
@@ -225,7 +227,8 @@ describe("Backend on Kubernetes", () => {
         expect(secret.object.stringData, "passwords never in clear").to.equal(SECRET);
         for (const w of backendWorkloads(e)) {
           const refs = container(w).envFrom;
-          expect(refs).to.deep.equal([{ configMapRef: { name: "smartem-config-autonamed" } }, { secretRef: { name: "smartem-secrets-autonamed" } }]);
+          expect(refs[0].configMapRef.name).to.match(/^smartem-config-[0-9a-f]{8}$/);
+          expect(refs[1].secretRef.name).to.match(/^smartem-secrets-[0-9a-f]{8}$/);
         }
       }
     });
@@ -237,11 +240,17 @@ describe("Backend on Kubernetes", () => {
       expect(JSON.stringify([...renderFiles(dev).values()])).not.to.match(/offline-smartem-(postgres|rabbitmq)-password/);
     });
 
-    it("a config change rolls the pods: ConfigMap and Secret are immutable and autonamed", () => {
+    it("a config change rolls the pods: ConfigMap and Secret are immutable and autonamed", async () => {
       for (const kind of ["ConfigMap", "Secret"]) {
         const [object] = objectsOfKind(production, kind);
         expect(object!.immutable, kind).to.equal(true);
         expect(object!.metadata.name, `${kind} autonamed: new content, new name, new pod template`).to.equal(undefined);
+      }
+      // Same version, one environment value changed: every backend pod template changes.
+      const changed = await evaluateStack("production", { logLevel: "DEBUG" });
+      for (const name of ["smartem-http-api", "smartem-worker"]) {
+        const [before, after] = [objectNamed(production, "Deployment", name), objectNamed(changed, "Deployment", name)];
+        expect(container(after).envFrom[0].configMapRef.name, name).to.not.equal(container(before).envFrom[0].configMapRef.name);
       }
     });
 
