@@ -207,7 +207,12 @@ export const backendConfig = {
     description: "The ENVIRONMENT the backend reports (default: the stack name).",
     allowed: "lower-case letters, digits and '-', e.g. production",
   }),
-  keycloakUrl: key({ schema: z.url().optional(), type: "string", description: "Keycloak base URL (KEYCLOAK_URL).", allowed: "an https URL" }),
+  keycloakUrl: key({
+    schema: z.url({ protocol: /^https$/, error: "not an https URL" }).optional(),
+    type: "string",
+    description: "Keycloak base URL (KEYCLOAK_URL).",
+    allowed: "an https URL",
+  }),
   keycloakRealm: key({ schema: z.string().min(1).optional(), type: "string", description: "Keycloak realm (KEYCLOAK_REALM).", allowed: "a realm name" }),
   keycloakAllowedAzp: key({
     schema: z.string().min(1).optional(),

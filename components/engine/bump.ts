@@ -9,7 +9,7 @@
  * `smartem:promoteFrom: <org>/<project>/<stack>`, `Pulumi.<stack>.yaml` of this project.
  */
 import * as fs from "node:fs";
-import { ConfigError, RawConfig, formatProblem } from "../config/keys";
+import { CONFIG_NAMESPACE as PROJECT, ConfigError, RawConfig, formatProblem } from "../config/keys";
 import { StackConfig, loadStackConfig } from "../config/schema";
 import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "./stack-file";
@@ -44,9 +44,13 @@ function configOf(stack: string, text: string): StackConfig {
   return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
 }
 
-/** The local stack of a fully qualified `<org>/<project>/<stack>` name. */
-function localStackOf(fullyQualified: string): string {
-  return fullyQualified.split("/").pop() ?? fullyQualified;
+/**
+ * The stack file of this project that answers for a fully qualified `<org>/<project>/<stack>`
+ * name, or undefined when the name is of another project (whose files are not here).
+ */
+function localStackOf(fullyQualified: string): string | undefined {
+  const [, project, stack] = fullyQualified.split("/");
+  return project === PROJECT && stack ? stack : undefined;
 }
 
 /**
@@ -83,6 +87,11 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   let promotion: VersionGuardFacts["promotion"];
   if (current.promoteFrom !== undefined) {
     const sourceStack = localStackOf(current.promoteFrom);
+    if (sourceStack === undefined) {
+      return refuse(
+        `smartem:promoteFrom = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set smartem:skipPromotionCheck`,
+      );
+    }
     let sourceVersion: string;
     try {
       sourceVersion = configOf(sourceStack, request.readStackText(sourceStack)).backendVersion;

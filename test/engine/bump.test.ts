@@ -143,5 +143,11 @@ describe("bump planning", () => {
       const result = bumpStackFile("production", "0.1.1", undefined, dir);
       expect(!result.ok && result.problems.join()).to.contain("smartem:promoteFrom = organization/smartem/staging").and.to.contain("no Pulumi.staging.yaml");
     });
+
+    it("refuses to answer a promotion source of another project from this project's files", () => {
+      const { dir } = stackFiles({ production: PRODUCTION.replace("organization/smartem/staging", "acme/other/staging"), staging: STAGING });
+      const result = bumpStackFile("production", "0.1.1", undefined, dir);
+      expect(!result.ok && result.problems.join()).to.contain("smartem:promoteFrom = acme/other/staging: not a stack of project smartem");
+    });
   });
 });
