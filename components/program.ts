@@ -8,7 +8,7 @@
  * Returns the stack outputs.
  */
 import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, guardBackendVersion, isRollback } from "./backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
 import { StackConfig, loadStackConfig } from "./config/schema";
@@ -31,9 +31,10 @@ export async function runProgram(stack: string, raw: RawConfig, secretKeys?: Rea
   const facts = await guardBackendVersion(stack, config);
 
   const github = githubPlan ? convergeGithub(stack, config, githubPlan) : undefined;
+  const skipMigration = isBelowMigratedSchema(facts);
   const backend = new Backend("smartem", {
     settings,
-    migrate: !isRollback(facts),
+    migrate: !skipMigration,
     ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}),
   });
 
@@ -41,6 +42,9 @@ export async function runProgram(stack: string, raw: RawConfig, secretKeys?: Rea
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
     // value in the stack outputs, which the guards of this stack and of production read.
     [BACKEND_VERSION_OUTPUT]: backend.rolledOutVersion,
+    // The schema's version: set when this version's migration completed, even if the rollout
+    // then failed; kept across a rollback, which runs no migration.
+    [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }

@@ -42,6 +42,8 @@ export class Backend extends pulumi.ComponentResource {
   readonly migrationJob: pulumi.Output<string | undefined>;
   /** The backend version, known only once both Deployments rolled out. */
   readonly rolledOutVersion: pulumi.Output<string>;
+  /** The backend version, known once its migration Job completed (undefined without a Job). */
+  readonly migratedVersion: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("smartem:backend:Backend", name, {}, opts);
@@ -117,7 +119,13 @@ export class Backend extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
     this.migrationJob = job ? job.metadata.name : pulumi.output(undefined);
     this.rolledOutVersion = pulumi.all([api.id, worker.id]).apply(() => s.version);
-    this.registerOutputs({ namespace: this.namespace, migrationJob: this.migrationJob, rolledOutVersion: this.rolledOutVersion });
+    this.migratedVersion = job ? job.id.apply(() => s.version) : pulumi.output(undefined);
+    this.registerOutputs({
+      namespace: this.namespace,
+      migrationJob: this.migrationJob,
+      rolledOutVersion: this.rolledOutVersion,
+      migratedVersion: this.migratedVersion,
+    });
   }
 }
 

@@ -18,15 +18,30 @@ export function currentStackName(): string {
   return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
-async function readBackendVersion(resourceName: string, stackName: string): Promise<string | undefined> {
-  const reference = new pulumi.StackReference(resourceName, { name: stackName });
-  const details = await reference.getOutputDetails(BACKEND_VERSION_OUTPUT);
+/** The stack output with the highest version whose migration Job completed on this stack. */
+export const MIGRATED_VERSION_OUTPUT = "migratedVersion";
+
+async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
+  const details = await reference.getOutputDetails(name);
   const value = details.value ?? details.secretValue;
   return typeof value === "string" ? value : undefined;
 }
 
-export async function versionGuardFacts(stack: string, config: StackConfig): Promise<VersionGuardFacts> {
-  const deployedVersion = await readBackendVersion("backend-deployed-version", currentStackName());
+async function readBackendVersion(resourceName: string, stackName: string): Promise<string | undefined> {
+  return readOutput(new pulumi.StackReference(resourceName, { name: stackName }), BACKEND_VERSION_OUTPUT);
+}
+
+/** What the program knows of this stack's live state before it changes anything. */
+export interface UpgradeFacts {
+  readonly guards: VersionGuardFacts;
+  /** The highest version whose migration completed here (it may be above the one serving). */
+  readonly migratedVersion?: string;
+}
+
+export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+  const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
+  const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
+  const migratedVersion = await readOutput(self, MIGRATED_VERSION_OUTPUT);
   const promotion =
     config.promoteFrom === undefined
       ? undefined
@@ -35,7 +50,7 @@ export async function versionGuardFacts(stack: string, config: StackConfig): Pro
           version: await readBackendVersion("backend-promotion-source", config.promoteFrom),
           override: config.skipPromotionCheck,
         };
-  return {
+  const guards: VersionGuardFacts = {
     stack,
     version: config.backendVersion,
     allowPrerelease: config.allowPrerelease,
@@ -43,23 +58,27 @@ export async function versionGuardFacts(stack: string, config: StackConfig): Pro
     ...(deployedVersion !== undefined ? { deployedVersion } : {}),
     ...(promotion ? { promotion } : {}),
   };
+  return { guards, ...(migratedVersion !== undefined ? { migratedVersion } : {}) };
 }
 
 /**
  * Refuses (throws a VersionGuardError) a version any guard refuses; returns the facts the
  * guards used (the program needs to know whether this is a rollback).
  */
-export async function guardBackendVersion(stack: string, config: StackConfig): Promise<VersionGuardFacts> {
-  const facts = await versionGuardFacts(stack, config);
-  assertVersionGuards(facts);
+export async function guardBackendVersion(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+  const facts = await upgradeFacts(stack, config);
+  assertVersionGuards(facts.guards);
   return facts;
 }
 
 /**
- * A rollback: a version lower than the one deployed now (allowed by smartem:allowDowngrade).
- * Its migration must not run: the older code's `alembic upgrade head` does not know the
- * newer schema's revision and fails, which would keep the Deployments from rolling back.
+ * Whether the version is below one whose migration already ran here: a rollback (allowed by
+ * smartem:allowDowngrade), or a return to the serving version after a later version migrated
+ * and then failed to roll out. Its migration must not run: the older code's `alembic upgrade
+ * head` does not know the newer schema's revision and fails, which would keep the Deployments
+ * from rolling back.
  */
-export function isRollback(facts: VersionGuardFacts): boolean {
-  return facts.deployedVersion !== undefined && compareVersions(facts.version, facts.deployedVersion) < 0;
+export function isBelowMigratedSchema(facts: UpgradeFacts): boolean {
+  const version = facts.guards.version;
+  return [facts.guards.deployedVersion, facts.migratedVersion].some((v) => v !== undefined && compareVersions(version, v) < 0);
 }

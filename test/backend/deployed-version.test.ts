@@ -38,7 +38,9 @@ describe("backend upgrade guards in the program", () => {
       { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
     );
     expect(rollback.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
+    expect(rollback.outputs.migratedVersion, "the schema stays at the newer version").to.equal("0.1.1");
     const upgrade = await evaluateStack("dev", { backendVersion: "0.1.2" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } });
+    expect(upgrade.outputs.migratedVersion).to.equal("0.1.2");
     const [job] = upgrade.resources.filter((r) => r.type === JOB);
     for (const deployment of upgrade.resources.filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))) {
       expect(deployment.dependsOn, deployment.name).to.include(job!.urn);
@@ -57,6 +59,17 @@ describe("backend upgrade guards in the program", () => {
       { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
     );
     expect(e.outputs.backendVersion).to.equal("0.1.0");
+  });
+
+  it("going back to the serving version after a newer one migrated and failed to roll out runs no migration", async () => {
+    // 0.2.0 migrated the schema, then its rollout failed: 0.1.0 still serves.
+    const back = await evaluateStack(
+      "dev",
+      { backendVersion: "0.1.0" },
+      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.0", migratedVersion: "0.2.0" } } },
+    );
+    expect(back.resources.filter((r) => r.type === "kubernetes:batch/v1:Job")).to.deep.equal([]);
+    expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 
   it("refuses on production a version staging does not run, naming the override", async () => {
