@@ -99,12 +99,15 @@ function pulumi(run: PulumiRun): Step {
 
 /**
  * The GitHub environment whose secrets a Pulumi job gets. `pulumi up` runs in the stack's
- * own environment (write credentials, main only, production behind reviewers); previews and
- * drift checks run in `preview-<stack>`, whose secrets are read-only credentials, because a
- * preview runs the pull request's code.
+ * own environment (write credentials, main only, production behind reviewers); previews run
+ * in `preview-<stack>` (read-only credentials: a preview runs the pull request's code); drift
+ * checks in `drift-<stack>` (main only, read access including Secrets, which a refresh reads).
  */
 export function credentialsEnvironment(run: PulumiRun): string {
-  return run.command === "up" ? run.stack : `preview-${run.stack}`;
+  if (run.command === "up") return run.stack;
+  // Drift checks run on main only and refresh every object (Secrets included): their own
+  // read credentials. Previews run pull-request code: read-only, nothing secret.
+  return run.drift ? `drift-${run.stack}` : `preview-${run.stack}`;
 }
 
 function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job {
@@ -151,6 +154,7 @@ const renderDiffJob: Job = {
       env: { BASE_SHA: "${{ github.event.pull_request.base.sha }}" },
       run: [
         "set -euo pipefail",
+        'mkdir -p "$RUNNER_TEMP/render"',
         'render_all() { for file in Pulumi.*.yaml; do stack="${file#Pulumi.}"; stack="${stack%.yaml}"; [ "$stack" = yaml ] && continue; npm run --silent render -- --stack "$stack" --out "$1/$stack" >/dev/null || echo "render of $stack failed" >> "$1.failed"; done; }',
         'render_all "$RUNNER_TEMP/render/head"',
         'git worktree add --detach "$RUNNER_TEMP/base" "$BASE_SHA"',
@@ -159,6 +163,8 @@ const renderDiffJob: Job = {
     },
     {
       name: "Diff into the job summary",
+      // Also after a failed render: the summary then names the stack that failed.
+      if: "always()",
       run: [
         "set -uo pipefail",
         'cd "$RUNNER_TEMP/render"',
@@ -171,30 +177,19 @@ const renderDiffJob: Job = {
   ],
 };
 
-/** Secrets are absent for fork PRs: previews run only when a Pulumi credential exists. */
-const credentialsJob: Job = {
-  name: "credentials available?",
-  runsOn: RUNNER,
-  permissions: {},
-  timeoutMinutes: 5,
-  outputs: { available: "${{ steps.check.outputs.available }}" },
-  steps: [
-    {
-      id: "check",
-      name: "Check for a Pulumi credential",
-      env: { HAS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN != '' || secrets.PULUMI_CONFIG_PASSPHRASE != '' }}" },
-      run: 'echo "available=$HAS_TOKEN" >> "$GITHUB_OUTPUT"',
-    },
-  ],
-};
+/**
+ * Fork pull requests get no secrets: their previews are skipped (they still get the tests and
+ * the render diff). Same-repository PRs get the `preview-<stack>` environment's secrets.
+ */
+const SAME_REPOSITORY_PR = "github.event.pull_request.head.repo.full_name == github.repository";
 
 export function pullRequestWorkflow(): Workflow {
   const previews = Object.fromEntries(
     DEPLOYED_STACKS.map((stack) => [
       `preview-${stack}`,
       pulumiJob(`pulumi preview ${stack}`, { command: "preview", stack, commentOnPr: true }, {
-        needs: ["test", "credentials"],
-        if: "needs.credentials.outputs.available == 'true'",
+        needs: ["test"],
+        if: SAME_REPOSITORY_PR,
       }),
     ]),
   );
@@ -203,7 +198,7 @@ export function pullRequestWorkflow(): Workflow {
     on: { pullRequest: { branches: ["main"] } },
     permissions: {},
     concurrency: { group: "pr-${{ github.event.pull_request.number }}", cancelInProgress: true },
-    jobs: { test: testJob, "render-diff": renderDiffJob, credentials: credentialsJob, ...previews },
+    jobs: { test: testJob, "render-diff": renderDiffJob, ...previews },
   };
 }
 

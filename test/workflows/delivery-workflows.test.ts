@@ -44,7 +44,7 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     }
   });
 
-  it("on a pull request: tests, an offline render diff that needs no secret, and previews only with credentials", () => {
+  it("on a pull request: tests, an offline render diff that needs no secret, and previews for same-repository PRs", () => {
     const pr = doc("pull-request.yml");
     expect(Object.keys(pr.on)).to.deep.equal(["pull_request"]);
     const diff = pr.jobs["render-diff"];
@@ -52,7 +52,8 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(diff.steps.map((s) => s.run ?? "").join("\n")).to.contain("diff -ruN base head").and.contain("GITHUB_STEP_SUMMARY");
     for (const stack of DEPLOYED_STACKS) {
       const job = pr.jobs[`preview-${stack}`];
-      expect(job.if).to.equal("needs.credentials.outputs.available == 'true'");
+      // Fork PRs get no secrets (environment secrets included): their previews are skipped.
+      expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
       const [step] = pulumiSteps(pr, `preview-${stack}`);
       expect(step.with).to.include({ command: "preview", "comment-on-pr": true, policyPacks: "policy" });
       expect(String(step.with?.["stack-name"])).to.match(new RegExp(`/smartem/${stack}$`));
@@ -80,7 +81,15 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     }
   });
 
-  it("give write credentials only to the applies; previews and drift checks get the read-only preview-<stack> environment", () => {
+  it("the render diff reports a failed render instead of stopping before the summary", () => {
+    const steps = doc("pull-request.yml").jobs["render-diff"].steps;
+    const render = steps.find((s) => s.run?.includes("render_all"))!;
+    expect(render.run!.indexOf('mkdir -p "$RUNNER_TEMP/render"')).to.be.within(0, render.run!.indexOf("render_all()"));
+    const summary = steps.find((s) => s.run?.includes("GITHUB_STEP_SUMMARY")) as { if?: string };
+    expect(summary.if).to.equal("always()");
+  });
+
+  it("give write credentials only to the applies; previews read-only ones; drift checks their own", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const [id, job] of Object.entries(d.jobs)) {
@@ -91,7 +100,8 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
         }
         const command = steps[0].with?.command;
         const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
-        expect(job.environment?.name, `${file} ${id}`).to.equal(command === "up" ? stack : `preview-${stack}`);
+        const expected = command === "up" ? stack : steps[0].with?.refresh ? `drift-${stack}` : `preview-${stack}`;
+        expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
       }
     }
   });
