@@ -217,7 +217,8 @@ export const pypiEnvironmentTagOnly: StackValidationPolicy = {
         if (!own.some((p) => typeof p.props.tagPattern === "string" && p.props.tagPattern !== "")) {
           report(`${name}: no deployment policy admits release tags (tagPattern); add one for the package's tags`, environment.urn);
         }
-        if (own.some((p) => p.props.branchPattern !== undefined)) {
+        // The provider may report an unset pattern as "": only a real pattern admits branches.
+        if (own.some((p) => typeof p.props.branchPattern === "string" && p.props.branchPattern !== "")) {
           report(`${name}: a deployment policy admits branches (branchPattern); PyPI uploads come from release tags only`, environment.urn);
         }
       }

@@ -300,6 +300,8 @@ describe("policy pack", () => {
       ]);
       const branch = await stack(publishing("pypi-sd"), environment(), tagPolicy(), tagPolicy({ tagPattern: undefined, branchPattern: "main" }));
       expect(branch.map((v) => v.message).join()).to.match(/admits branches/);
+      // As the provider reports a tag policy once it exists: an unset branch pattern as "".
+      expect(await stack(publishing("pypi-sd"), environment(), tagPolicy({ branchPattern: "" }))).to.deep.equal([]);
     });
 
     it("rejects publishing from an environment this stack does not manage, or from none", async () => {
