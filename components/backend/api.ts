@@ -4,9 +4,9 @@
  * PodDisruptionBudget.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { AppIdentity, REQUIREMENT_ANNOTATION, appLabels, selectorLabels, stableLabels } from "./labels";
+import { AppIdentity, selectorLabels, stableLabels } from "./labels";
 import { API_PORT, API_SERVICE_PORT, OBJECT_NAMES } from "./names";
-import { EnvironmentRefs, backendContainer, backendPodBase } from "./pod";
+import { EnvironmentRefs, backendContainer, rollingDeployment } from "./pod";
 import { BackendSettings } from "./settings";
 
 /** Readiness: checks the database and RabbitMQ (503 when either is down): takes a pod out of the Service. */
@@ -19,9 +19,6 @@ export const UVICORN_GRACEFUL_SHUTDOWN_SECONDS = 30;
 /** Time for endpoints and load balancers to stop sending new requests before SIGTERM. */
 export const PRESTOP_SLEEP_SECONDS = 10;
 export const API_TERMINATION_GRACE_SECONDS = PRESTOP_SLEEP_SECONDS + UVICORN_GRACEFUL_SHUTDOWN_SECONDS + 15;
-/** A new pod must stay ready this long before it counts as available. */
-export const MIN_READY_SECONDS = 10;
-
 /**
  * uvicorn directly: the image's start script runs `alembic upgrade head` first when
  * ROLE=api, which would race across replicas; the migration Job does that once instead.
@@ -46,46 +43,28 @@ export function apiIdentity(s: BackendSettings): AppIdentity {
 
 export function apiDeployment(s: BackendSettings, refs: EnvironmentRefs): k8s.types.input.apps.v1.Deployment {
   const id = apiIdentity(s);
-  const annotations = { [REQUIREMENT_ANNOTATION]: s.requirement };
   const container = backendContainer(s, refs, { name: "api", role: "api", command: API_COMMAND, resources: s.api.resources });
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: OBJECT_NAMES.api, namespace: s.namespace, labels: appLabels(id), annotations },
-    spec: {
-      replicas: s.api.replicas,
-      revisionHistoryLimit: 5,
-      minReadySeconds: MIN_READY_SECONDS,
-      progressDeadlineSeconds: s.rolloutTimeoutSeconds,
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: s.api.maxSurge } },
-      selector: { matchLabels: selectorLabels(id) },
-      template: {
-        metadata: { labels: appLabels(id), annotations },
-        spec: {
-          ...backendPodBase(s),
-          terminationGracePeriodSeconds: API_TERMINATION_GRACE_SECONDS,
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: selectorLabels(id) },
-            },
-          ],
-          containers: [
-            {
-              ...container,
-              ports: [{ name: "http", containerPort: API_PORT, protocol: "TCP" }],
-              startupProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 60 },
-              readinessProbe: { httpGet: { path: READINESS_PATH, port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
-              livenessProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-              lifecycle: { preStop: { exec: { command: ["sleep", String(PRESTOP_SLEEP_SECONDS)] } } },
-            },
-          ],
-        },
+  return rollingDeployment(s, id, { replicas: s.api.replicas, maxSurge: s.api.maxSurge }, {
+    terminationGracePeriodSeconds: API_TERMINATION_GRACE_SECONDS,
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: selectorLabels(id) },
       },
-    },
-  };
+    ],
+    containers: [
+      {
+        ...container,
+        ports: [{ name: "http", containerPort: API_PORT, protocol: "TCP" }],
+        startupProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 60 },
+        readinessProbe: { httpGet: { path: READINESS_PATH, port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+        livenessProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+        lifecycle: { preStop: { exec: { command: ["sleep", String(PRESTOP_SLEEP_SECONDS)] } } },
+      },
+    ],
+  });
 }
 
 export function apiService(s: BackendSettings): k8s.types.input.core.v1.Service {

@@ -4,6 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { AppIdentity, REQUIREMENT_ANNOTATION, appLabels, selectorLabels } from "./labels";
 import { BackendSettings } from "./settings";
 
 type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
@@ -92,5 +93,42 @@ export function backendPodBase(s: BackendSettings): Omit<k8s.types.input.core.v1
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     volumes: BACKEND_SCRATCH.volumes,
+  };
+}
+
+/** A new pod must stay ready this long before it counts as available. */
+export const MIN_READY_SECONDS = 10;
+
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/**
+ * A backend Deployment that rolls without ever dropping below its replicas
+ * (`maxUnavailable: 0`), selecting on the version-free labels, its pods carrying the
+ * version labels and the pip requirement, and `pulumi up` failing after the progress deadline.
+ */
+export function rollingDeployment(
+  s: BackendSettings,
+  id: AppIdentity,
+  rollout: { readonly replicas: number; readonly maxSurge: number },
+  /** What differs from the shared backend pod (backendPodBase): containers, grace period, ... */
+  pod: PodSpec,
+): k8s.types.input.apps.v1.Deployment {
+  const annotations = { [REQUIREMENT_ANNOTATION]: s.requirement };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: id.name, namespace: s.namespace, labels: appLabels(id), annotations },
+    spec: {
+      replicas: rollout.replicas,
+      revisionHistoryLimit: 5,
+      minReadySeconds: MIN_READY_SECONDS,
+      progressDeadlineSeconds: s.rolloutTimeoutSeconds,
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: rollout.maxSurge } },
+      selector: { matchLabels: selectorLabels(id) },
+      template: {
+        metadata: { labels: appLabels(id), annotations },
+        spec: { ...backendPodBase(s), ...pod },
+      },
+    },
   };
 }
