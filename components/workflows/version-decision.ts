@@ -17,7 +17,7 @@
  * release-candidate tags (which anyone with write access could create) never steer the
  * version. An rc tag that already exists on another commit stops the run.
  */
-import { parseVersion, versionFromTag } from "../version/version";
+import { ParsedVersion, parseVersion, versionFromTag } from "../version/version";
 import * as pep440 from "@renovatebot/pep440";
 
 export type ReleaseKind = "stable" | "rc" | "check";
@@ -65,13 +65,18 @@ export type ReleaseDecision =
 const TAG_REF = "refs/tags/";
 const BRANCH_REF = "refs/heads/";
 
+/** The version of a release tag `<prefix>X.Y.Z` (final, canonical, no epoch), or null. */
+function finalReleaseOf(prefix: string, tag: string): ParsedVersion | null {
+  const v = versionFromTag(prefix, tag);
+  return v !== null && v.kind === "final" && v.epoch === 0 && v.release.length === 3 ? v : null;
+}
+
 /** The final `X.Y.Z` versions of this package's tags. */
 function finals(tags: readonly RepositoryTag[], prefix: string, mergedOnly: boolean): string[] {
   return tags
     .filter((t) => !mergedOnly || t.merged)
-    .map((t) => versionFromTag(prefix, t.name))
-    .filter((v): v is NonNullable<typeof v> => v !== null && v.kind === "final" && v.epoch === 0 && v.release.length === 3)
-    .map((v) => v.text);
+    .map((t) => finalReleaseOf(prefix, t.name)?.text)
+    .filter((v): v is string => v !== undefined);
 }
 
 const highest = (versions: readonly string[]): string | undefined => [...versions].sort(pep440.compare).pop();
@@ -80,8 +85,8 @@ export function decideRelease(input: ReleaseInput, rules: ReleaseRules): Release
   const tags = input.tags ?? [];
   if (input.eventName === "push" && input.ref.startsWith(TAG_REF)) {
     const tag = input.ref.slice(TAG_REF.length);
-    const parsed = versionFromTag(rules.tagPrefix, tag);
-    if (!parsed || parsed.kind !== "final" || parsed.epoch !== 0 || parsed.release.length !== 3) {
+    const parsed = finalReleaseOf(rules.tagPrefix, tag);
+    if (!parsed) {
       return {
         kind: "rejected",
         reason: `tag ${tag} is not ${rules.tagPrefix}X.Y.Z with a final canonical PEP 440 version; only such tags release (release candidates are tagged by this workflow)`,
