@@ -11,14 +11,14 @@ import { Backend } from "./backend/backend";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
-import { StackConfig, loadStackConfig } from "./config/schema";
+import { StackConfig, loadStackConfig } from "./program-config";
 import { gitHubProvider } from "./github/provider";
 import { releaseGateProblems } from "./release/gate-config";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { trustedPublishers } from "./release/trusted-publisher";
-import { ReleasePlan, releasePlan } from "./workflows/release-workflow";
+import { ReleasePlan, releasePlan } from "./release/release-workflow";
 
 export async function runProgram(stack: string, raw: RawConfig, secretKeys?: ReadonlySet<string>): Promise<Record<string, unknown>> {
   const config = loadStackConfig(raw, secretKeys);

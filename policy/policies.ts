@@ -1,7 +1,7 @@
 /**
  * The guard rails of the release infrastructure as plain resource policies: the policy
  * pack (./index.ts) serves them to `pulumi preview --policy-pack policy`, and the offline
- * render (components/engine/policy-check.ts) applies the very same objects.
+ * render (tools/engine/policy-check.ts) applies the very same objects.
  *
  * Only types are imported from @pulumi/policy, so loading this module starts nothing.
  */

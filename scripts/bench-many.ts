@@ -5,8 +5,8 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { evaluate } from "../components/engine/evaluate";
-import { renderFiles, writeRender } from "../components/engine/render";
+import { evaluate } from "../tools/engine/evaluate";
+import { renderFiles, writeRender } from "../tools/render/render";
 import { manyPackagesOptions } from "./bench-packages";
 
 async function main(): Promise<void> {

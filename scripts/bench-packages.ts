@@ -3,8 +3,8 @@
  * packages, so the cost of release workflows can be measured as packages grow.
  */
 import { CONFIG_NAMESPACE } from "../components/config/keys";
-import { EvaluateOptions } from "../components/engine/evaluate";
-import { offlineOptions } from "../components/engine/offline";
+import { EvaluateOptions } from "../tools/engine/evaluate";
+import { offlineOptions } from "../tools/engine/offline";
 import { PythonPackageInput, SMARTEM_DECISIONS } from "../components/release/package";
 
 /** Packages spread over this many repositories (several workflows per repository). */

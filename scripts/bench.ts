@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../components/engine/stack-file";
+import { PROJECT_ROOT } from "../tools/engine/stack-file";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FLOOR = 'require("@pulumi/pulumi");require("@pulumi/github");require("@pulumi/kubernetes");require("@pulumi/random")';

@@ -6,8 +6,8 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { BACKEND_VERSION_KEY, bumpStackFile } from "../components/engine/bump";
-import { stackFilePath } from "../components/engine/stack-file";
+import { BACKEND_VERSION_KEY, bumpStackFile } from "../tools/bump/bump";
+import { stackFilePath } from "../tools/engine/stack-file";
 
 function main(): number {
   const { values } = parseArgs({

@@ -4,14 +4,14 @@
  * test/golden.test.ts fails while these copies drift from the program.
  */
 import * as fs from "node:fs";
-import { evaluateOffline } from "../components/engine/offline";
-import { renderFiles, writeRender } from "../components/engine/render";
+import { evaluateOffline } from "../tools/engine/offline";
+import { renderFiles, writeRender } from "../tools/render/render";
 import * as path from "node:path";
-import { projectFile } from "../components/config/project-file";
-import { deliveryWorkflowFiles } from "../components/workflows/delivery-workflows";
-import { configSchema } from "../components/config/schema";
-import { PROJECT_ROOT, listStacks } from "../components/engine/stack-file";
-import { GOLDEN_ROOT, goldenDir } from "../test/support/golden";
+import { projectFile } from "../tools/engine/project-file";
+import { deliveryWorkflowFiles } from "../tools/delivery/delivery-workflows";
+import { configSchema } from "../components/program-config";
+import { PROJECT_ROOT, listStacks } from "../tools/engine/stack-file";
+import { GOLDEN_ROOT, goldenDir } from "../tools/render/golden";
 
 async function main(): Promise<void> {
   fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));

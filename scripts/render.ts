@@ -6,8 +6,8 @@
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { evaluateOffline, offlineCaveats } from "../components/engine/offline";
-import { runRender } from "../components/engine/render-run";
+import { evaluateOffline, offlineCaveats } from "../tools/engine/offline";
+import { runRender } from "../tools/render/render-run";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -6,7 +6,7 @@
  * Called before any other resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config/schema";
+import { StackConfig } from "../program-config";
 import { compareVersions } from "../version/version";
 import { VersionGuardFacts, assertVersionGuards } from "./guards";
 

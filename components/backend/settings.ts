@@ -5,7 +5,7 @@
  * Pure; throws a ConfigError before any resource is registered.
  */
 import { ConfigError, ConfigProblem } from "../config/keys";
-import { StackConfig } from "../config/schema";
+import { StackConfig } from "../program-config";
 import { imageTagForVersion, requirement } from "../version/version";
 import { API_PORT, BACKEND_EXTRAS, BACKEND_PACKAGE, OBJECT_NAMES } from "./names";
 import { ContainerResources } from "./resources";

@@ -5,9 +5,9 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { renderWorkflow } from "../workflows/model";
-import { pipelineDiagram } from "../workflows/pipeline-diagram";
-import { ReleasePlan, trustedPublisher } from "../workflows/release-workflow";
+import { renderWorkflow } from "../actions/model";
+import { pipelineDiagram } from "./pipeline-diagram";
+import { ReleasePlan, trustedPublisher } from "./release-workflow";
 import { PythonPackage } from "./package";
 import { TrustedPublisher } from "./trusted-publisher";
 
@@ -47,7 +47,7 @@ export function workflowContent(plan: ReleasePlan): string {
   if (content === undefined) {
     content = renderWorkflow(plan.workflow, {
       generator: GENERATOR,
-      changeIn: `the package "${plan.pkg.name}" in smartem:packages (or components/workflows/release-workflow.ts) of ${GENERATOR}`,
+      changeIn: `the package "${plan.pkg.name}" in smartem:packages (or components/release/release-workflow.ts) of ${GENERATOR}`,
     });
     renderedByPackage.set(key, content);
   }

@@ -3,20 +3,11 @@
  * and the steps to register it: PyPI has no API for this, a person types it in.
  * Pure functions of the package model the release workflow is rendered from.
  */
-import { releasePlan, trustedPublisher } from "../workflows/release-workflow";
+import { TrustedPublisher, releasePlan, trustedPublisher } from "./release-workflow";
+
+export type { TrustedPublisher };
 import { PythonPackage } from "./package";
 
-export interface TrustedPublisher {
-  /** PyPI project name. */
-  readonly pypiProject: string;
-  /** GitHub owner (organisation or user). */
-  readonly owner: string;
-  readonly repository: string;
-  /** Workflow file name (PyPI wants the file name, not a path). */
-  readonly workflow: string;
-  /** GitHub environment of the publish job. */
-  readonly environment: string;
-}
 
 /** Read off the rendered workflow's plan, so PyPI is told what the workflow really does. */
 export function trustedPublisherFor(pkg: PythonPackage, owner: string): TrustedPublisher {

@@ -3,9 +3,9 @@ import { expect } from "chai";
 import { API_TERMINATION_GRACE_SECONDS, PRESTOP_SLEEP_SECONDS, UVICORN_GRACEFUL_SHUTDOWN_SECONDS } from "../../components/backend/api";
 import { secretManifest } from "../../components/backend/environment";
 import { backendSettings } from "../../components/backend/settings";
-import { loadStackConfig } from "../../components/config/schema";
-import { Evaluation, SECRET } from "../../components/engine/evaluate";
-import { renderFiles } from "../../components/engine/render";
+import { loadStackConfig } from "../../components/program-config";
+import { Evaluation, SECRET } from "../../tools/engine/evaluate";
+import { renderFiles } from "../../tools/render/render";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { KubeObject, kubeObjects, objectNamed, objectsOfKind, podTemplate } from "../support/kubernetes";
 

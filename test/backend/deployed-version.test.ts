@@ -4,7 +4,7 @@
  * other resource is registered.
  */
 import { expect } from "chai";
-import { offlineCaveats, offlineStackReferences } from "../../components/engine/offline";
+import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { evaluateStack } from "../support/evaluate";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;

@@ -4,9 +4,9 @@
  * "restricted" on every pod. Unknown fields are caught by the builders' literal types.
  */
 import { expect } from "chai";
-import { Evaluation } from "../../components/engine/evaluate";
-import { evaluateOffline } from "../../components/engine/offline";
-import { listStacks } from "../../components/engine/stack-file";
+import { Evaluation } from "../../tools/engine/evaluate";
+import { evaluateOffline } from "../../tools/engine/offline";
+import { listStacks } from "../../tools/engine/stack-file";
 import { kubeObjects, objectsOfKind, podTemplate, selects, validateObject } from "../support/kubernetes";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

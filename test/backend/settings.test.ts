@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { backendSettings } from "../../components/backend/settings";
 import { ConfigError, RawConfig } from "../../components/config/keys";
-import { loadStackConfig } from "../../components/config/schema";
+import { loadStackConfig } from "../../components/program-config";
 import { evaluateStack } from "../support/evaluate";
 
 const DEV: RawConfig = { "smartem:backendVersion": "0.1.1rc52", "smartem:allowPrerelease": "true" };

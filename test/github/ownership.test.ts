@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { loadStackConfig } from "../../components/config/schema";
-import { offlineOptions } from "../../components/engine/offline";
-import { listStacks } from "../../components/engine/stack-file";
+import { loadStackConfig } from "../../components/program-config";
+import { offlineOptions } from "../../tools/engine/offline";
+import { listStacks } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 
 const isGithub = (type: string): boolean => type.startsWith("github:") || type === "pulumi:providers:github";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { applyPolicy, applyStackPolicy } from "../../components/engine/policy-check";
+import { applyPolicy, applyStackPolicy } from "../../tools/engine/policy-check";
 import {
   apiZeroDowntimeRollout,
   pinnedImages,

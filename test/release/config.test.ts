@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ConfigError } from "../../components/config/keys";
-import { loadStackConfig } from "../../components/config/schema";
-import { readStackFile } from "../../components/engine/stack-file";
+import { loadStackConfig } from "../../components/program-config";
+import { readStackFile } from "../../tools/engine/stack-file";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { EPUPLAYER } from "../support/packages";
 

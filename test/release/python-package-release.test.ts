@@ -1,10 +1,10 @@
 import * as github from "@pulumi/github";
 import { expect } from "chai";
-import { evaluate } from "../../components/engine/evaluate";
-import { TYPES } from "../../components/engine/render";
+import { evaluate } from "../../tools/engine/evaluate";
+import { TYPES } from "../../tools/render/render";
 import { SMARTEM_DECISIONS, pythonPackage } from "../../components/release/package";
 import { PythonPackageRelease, workflowContent } from "../../components/release/python-package-release";
-import { releasePlan } from "../../components/workflows/release-workflow";
+import { releasePlan } from "../../components/release/release-workflow";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
 

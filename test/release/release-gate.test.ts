@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { TYPES } from "../../components/engine/render";
+import { TYPES } from "../../tools/render/render";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 

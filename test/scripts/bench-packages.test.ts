@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { loadStackConfig } from "../../components/config/schema";
-import { TYPES } from "../../components/engine/render";
-import { evaluate } from "../../components/engine/evaluate";
+import { loadStackConfig } from "../../components/program-config";
+import { TYPES } from "../../tools/render/render";
+import { evaluate } from "../../tools/engine/evaluate";
 import { manyPackagesOptions } from "../../scripts/bench-packages";
 import { resourcesOfType } from "../support/evaluate";
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../components/engine/stack-file";
+import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 
 describe("scripts/run.cjs (the launcher of npm run render, golden, bench, bump)", function () {
   this.timeout(30000);

@@ -1,6 +1,6 @@
 /** Test helpers around the one evaluation engine. */
-import { Evaluation, RegisteredResource, evaluate } from "../../components/engine/evaluate";
-import { offlineOptions } from "../../components/engine/offline";
+import { Evaluation, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
+import { offlineOptions } from "../../tools/engine/offline";
 
 /**
  * Evaluates a checked-in stack with some config keys changed (`undefined` removes a key).

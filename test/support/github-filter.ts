@@ -3,7 +3,7 @@
  * `*` matches any characters but `/`, `**` any characters, `?` one character.
  * Used by tests to decide which events start a generated workflow.
  */
-import type { Triggers } from "../../components/workflows/model";
+import type { Triggers } from "../../components/actions/model";
 
 export function filterMatches(pattern: string, value: string): boolean {
   let source = "";

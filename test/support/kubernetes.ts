@@ -4,7 +4,7 @@ import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
-import { Evaluation, SECRET } from "../../components/engine/evaluate";
+import { Evaluation, SECRET } from "../../tools/engine/evaluate";
 
 /** A Kubernetes object as the program hands it to the provider (inputs, plain values). */
 export interface KubeObject {

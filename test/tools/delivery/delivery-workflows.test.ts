@@ -1,0 +1,130 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { DEPLOYED_STACKS, deliveryWorkflowFiles } from "../../../tools/delivery/delivery-workflows";
+import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
+
+interface Doc {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { needs?: string[]; if?: string; environment?: { name: string }; permissions: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }> }>;
+}
+
+const files = deliveryWorkflowFiles();
+const doc = (file: string): Doc => YAML.parse(files.get(`.github/workflows/${file}`) ?? "") as Doc;
+const pulumiSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+
+describe("this repository's delivery workflows (.github/workflows)", () => {
+  it("the checked-in files are the generated ones (run `npm run golden` after a change)", () => {
+    for (const [file, content] of files) {
+      expect(fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8"), file).to.equal(content);
+    }
+    const onDisk = fs.readdirSync(path.join(PROJECT_ROOT, ".github", "workflows")).map((f) => `.github/workflows/${f}`);
+    expect(onDisk.sort()).to.deep.equal([...files.keys()].sort());
+  });
+
+  it("pass actionlint and GitHub's parser, and pin every action by SHA", async () => {
+    for (const [file, content] of files) {
+      expect(await actionlintFindings(content), file).to.deep.equal([]);
+      expect(await workflowParserFindings(content, path.basename(file)), file).to.deep.equal([]);
+      expect(unpinnedUses(content), file).to.deep.equal([]);
+    }
+  });
+
+  it("grant nothing at workflow level and write only where a PR comment is posted", () => {
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      expect(d.permissions, file).to.deep.equal({});
+      for (const [id, job] of Object.entries(d.jobs)) {
+        const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
+        expect(writes, `${file} ${id}`).to.deep.equal(id.startsWith("preview-") ? ["pull-requests"] : []);
+      }
+    }
+  });
+
+  it("on a pull request: tests, an offline render diff that needs no secret, and previews for same-repository PRs", () => {
+    const pr = doc("pull-request.yml");
+    expect(Object.keys(pr.on)).to.deep.equal(["pull_request"]);
+    const diff = pr.jobs["render-diff"];
+    expect(JSON.stringify(diff)).to.not.contain("secrets.");
+    expect(diff.steps.map((s) => s.run ?? "").join("\n")).to.contain("diff -ruN base head").and.contain("GITHUB_STEP_SUMMARY");
+    for (const stack of DEPLOYED_STACKS) {
+      const job = pr.jobs[`preview-${stack}`];
+      // Fork PRs get no secrets (environment secrets included): their previews are skipped.
+      expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
+      const [step] = pulumiSteps(pr, `preview-${stack}`);
+      expect(step.with).to.include({ command: "preview", "comment-on-pr": true, policyPacks: "policy" });
+      expect(String(step.with?.["stack-name"])).to.match(new RegExp(`/smartem/${stack}$`));
+    }
+  });
+
+  it("on merge: staging is applied first, then production in its own environment", () => {
+    const deploy = doc("deploy.yml");
+    expect(deploy.on).to.have.property("push");
+    expect(deploy.jobs["up-staging"].needs).to.deep.equal(["test"]);
+    expect(deploy.jobs["up-production"].needs).to.deep.equal(["up-staging"]);
+    expect(deploy.jobs["up-staging"].environment).to.deep.equal({ name: "staging" });
+    expect(deploy.jobs["up-production"].environment).to.deep.equal({ name: "production" });
+    for (const job of ["up-staging", "up-production"]) {
+      expect(deploy.jobs[job].if, `${job} applies main only, even when started by hand elsewhere`).to.equal("github.ref == 'refs/heads/main'");
+    }
+    expect(pulumiSteps(deploy, "up-production")[0].with).to.include({ command: "up", policyPacks: "policy" });
+  });
+
+  it("nightly: a refresh preview per stack that fails on any drift", () => {
+    const drift = doc("drift.yml");
+    expect(drift.on).to.have.property("schedule");
+    for (const stack of DEPLOYED_STACKS) {
+      expect(pulumiSteps(drift, `drift-${stack}`)[0].with).to.include({ command: "preview", refresh: true, "expect-no-changes": true });
+    }
+  });
+
+  it("the render diff reports a failed render instead of stopping before the summary", () => {
+    const steps = doc("pull-request.yml").jobs["render-diff"].steps;
+    const render = steps.find((s) => s.run?.includes("render_all"))!;
+    expect(render.run!.indexOf('mkdir -p "$RUNNER_TEMP/render"')).to.be.within(0, render.run!.indexOf("render_all()"));
+    const summary = steps.find((s) => s.run?.includes("GITHUB_STEP_SUMMARY")) as { if?: string };
+    expect(summary.if).to.equal("always()");
+  });
+
+  it("give write credentials only to the applies; previews read-only ones; drift checks their own", () => {
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const [id, job] of Object.entries(d.jobs)) {
+        const steps = pulumiSteps(d, id);
+        if (steps.length === 0) {
+          expect(job.environment, `${file} ${id} runs no pulumi and needs no environment`).to.equal(undefined);
+          continue;
+        }
+        const command = steps[0].with?.command;
+        const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
+        const expected = command === "up" ? stack : steps[0].with?.refresh ? `drift-${stack}` : `preview-${stack}`;
+        expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
+      }
+    }
+  });
+
+  it("install the Pulumi CLI of the SDK the program is locked to", () => {
+    const locked = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }).packages["node_modules/@pulumi/pulumi"].version;
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const id of Object.keys(d.jobs)) {
+        for (const step of pulumiSteps(d, id)) expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
+      }
+    }
+  });
+
+  it("give each stack only its own kubeconfig", () => {
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const [id, job] of Object.entries(d.jobs)) {
+        const secrets = job.steps.map((s) => s.env?.KUBECONFIG_DATA).filter(Boolean);
+        for (const stack of DEPLOYED_STACKS) {
+          if (id.endsWith(`-${stack}`)) expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()} }}`]);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../../components/config/keys";
+import { SECRET, evaluate } from "../../../tools/engine/evaluate";
+import { offlineOptions } from "../../../tools/engine/offline";
+import { OFFLINE_SECRET_PLACEHOLDER } from "../../../tools/engine/stack-file";
+import { runProgram } from "../../../components/program";
+import { evaluateStack } from "../../support/evaluate";
+
+describe("evaluation engine (mock runtime)", () => {
+  it("evaluates a stack file offline and returns resources and outputs", async () => {
+    const evaluation = await evaluateStack("dev");
+    expect(evaluation.stack).to.equal("dev");
+    expect(evaluation.resources.length).to.be.greaterThan(0);
+    expect(evaluation.outputs.backendVersion).to.equal("0.1.1rc52");
+  });
+
+  it("can run many times in one process with different config", async () => {
+    const a = await evaluateStack("dev", { backendVersion: "0.1.0" });
+    const b = await evaluateStack("dev", { backendVersion: "0.2.0" });
+    expect([a.outputs.backendVersion, b.outputs.backendVersion]).to.deep.equal(["0.1.0", "0.2.0"]);
+    expect(a.resources.length).to.equal(b.resources.length);
+  });
+
+  it("rejects invalid config with a ConfigError naming the key", async () => {
+    try {
+      await evaluateStack("dev", { backendVersion: "latest" });
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      expect(String(error)).to.contain('smartem:backendVersion = "latest"');
+    }
+  });
+
+  it("registers no resource at all when the config is invalid", async () => {
+    const registered: string[] = [];
+    await pulumi.runtime.setMocks({
+      newResource: (args) => {
+        registered.push(args.name);
+        return { id: args.name, state: args.inputs };
+      },
+      call: () => ({}),
+    });
+    let thrown: unknown;
+    try {
+      await runProgram("dev", { "smartem:backendVersion": "1.2.3+local", "smartem:apiReplicas": "-3" });
+    } catch (error) {
+      thrown = error;
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    expect(thrown).to.be.instanceOf(ConfigError);
+    expect(registered).to.deep.equal([]);
+  });
+
+  it("carries encrypted (secure:) config only as [secret], in resources and in the recorded config", async () => {
+    const evaluation = await evaluateStack("staging", { databasePassword: "a-very-secret-database-password" });
+    const everything = JSON.stringify(evaluation);
+    expect(everything).to.not.contain("a-very-secret-database-password");
+    expect(everything).to.not.contain(OFFLINE_SECRET_PLACEHOLDER);
+    const secret = evaluation.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
+    expect(secret?.inputs.stringData).to.equal(SECRET);
+    expect(evaluation.config["smartem:databasePassword"]).to.equal(SECRET);
+  });
+
+  it("refuses a secret key written in clear in the stack file, without echoing it", async () => {
+    const options = offlineOptions("staging");
+    const config = { ...options.config, "smartem:databasePassword": "a-password-in-clear-text" };
+    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== "smartem:databasePassword");
+    try {
+      await evaluate({ ...options, config, secretKeys });
+      expect.fail("expected a ConfigError");
+    } catch (error) {
+      expect(String(error)).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
+      expect(String(error)).to.contain("pulumi config set --secret smartem:databasePassword");
+      expect(String(error)).to.not.contain("a-password-in-clear-text");
+    }
+  });
+
+  it("does not depend on the developer's environment (kubeconfig, provider flags, GitHub token)", async () => {
+    const baseline = JSON.stringify(await evaluateStack("dev"));
+    const ambient = { KUBECONFIG: "/home/someone/.kube/config", PULUMI_K8S_ENABLE_PATCH_FORCE: "true", GITHUB_TOKEN: "ghp_from_the_shell", GITHUB_BASE_URL: "https://ghe.example/" };
+    Object.assign(process.env, ambient);
+    try {
+      const evaluation = JSON.stringify(await evaluateStack("dev"));
+      expect(evaluation).to.equal(baseline);
+      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL]) expect(evaluation).to.not.contain(value);
+      expect(process.env.KUBECONFIG, "restored afterwards").to.equal(ambient.KUBECONFIG);
+    } finally {
+      for (const key of Object.keys(ambient)) delete process.env[key];
+    }
+  });
+
+  it("records each resource's parent URN when it has one", async () => {
+    const evaluation = await evaluateStack("dev");
+    const urns = new Set(evaluation.resources.map((r) => r.urn));
+    for (const r of evaluation.resources) {
+      if (r.parent) expect(urns.has(r.parent), `${r.name}'s parent ${r.parent} is registered`).to.equal(true);
+    }
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * `npm run bump -- --stack <s> --version <v>`: moves one stack's backend to another
+ * release by rewriting only `smartem:backendVersion` in `Pulumi.<s>.yaml`, after the
+ * same version guards the program applies (components/backend/guards.ts) have passed.
+ *
+ * Offline, the best knowledge of what runs now is the version in the stack file (the
+ * program, at `pulumi preview`, checks again against the live deployment), and a
+ * promotion source's version is the one in that source stack's file: for
+ * `smartem:promoteFrom: <org>/<project>/<stack>`, `Pulumi.<stack>.yaml` of this project.
+ */
+import * as fs from "node:fs";
+import { CONFIG_NAMESPACE as PROJECT, ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
+import { StackConfig, loadStackConfig } from "../../components/program-config";
+import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
+import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
+import { StackFileEditError, setConfigValue } from "./stack-file-edit";
+
+export const BACKEND_VERSION_KEY = "smartem:backendVersion";
+
+/** The version guards; the program's own (components/backend/guards.ts) unless a test says otherwise. */
+export type VersionGuards = (facts: VersionGuardFacts) => readonly GuardProblem[];
+
+export interface BumpRequest {
+  readonly stack: string;
+  readonly version: string;
+  /** The text of `Pulumi.<stack>.yaml` for a stack name (throws when there is none). */
+  readonly readStackText: (stack: string) => string;
+}
+
+export type BumpResult =
+  | {
+      readonly ok: true;
+      readonly from: string;
+      readonly to: string;
+      /** False when the stack already pins `to` (the text is then the file as it is). */
+      readonly changed: boolean;
+      readonly text: string;
+      readonly nextSteps: readonly string[];
+    }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+function configOf(stack: string, text: string): StackConfig {
+  const file = parseStackFile(stack, text);
+  return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+}
+
+/**
+ * The stack file of this project that answers for a fully qualified `<org>/<project>/<stack>`
+ * name, or undefined when the name is of another project (whose files are not here).
+ */
+function localStackOf(fullyQualified: string): string | undefined {
+  const [, project, stack] = fullyQualified.split("/");
+  return project === PROJECT && stack ? stack : undefined;
+}
+
+/**
+ * Decides a bump and returns the new stack-file text, or every problem. Pure apart from
+ * `readStackText`; the caller writes the file only when `ok`.
+ */
+export function planBump(request: BumpRequest, guards: VersionGuards = checkVersionGuards): BumpResult {
+  const { stack, version } = request;
+  const text = request.readStackText(stack);
+  const refuse = (...problems: string[]): BumpResult => ({ ok: false, problems });
+
+  let current: StackConfig;
+  try {
+    current = configOf(stack, text);
+  } catch (error) {
+    if (error instanceof ConfigError) return refuse(`Pulumi.${stack}.yaml is invalid as it stands; fix it first:\n${error.message}`);
+    throw error;
+  }
+
+  let edited: string;
+  try {
+    edited = setConfigValue(text, BACKEND_VERSION_KEY, version);
+    // The new value must pass the same config validation as every other run.
+    configOf(stack, edited);
+  } catch (error) {
+    if (error instanceof ConfigError) return refuse(...error.problems.map(formatProblem));
+    if (error instanceof StackFileEditError) return refuse(error.message);
+    throw error;
+  }
+
+  const deployedVersion = current.backendVersion;
+  if (deployedVersion === version) return { ok: true, from: version, to: version, changed: false, text, nextSteps: [] };
+
+  let promotion: VersionGuardFacts["promotion"];
+  if (current.promoteFrom !== undefined) {
+    const sourceStack = localStackOf(current.promoteFrom);
+    if (sourceStack === undefined) {
+      return refuse(
+        `smartem:promoteFrom = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set smartem:skipPromotionCheck`,
+      );
+    }
+    let sourceVersion: string;
+    try {
+      sourceVersion = configOf(sourceStack, request.readStackText(sourceStack)).backendVersion;
+    } catch (error) {
+      return refuse(
+        `smartem:promoteFrom = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    promotion = { fromStack: current.promoteFrom, version: sourceVersion, override: current.skipPromotionCheck };
+  }
+
+  const problems = guards({
+    stack,
+    version,
+    deployedVersion,
+    allowPrerelease: current.allowPrerelease,
+    allowDowngrade: current.allowDowngrade,
+    ...(promotion ? { promotion } : {}),
+  }).map(formatProblem);
+  if (problems.length > 0) return refuse(...problems);
+
+  return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
+}
+
+/** What to run after a bump, in order. */
+export function nextSteps(stack: string): string[] {
+  return [
+    `npm run render -- --stack ${stack}   # then diff out/${stack} against the previous render (or git diff test/golden/${stack} after npm run golden)`,
+    `pulumi preview --stack ${stack} --policy-pack policy   # the live guards and policies check again`,
+    `pulumi up --stack ${stack}`,
+  ];
+}
+
+/**
+ * The whole bump on the stack files under `root`: plans it and writes
+ * `Pulumi.<stack>.yaml` only when it is allowed and changes something.
+ */
+export function bumpStackFile(
+  stack: string,
+  version: string,
+  guards: VersionGuards = checkVersionGuards,
+  root = PROJECT_ROOT,
+): BumpResult {
+  const readStackText = (name: string): string => {
+    readStackFile(name, root); // a missing file is refused with the list of stacks there are
+    return fs.readFileSync(stackFilePath(name, root), "utf8");
+  };
+  const result = planBump({ stack, version, readStackText }, guards);
+  if (result.ok && result.changed) fs.writeFileSync(stackFilePath(stack, root), result.text);
+  return result;
+}

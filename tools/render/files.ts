@@ -1,0 +1,8 @@
+/** The shape every render contribution shares: relative path -> file content. */
+import type { Evaluation } from "../engine/evaluate";
+
+/** Relative path -> file content. */
+export type RenderedFiles = Map<string, string>;
+
+/** Adds the files one concern contributes to the render. */
+export type FileRenderer = (evaluation: Evaluation, files: RenderedFiles) => void;

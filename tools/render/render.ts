@@ -1,0 +1,147 @@
+/**
+ * Turns an Evaluation into the render layout of the contract (see README):
+ * plan.json, outputs.json, github/<repository>/..., k8s/<namespace>/<kind>-<name>.yaml.
+ * Written to a temporary folder and renamed into place, so a failure leaves the
+ * previous output untouched.
+ */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { releasePipelines } from "./pipeline-render";
+import { TrustedPublisher, trustedPublisherInstructions } from "../../components/release/trusted-publisher";
+import { Evaluation, RegisteredResource, offlineAutoname } from "../engine/evaluate";
+import type { FileRenderer, RenderedFiles } from "./files";
+
+export type { FileRenderer, RenderedFiles } from "./files";
+
+const json = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
+
+export const TYPES = {
+  repositoryFile: "github:index/repositoryFile:RepositoryFile",
+  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
+  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+} as const;
+
+function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
+  return evaluation.resources.filter((r) => r.type === type);
+}
+
+const planAndOutputs: FileRenderer = (evaluation, files) => {
+  files.set(
+    "plan.json",
+    json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
+  );
+  files.set("outputs.json", json(evaluation.outputs));
+};
+
+const repositoryFiles: FileRenderer = (evaluation, files) => {
+  for (const r of byType(evaluation, TYPES.repositoryFile)) {
+    files.set(`github/${r.inputs.repository}/${r.inputs.file}`, String(r.inputs.content));
+  }
+};
+
+const rulesets: FileRenderer = (evaluation, files) => {
+  for (const r of byType(evaluation, TYPES.ruleset)) {
+    // The ruleset's own name (unique per repository); the resource name if it has none.
+    files.set(`github/${r.inputs.repository}/rulesets/${r.inputs.name ?? r.name}.json`, json(r.inputs));
+  }
+};
+
+const environments: FileRenderer = (evaluation, files) => {
+  const policies = byType(evaluation, TYPES.deploymentPolicy);
+  for (const r of byType(evaluation, TYPES.environment)) {
+    const { repository, environment } = r.inputs;
+    const deploymentPolicies = policies
+      .filter((p) => p.inputs.repository === repository && p.inputs.environment === environment)
+      .map((p) => p.inputs);
+    files.set(`github/${repository}/environments/${environment}.json`, json({ ...r.inputs, deploymentPolicies }));
+  }
+};
+
+/**
+ * `github/<repository>/pypi-trusted-publisher.md`: how to register the `trustedPublisher`
+ * stack output on PyPI (which has no API for it), one file per repository.
+ */
+const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
+  const output = evaluation.outputs.trustedPublisher as Record<string, TrustedPublisher> | undefined;
+  const byRepository = new Map<string, TrustedPublisher[]>();
+  for (const publisher of Object.values(output ?? {})) {
+    byRepository.set(publisher.repository, [...(byRepository.get(publisher.repository) ?? []), publisher]);
+  }
+  for (const [repository, publishers] of byRepository) {
+    files.set(`github/${repository}/pypi-trusted-publisher.md`, trustedPublisherInstructions(publishers));
+  }
+};
+
+/** Cluster-scoped kinds go to their own folder (a Namespace to its own name). */
+const kubernetesObjects: FileRenderer = (evaluation, files) => {
+  for (const r of evaluation.resources) {
+    if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
+    const kind = String(r.inputs.kind ?? r.type.split(":").pop());
+    const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    // Autonamed objects (the migration Job) get their name from the provider at apply time.
+    const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
+    const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
+    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
+  }
+};
+
+/** Every concern's renderer, in order. Later concerns add theirs here. */
+export const renderers: readonly FileRenderer[] = [
+  planAndOutputs,
+  repositoryFiles,
+  releasePipelines,
+  rulesets,
+  environments,
+  trustedPublisherSteps,
+  kubernetesObjects,
+];
+
+export function renderFiles(evaluation: Evaluation): RenderedFiles {
+  const files: RenderedFiles = new Map();
+  for (const render of renderers) render(evaluation, files);
+  return files;
+}
+
+/**
+ * Writes `files` as the whole content of `outDir`: into a sibling temporary folder
+ * first, then swapped into place, so readers never see a half-written render.
+ * Files are written concurrently: with hundreds of files the waits on the disk overlap.
+ */
+export async function writeRender(files: RenderedFiles, outDir: string): Promise<void> {
+  const target = path.resolve(outDir);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  // Not mkdtemp: that folder would be private (0700), and it becomes the render itself.
+  const staging = path.join(parent, `.${path.basename(target)}.new-${randomUUID()}`);
+  fs.mkdirSync(staging);
+  try {
+    const targets = [...files].map(([relative, content]) => {
+      const file = path.join(staging, relative);
+      if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the render: ${relative}`);
+      return [file, content] as const;
+    });
+    // Each folder once: a recursive mkdir per file costs more than the writes themselves.
+    for (const dir of new Set(targets.map(([file]) => path.dirname(file)))) fs.mkdirSync(dir, { recursive: true });
+    await Promise.all(targets.map(([file, content]) => fs.promises.writeFile(file, content)));
+    const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
+    if (previous) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (previous) await fs.promises.rm(previous, { recursive: true, force: true });
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Resources per type and the files written, for the console. */
+export function summarize(evaluation: Evaluation, files: RenderedFiles, outDir: string): string {
+  const counts = new Map<string, number>();
+  for (const r of evaluation.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const lines = [`stack ${evaluation.stack}: ${evaluation.resources.length} resources`];
+  for (const [type, n] of [...counts].sort()) lines.push(`  ${String(n).padStart(3)}  ${type}`);
+  lines.push(`${files.size} files written to ${outDir}`);
+  return lines.join("\n");
+}
