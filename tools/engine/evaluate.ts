@@ -154,6 +154,7 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   recordRequests(requests);
 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
   const returned = await program();
   // Every registration has reached the mock monitor once the RPC queue drains.
