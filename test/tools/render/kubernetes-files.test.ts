@@ -48,7 +48,8 @@ function readObjects(renderDir: string): RenderedObject[] {
 /** Every key anywhere in a value, with its path. */
 function keyPaths(value: unknown, at = ""): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => keyPaths(v, `${at}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [`${at}.${k}`, ...keyPaths(v, `${at}.${k}`)]);
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => [`${at}.${k}`, ...keyPaths(v, `${at}.${k}`)]);
   return [];
 }
 
@@ -113,9 +114,18 @@ describe("rendered Kubernetes files are applicable as they are", () => {
       it("no field Kubernetes does not know (nothing Pulumi-only), no redacted value outside a Secret's data", () => {
         for (const { file, object } of objects) {
           const allowed = ["apiVersion", "kind", "metadata", ...(TOP_LEVEL[object.kind] ?? ["spec"])];
-          expect(Object.keys(object).filter((k) => !allowed.includes(k)), `${file}: unknown top-level fields`).to.deep.equal([]);
-          expect(Object.keys(object.metadata).filter((k) => !METADATA.includes(k)), `${file}: unknown metadata fields`).to.deep.equal([]);
-          expect(keyPaths(object).filter((p) => /\.__/.test(p)), `${file}: Pulumi-internal keys`).to.deep.equal([]);
+          expect(
+            Object.keys(object).filter((k) => !allowed.includes(k)),
+            `${file}: unknown top-level fields`,
+          ).to.deep.equal([]);
+          expect(
+            Object.keys(object.metadata).filter((k) => !METADATA.includes(k)),
+            `${file}: unknown metadata fields`,
+          ).to.deep.equal([]);
+          expect(
+            keyPaths(object).filter((p) => /\.__/.test(p)),
+            `${file}: Pulumi-internal keys`,
+          ).to.deep.equal([]);
           const outsideData = object.kind === "Secret" ? { ...object, data: undefined, stringData: undefined } : object;
           expect(JSON.stringify(outsideData), file).not.to.contain(SECRET);
         }
@@ -152,7 +162,10 @@ describe("rendered Kubernetes files are applicable as they are", () => {
           if (object.kind === "Deployment") expect(selects(selector, podTemplate(object).metadata.labels), file).to.equal(true);
           if (selector === undefined || Object.keys(selector).length === 0) continue;
           const selected = workloads.filter((w) => selects(selector, podTemplate(w.object).metadata.labels));
-          expect(selected.map((w) => w.file), `${file} selects no rendered pod`).to.have.length.greaterThan(0);
+          expect(
+            selected.map((w) => w.file),
+            `${file} selects no rendered pod`,
+          ).to.have.length.greaterThan(0);
         }
       });
 
@@ -160,7 +173,10 @@ describe("rendered Kubernetes files are applicable as they are", () => {
         const names = (kind: string, folder: string): string[] =>
           objects.filter((o) => o.object.kind === kind && o.folder === folder).map((o) => o.object.metadata.name!);
         const workloads = objects.filter((o) => ["Deployment", "Job"].includes(o.object.kind));
-        expect(workloads.some((w) => w.object.kind === "Job"), "the migration Job is rendered").to.equal(true);
+        expect(
+          workloads.some((w) => w.object.kind === "Job"),
+          "the migration Job is rendered",
+        ).to.equal(true);
         for (const { file, folder, object } of workloads) {
           const refs = referencedNames(podTemplate(object).spec);
           for (const kind of ["ConfigMap", "Secret"] as const) {
