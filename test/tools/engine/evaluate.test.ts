@@ -16,9 +16,9 @@ describe("evaluation engine (mock runtime)", () => {
   });
 
   it("can run many times in one process with different config", async () => {
-    const a = await evaluateStack("dev", { backendVersion: "0.1.0" });
-    const b = await evaluateStack("dev", { backendVersion: "0.2.0" });
-    expect([a.outputs.backendVersion, b.outputs.backendVersion]).to.deep.equal(["0.1.0", "0.2.0"]);
+    const a = await evaluateStack("dev", { backendVersion: "5.1.0" });
+    const b = await evaluateStack("dev", { backendVersion: "5.2.0" });
+    expect([a.outputs.backendVersion, b.outputs.backendVersion]).to.deep.equal(["5.1.0", "5.2.0"]);
     expect(a.resources.length).to.equal(b.resources.length);
   });
 
