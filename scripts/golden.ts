@@ -12,6 +12,7 @@ import { deliveryWorkflowFiles } from "../tools/delivery/delivery-workflows";
 import { configSchema } from "../components/program-config";
 import { PROJECT_ROOT, listStacks } from "../tools/engine/stack-file";
 import { GOLDEN_ROOT, goldenDir } from "../tools/render/golden";
+import { referencePages } from "../tools/docs/pages";
 
 async function main(): Promise<void> {
   fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
@@ -20,6 +21,11 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
     fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
     console.log(`${file}: this repository's delivery workflow`);
+  }
+  for (const [file, content] of referencePages()) {
+    fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
+    fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
+    console.log(`${file}: generated reference`);
   }
   fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
   for (const stack of listStacks()) {

@@ -107,7 +107,7 @@ export function githubEnvironmentProblems(env: Environment, target: GitHubTarget
       value: env[GITHUB_ENV.token] === undefined ? "(unset)" : '""',
       message:
         "the GitHub provider would silently use `gh auth token` (whoever is logged in to the gh CLI on this machine); " +
-        "allowed: a token with the permissions listed in docs/operations.md, \"GitHub token\"",
+        'allowed: a token with the permissions listed in docs/operations.md, "GitHub token"',
     });
   }
   return problems;

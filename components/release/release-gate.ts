@@ -124,7 +124,11 @@ export class LegacyTagProtection extends pulumi.ComponentResource {
 
   constructor(name: string, args: LegacyTagProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("smartem:release:LegacyTagProtection", name, {}, opts);
-    this.ruleset = tagRulesetResource(`${name}-${args.ruleset.name}`, args.ruleset, { parent: this, provider: args.provider, ...KEEP_ON_GITHUB });
+    this.ruleset = tagRulesetResource(`${name}-${args.ruleset.name}`, args.ruleset, {
+      parent: this,
+      provider: args.provider,
+      ...KEEP_ON_GITHUB,
+    });
     this.registerOutputs({});
   }
 }

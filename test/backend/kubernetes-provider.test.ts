@@ -16,7 +16,9 @@ describe("the Kubernetes provider gets the kubeconfig's contents, never its path
   it("reads the one file KUBECONFIG names, else ~/.kube/config", () => {
     expect(readKubeconfig({ KUBECONFIG: "/a/config" }, files({ "/a/config": "A" }), "/home/me")).to.deep.equal({ contents: "A" });
     expect(readKubeconfig({}, files({ "/home/me/.kube/config": "H" }), "/home/me")).to.deep.equal({ contents: "H" });
-    expect(readKubeconfig({ KUBECONFIG: "" }, files({ "/home/me/.kube/config": "H" }), "/home/me")).to.deep.equal({ contents: "H" });
+    expect(readKubeconfig({ KUBECONFIG: "" }, files({ "/home/me/.kube/config": "H" }), "/home/me")).to.deep.equal({
+      contents: "H",
+    });
   });
 
   it("refuses a KUBECONFIG that lists several files, and a file it cannot read, naming it", () => {

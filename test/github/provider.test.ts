@@ -46,7 +46,11 @@ describe("the GitHub provider's environment variables under pulumi preview/up", 
     expect(problem!.message).to.contain(`smartem:githubBaseUrl = "${GITHUB_API_URL}"`);
   });
 
-  for (const [label, token] of [["unset", undefined], ["empty", ""], ["blank", "  "]] as const) {
+  for (const [label, token] of [
+    ["unset", undefined],
+    ["empty", ""],
+    ["blank", "  "],
+  ] as const) {
     it(`an ${label} GITHUB_TOKEN is refused: the provider would fall back to \`gh auth token\``, () => {
       const [problem, ...rest] = githubEnvironmentProblems({ GITHUB_TOKEN: token }, STACK);
       expect(rest).to.deep.equal([]);
@@ -56,7 +60,12 @@ describe("the GitHub provider's environment variables under pulumi preview/up", 
   }
 
   it("no problem ever shows the token", () => {
-    const all = problems({ GITHUB_OWNER: "x", GITHUB_ORGANIZATION: "y", GITHUB_BASE_URL: "https://z/", GITHUB_APP_INSTALLATION_ID: "9" });
+    const all = problems({
+      GITHUB_OWNER: "x",
+      GITHUB_ORGANIZATION: "y",
+      GITHUB_BASE_URL: "https://z/",
+      GITHUB_APP_INSTALLATION_ID: "9",
+    });
     expect(all).to.have.length(4);
     expect(JSON.stringify(all)).to.not.contain(TOKEN);
   });
@@ -76,7 +85,11 @@ describe("a real run of a stack that manages GitHub", () => {
   it("passes owner, API URL and token explicitly; the token only as a secret", async () => {
     const ev = await evaluateLive("dev", { overrides: { githubBaseUrl: "http://127.0.0.1:8088/api/v3/" } });
     const [provider] = resourcesOfType(ev, PROVIDER);
-    expect(provider!.inputs).to.deep.equal({ owner: "smartem-sandbox", baseUrl: "http://127.0.0.1:8088/api/v3/", token: "[secret]" });
+    expect(provider!.inputs).to.deep.equal({
+      owner: "smartem-sandbox",
+      baseUrl: "http://127.0.0.1:8088/api/v3/",
+      token: "[secret]",
+    });
     expect(JSON.stringify(ev)).to.not.contain(TOKEN);
   });
 

@@ -47,8 +47,12 @@ describe("adopting an existing pypi environment (GitHub keeps its deployment pol
     ]);
     const error = await liveRejection("dev", { invokes: live.invokes });
     expect(error).to.be.instanceOf(ConfigError);
-    expect(error.message).to.contain('environment smartem-sandbox/smartem-decisions:pypi = branch "main", tag "v*": deployment policies this stack does not manage');
-    expect(error.message).to.contain("gh api -X DELETE repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies/<id>");
+    expect(error.message).to.contain(
+      'environment smartem-sandbox/smartem-decisions:pypi = branch "main", tag "v*": deployment policies this stack does not manage',
+    );
+    expect(error.message).to.contain(
+      "gh api -X DELETE repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies/<id>",
+    );
     expect(live.calls).to.deep.equal(["environments smartem-decisions", "policies smartem-decisions/pypi"]);
   });
 
@@ -73,13 +77,19 @@ describe("adopting an existing pypi environment (GitHub keeps its deployment pol
   });
 
   it("an environment without custom policies (GitHub answers 404 for its policies) has none to keep", async () => {
-    const notFound = invokeFailure(INVOKE.policies, "GET https://api.github.com/repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies: 404 Not Found []");
+    const notFound = invokeFailure(
+      INVOKE.policies,
+      "GET https://api.github.com/repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies: 404 Not Found []",
+    );
     const ev = await evaluateLive("dev", { invokes: liveEnvironment(notFound).invokes });
     expect(resourcesOfType(ev, TYPES.environment)).to.have.length(1);
   });
 
   it("any other failure to read the policies fails the run", async () => {
-    const forbidden = invokeFailure(INVOKE.policies, "GET https://api.github.com/repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies: 403 Resource not accessible by personal access token []");
+    const forbidden = invokeFailure(
+      INVOKE.policies,
+      "GET https://api.github.com/repos/smartem-sandbox/smartem-decisions/environments/pypi/deployment-branch-policies: 403 Resource not accessible by personal access token []",
+    );
     const error = await liveRejection("dev", { invokes: liveEnvironment(forbidden).invokes });
     expect(error.message).to.contain("403");
   });

@@ -61,7 +61,8 @@ export function evaluateLive(stack: string, options: LiveRunOptions = {}): Promi
   const files = options.files ?? { [KUBECONFIG_PATH]: KUBECONFIG_CONTENTS };
   const readFile = (file: string): string => {
     const contents = files[file];
-    if (contents === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: "ENOENT" });
+    if (contents === undefined)
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: "ENOENT" });
     return contents;
   };
   const live = { env: options.env ?? DEFAULT_ENV, readFile, home: "/home/someone" };

@@ -57,7 +57,9 @@ async function standIn(): Promise<{ address: string; logged: Logged[]; stop(): v
     signalAndWaitForShutdown: empty,
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   return { address: `127.0.0.1:${port}`, logged, stop: () => server.forceShutdown() };
 }
@@ -65,7 +67,18 @@ async function standIn(): Promise<{ address: string; logged: Logged[]; stop(): v
 /** Runs index.ts for the dev stack with this config, as `pulumi preview` would; resolves with its exit code. */
 function runLikeTheCli(address: string, config: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   const run = path.join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run");
-  const args = [run, `--monitor=${address}`, `--engine=${address}`, "--project=smartem", "--stack=dev", "--organization=organization", `--root-directory=${PROJECT_ROOT}`, `--pwd=${PROJECT_ROOT}`, "--dry-run", "."];
+  const args = [
+    run,
+    `--monitor=${address}`,
+    `--engine=${address}`,
+    "--project=smartem",
+    "--stack=dev",
+    "--organization=organization",
+    `--root-directory=${PROJECT_ROOT}`,
+    `--pwd=${PROJECT_ROOT}`,
+    "--dry-run",
+    ".",
+  ];
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: {

@@ -14,7 +14,8 @@ describe("the Pulumi CLI's way into the program", function () {
   this.timeout(60000);
 
   it("ts-node (what `pulumi preview` uses for a TypeScript project) compiles index.ts with type checks", () => {
-    const script = 'require("ts-node").register({ typeCheck: true }); const program = require("./index.ts"); process.stdout.write(typeof program);';
+    const script =
+      'require("ts-node").register({ typeCheck: true }); const program = require("./index.ts"); process.stdout.write(typeof program);';
     const result = node(PROJECT_ROOT, script);
     expect(result.stderr).to.equal("");
     expect(result.stdout).to.equal("function");
@@ -45,7 +46,10 @@ describe("the Pulumi CLI's way into the program", function () {
   });
 
   it("the TypeScript toolchain the CLI needs comes with the production dependencies, and .node-version says 24", () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, Record<string, string>>;
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
     // Without them in `dependencies`, `npm ci --omit=dev` leaves the CLI with the TypeScript 3.8
     // bundled in @pulumi/pulumi, which rejects this project's settings.
     expect(Object.keys(pkg.dependencies!)).to.include.members(["typescript", "ts-node", "@types/node"]);
