@@ -45,6 +45,10 @@ export interface RegisteredResource {
   readonly provider?: string;
   /** `customTimeouts` as requested (durations like `600s`), if any. */
   readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+  /** `deleteBeforeReplace: true` was requested. */
+  readonly deleteBeforeReplace?: true;
+  /** `retainOnDelete: true` was requested: deleting it from the stack leaves it where it is. */
+  readonly retainOnDelete?: true;
 }
 
 export interface Evaluation {
@@ -142,6 +146,8 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           dependsOn: request?.dependsOn ?? [],
           ...(request?.provider ? { provider: request.provider } : {}),
           ...(request?.customTimeouts ? { customTimeouts: request.customTimeouts } : {}),
+          ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+          ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },
@@ -176,6 +182,8 @@ interface RecordedRequest {
   dependsOn: string[];
   provider?: string;
   customTimeouts?: { create?: string; update?: string; delete?: string };
+  deleteBeforeReplace?: boolean;
+  retainOnDelete?: boolean;
 }
 
 /** Mock-runtime inputs lack the request's parent, dependsOn, provider and timeouts: read them off the request. */
@@ -197,6 +205,8 @@ function recordRequests(requests: Map<string, RecordedRequest>, onRegister?: (ty
       dependsOn: req.getDependenciesList(),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
       ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      retainOnDelete: req.getRetainondelete() === true,
     });
     return register(req, callback);
   };
@@ -209,6 +219,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
 }
 
 /** The URN the mock monitor gives a resource (parent types chained with `$`). */
