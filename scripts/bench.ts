@@ -63,7 +63,14 @@ const renderStack = (stack: string): Case => ({
 
 const renderMany = (packages: number): Case => ({
   name: `render ${packages} packages x 3 stacks`,
-  args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-many.ts", "--packages", String(packages), "--out", out],
+  args: (out) => [
+    path.join(PROJECT_ROOT, "scripts", "run.cjs"),
+    "scripts/bench-many.ts",
+    "--packages",
+    String(packages),
+    "--out",
+    out,
+  ],
 });
 
 runScript(
@@ -78,7 +85,8 @@ runScript(
     options: {},
   },
   () => {
-    if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
+    if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+      throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
     const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
     // Linear growth: the cost of one more package stays the same as the count grows.
     const [, one, ten, fifty] = results;

@@ -13,29 +13,44 @@ runScript(
   {
     command: "npm run golden --",
     summary: [
-      "Regenerates Pulumi.yaml (config schema), .github/workflows (this repository's delivery workflows)",
-      "and test/golden/<stack>/ (the offline render of every Pulumi.<stack>.yaml). Commit the diff.",
+      "Regenerates Pulumi.yaml (config schema), .github/workflows (this repository's delivery workflows),",
+      "docs/reference/ (configuration and policy references) and test/golden/<stack>/ (the offline",
+      "render of every Pulumi.<stack>.yaml). Commit the diff.",
     ].join("\n"),
     options: {},
   },
   async () => {
     // Loaded after the flags are read: --help answers without loading Pulumi.
-    const [{ evaluateOffline }, { renderFiles, writeRender }, { projectFile }, { deliveryWorkflowFiles }, { configSchema }, { PROJECT_ROOT, listStacks }, { GOLDEN_ROOT, goldenDir }] =
-      await Promise.all([
-        import("../tools/engine/offline"),
-        import("../tools/render/render"),
-        import("../tools/engine/project-file"),
-        import("../tools/delivery/delivery-workflows"),
-        import("../components/program-config"),
-        import("../tools/engine/stack-file"),
-        import("../tools/render/golden"),
-      ]);
+    const [
+      { evaluateOffline },
+      { renderFiles, writeRender },
+      { projectFile },
+      { deliveryWorkflowFiles },
+      { configSchema },
+      { PROJECT_ROOT, listStacks },
+      { GOLDEN_ROOT, goldenDir },
+      { referencePages },
+    ] = await Promise.all([
+      import("../tools/engine/offline"),
+      import("../tools/render/render"),
+      import("../tools/engine/project-file"),
+      import("../tools/delivery/delivery-workflows"),
+      import("../components/program-config"),
+      import("../tools/engine/stack-file"),
+      import("../tools/render/golden"),
+      import("../tools/docs/pages"),
+    ]);
     fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
     console.log("Pulumi.yaml: config schema");
     for (const [file, content] of deliveryWorkflowFiles()) {
       fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
       fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
       console.log(`${file}: this repository's delivery workflow`);
+    }
+    for (const [file, content] of referencePages()) {
+      fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
+      fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
+      console.log(`${file}: generated reference`);
     }
     fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
     for (const stack of listStacks()) {

@@ -36,7 +36,9 @@ export class UsageError extends Error {}
 export function usage<O extends Readonly<Record<string, CliOption>>>(spec: CliSpec<O>): string {
   const required = new Set<string>(spec.required ?? []);
   const flag = (name: string, option: CliOption): string => (option.type === "string" ? `--${name} <${name}>` : `--${name}`);
-  const synopsis = Object.entries(spec.options).map(([name, option]) => (required.has(name) ? flag(name, option) : `[${flag(name, option)}]`));
+  const synopsis = Object.entries(spec.options).map(([name, option]) =>
+    required.has(name) ? flag(name, option) : `[${flag(name, option)}]`,
+  );
   const rows: [string, string][] = [
     ...Object.entries(spec.options).map(([name, option]): [string, string] => [flag(name, option), option.help]),
     ["-h, --help", "print this help and exit"],
@@ -57,7 +59,10 @@ export function usage<O extends Readonly<Record<string, CliOption>>>(spec: CliSp
  * The flags of `args`, or `"help"` when `--help`/`-h` was given (it wins over every other
  * flag, as in most tools). Throws {@link UsageError} naming what is wrong.
  */
-export function parseCli<O extends Readonly<Record<string, CliOption>>>(spec: CliSpec<O>, args: readonly string[]): CliValues<O> | "help" {
+export function parseCli<O extends Readonly<Record<string, CliOption>>>(
+  spec: CliSpec<O>,
+  args: readonly string[],
+): CliValues<O> | "help" {
   const options = Object.fromEntries(Object.entries(spec.options).map(([name, option]) => [name, { type: option.type }]));
   const { tokens } = parseArgs({
     args: [...args],
@@ -80,7 +85,9 @@ export function parseCli<O extends Readonly<Record<string, CliOption>>>(spec: Cl
     }
     // `--stack --out x` would otherwise read "--out" as the stack name.
     if (token.value === undefined || (!token.inlineValue && /^-./.test(token.value))) {
-      throw new UsageError(`${token.rawName} needs a value${token.value === undefined ? "" : ` (got the flag ${token.value}; write ${token.rawName}=${token.value} if you mean it)`}`);
+      throw new UsageError(
+        `${token.rawName} needs a value${token.value === undefined ? "" : ` (got the flag ${token.value}; write ${token.rawName}=${token.value} if you mean it)`}`,
+      );
     }
     if (token.name in values) throw new UsageError(`${token.rawName} is given twice`);
     values[token.name] = token.value;

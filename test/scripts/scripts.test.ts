@@ -18,7 +18,9 @@ describe("the scripts' command lines", function () {
   this.timeout(60000);
 
   it("there are the npm scripts' entry points, each under scripts/", () => {
-    const npmScripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const npmScripts = (
+      JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     for (const name of ["render", "golden", "bench", "bump"]) {
       const entry = /scripts\/run\.cjs (scripts\/\S+\.ts)/.exec(npmScripts[name] ?? "")?.[1];
       expect(SCRIPTS, name).to.include(entry);
@@ -30,7 +32,9 @@ describe("the scripts' command lines", function () {
       for (const flag of ["--help", "-h"]) {
         const help = runScriptFile(script, [flag]);
         expect(help.status, `${flag}: ${help.stderr}`).to.equal(0);
-        expect(help.stdout).to.match(/^usage: /).and.to.contain("--help");
+        expect(help.stdout)
+          .to.match(/^usage: /)
+          .and.to.contain("--help");
         expect(help.stderr).to.equal("");
       }
       const unknown = runScriptFile(script, ["--no-such-flag"]);
@@ -41,7 +45,8 @@ describe("the scripts' command lines", function () {
   }
 
   it("scripts/run.cjs answers --help, and refuses a flag where the script should be", () => {
-    const run = (args: string[]) => spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), ...args], { encoding: "utf8" });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), ...args], { encoding: "utf8" });
     expect(run(["--help"]).status).to.equal(0);
     expect(run(["--help"]).stdout).to.match(/^usage: node scripts\/run\.cjs <script\.ts>/);
     const wrong = run(["--stack", "dev"]);
@@ -71,12 +76,40 @@ describe("the scripts' command lines", function () {
 
     const cases: [string, string[], RegExp, string?][] = [
       ["no --version", ["--stack", "staging"], /^bump: missing --version; see npm run bump -- --help$/],
-      ["an unknown stack", ["--stack", "nope", "--version", "0.1.1"], /^bump failed: --stack nope: no Pulumi\.nope\.yaml; the stacks here are: .*staging/],
-      ["a stack name that is a path", ["--stack", "../x", "--version", "0.1.1"], /^bump failed: --stack "\.\.\/x": a stack name has only letters/],
-      ["a version that is not PEP 440", ["--stack", "staging", "--version", "latest"], /^bump refused: Pulumi\.staging\.yaml is unchanged\.\n {2}- smartem:backendVersion = "latest": .*allowed:/],
-      ["a guard refusal", ["--stack", "production", "--version", "0.1.1rc52"], /^bump refused: Pulumi\.production\.yaml is unchanged\.\n {2}- .*is a pre-release and stack production takes only final releases/],
-      ["a stack file that is not YAML", ["--stack", odd, "--version", "0.1.1"], new RegExp(`^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml line 3: Map keys must be unique; fix the YAML first$`), "config:\n  smartem:backendVersion: 0.1.0\n  smartem:backendVersion: 0.1.0\n"],
-      ["a version written as a folded block", ["--stack", odd, "--version", "0.1.1"], /written as a folded block \(>\); write it on one line/, "config:\n  smartem:backendVersion: >-\n    0.1.0\n  smartem:allowPrerelease: true\n"],
+      [
+        "an unknown stack",
+        ["--stack", "nope", "--version", "0.1.1"],
+        /^bump failed: --stack nope: no Pulumi\.nope\.yaml; the stacks here are: .*staging/,
+      ],
+      [
+        "a stack name that is a path",
+        ["--stack", "../x", "--version", "0.1.1"],
+        /^bump failed: --stack "\.\.\/x": a stack name has only letters/,
+      ],
+      [
+        "a version that is not PEP 440",
+        ["--stack", "staging", "--version", "latest"],
+        /^bump refused: Pulumi\.staging\.yaml is unchanged\.\n {2}- smartem:backendVersion = "latest": .*allowed:/,
+      ],
+      [
+        "a guard refusal",
+        ["--stack", "production", "--version", "0.1.1rc52"],
+        /^bump refused: Pulumi\.production\.yaml is unchanged\.\n {2}- .*is a pre-release and stack production takes only final releases/,
+      ],
+      [
+        "a stack file that is not YAML",
+        ["--stack", odd, "--version", "0.1.1"],
+        new RegExp(
+          `^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml line 3: Map keys must be unique; fix the YAML first$`,
+        ),
+        "config:\n  smartem:backendVersion: 0.1.0\n  smartem:backendVersion: 0.1.0\n",
+      ],
+      [
+        "a version written as a folded block",
+        ["--stack", odd, "--version", "0.1.1"],
+        /written as a folded block \(>\); write it on one line/,
+        "config:\n  smartem:backendVersion: >-\n    0.1.0\n  smartem:allowPrerelease: true\n",
+      ],
     ];
     for (const [what, args, message, oddText] of cases) {
       it(what, () => {

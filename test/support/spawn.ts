@@ -15,10 +15,14 @@ export function runScriptFile(
   args: readonly string[],
   options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {},
 ): ScriptRun {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.join(PROJECT_ROOT, entry), ...args], {
-    cwd: options.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, ...options.env },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.join(PROJECT_ROOT, entry), ...args],
+    {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, ...options.env },
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }

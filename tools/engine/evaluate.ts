@@ -22,6 +22,8 @@ export interface EvaluateOptions {
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
   readonly program?: () => Promise<Record<string, unknown>>;
+  /** Told of every registration request the monitor receives (`<type>::<name>`), also when the evaluation then fails. */
+  readonly onRegister?: (typeAndName: string) => void;
 }
 
 export interface RegisteredResource {
@@ -151,9 +153,10 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
     false,
     ORGANIZATION,
   );
-  recordRequests(requests);
+  recordRequests(requests, options.onRegister);
 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
   const returned = await program();
   // Every registration has reached the mock monitor once the RPC queue drains.
@@ -173,7 +176,7 @@ interface RecordedRequest {
 }
 
 /** Mock-runtime inputs lack the request's parent, dependsOn, provider and timeouts: read them off the request. */
-function recordRequests(requests: Map<string, RecordedRequest>): void {
+function recordRequests(requests: Map<string, RecordedRequest>, onRegister?: (typeAndName: string) => void): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
   };
@@ -185,6 +188,7 @@ function recordRequests(requests: Map<string, RecordedRequest>): void {
           Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
         )
       : undefined;
+    onRegister?.(`${req.getType()}::${req.getName()}`);
     requests.set(`${req.getType()}::${req.getName()}`, {
       parent: req.getParent(),
       dependsOn: req.getDependenciesList(),

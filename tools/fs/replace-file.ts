@@ -27,7 +27,7 @@ export function replaceFileIfUnchanged(file: string, expected: string, text: str
     mode = fs.statSync(real).mode & 0o7777;
     for (const stale of staleSiblings(real, ["write"])) fs.rmSync(stale.path, { force: true });
   } catch (error) {
-    throw new Error(`${label}: cannot read it: ${fsReason(error)}`);
+    throw new Error(`${label}: cannot read it: ${fsReason(error)}`, { cause: error });
   }
   const temporary = siblingPath(real, "write");
   try {
@@ -42,13 +42,15 @@ export function replaceFileIfUnchanged(file: string, expected: string, text: str
     }
     crashPoint(CRASH_POINTS.fileTempWritten);
     if (fs.readFileSync(real, "utf8") !== expected) {
-      throw new ConcurrentEditError(`${label} changed on disk while this ran (another editor or run?); nothing was written: run again on the file as it is now`);
+      throw new ConcurrentEditError(
+        `${label} changed on disk while this ran (another editor or run?); nothing was written: run again on the file as it is now`,
+      );
     }
     fs.renameSync(temporary, real);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     if (error instanceof ConcurrentEditError) throw error;
-    throw new Error(`${label}: cannot write it: ${fsReason(error)}; the file is as it was`);
+    throw new Error(`${label}: cannot write it: ${fsReason(error)}; the file is as it was`, { cause: error });
   }
   crashPoint(CRASH_POINTS.fileRenamed);
   syncFolder(path.dirname(real));

@@ -23,7 +23,10 @@ import { PROJECT_ROOT } from "../engine/stack-file";
 /** The file that marks a folder as a render (and so, as the render's to replace). */
 export const RENDER_MARKER = ".smartem-render";
 
-const MARKER_STAMP = { writtenBy: "smartem-release-infra npm run render", replacedWhole: "the next render into this folder replaces all of it" };
+const MARKER_STAMP = {
+  writtenBy: "smartem-release-infra npm run render",
+  replacedWhole: "the next render into this folder replaces all of it",
+};
 const MARKER_CONTENT = JSON.stringify(MARKER_STAMP, null, 2) + "\n";
 
 /** A refusal or failure about the output folder; its message names the folder as the user gave it. */
@@ -107,9 +110,12 @@ function assertWritable(target: Target): void {
     return refuse(fsReason(error));
   }
   if (stat.isSymbolicLink()) {
-    return refuse(`is a symbolic link (to ${fs.readlinkSync(target.path)}), which the render would replace; give the folder itself, or a new path`);
+    return refuse(
+      `is a symbolic link (to ${fs.readlinkSync(target.path)}), which the render would replace; give the folder itself, or a new path`,
+    );
   }
-  if (!stat.isDirectory()) return refuse("is a file, not a folder; the render writes a folder of files there and would replace it");
+  if (!stat.isDirectory())
+    return refuse("is a file, not a folder; the render writes a folder of files there and would replace it");
   const enclosing = enclosingReason(fs.realpathSync(target.path));
   if (enclosing) return refuse(`is ${enclosing}, which a render would replace whole; give a folder of its own, e.g. out/<stack>`);
   const entries = fs.readdirSync(target.path).sort();
@@ -124,7 +130,7 @@ function failure(target: Target, error: unknown, temporary?: string): Error {
   if (error instanceof OutDirError) return error;
   const failedPath = (error as NodeJS.ErrnoException).path;
   const inside = temporary && failedPath?.startsWith(temporary + path.sep) ? ` (${path.relative(temporary, failedPath)})` : "";
-  return new OutDirError(`${target.label}: cannot write the render${inside}: ${fsReason(error)}`);
+  return new OutDirError(`${target.label}: cannot write the render${inside}: ${fsReason(error)}`, { cause: error });
 }
 
 /** Takes `.<dir>.lock` (replacing one whose process is gone); returns its release. */
@@ -215,7 +221,11 @@ export async function prepareOutDir(outDir: string, options: OutDirOptions = {})
  * marker: refused unless {@link prepareOutDir} allows the folder, crash-safe as described
  * above. Files are written concurrently: with hundreds of files the waits on the disk overlap.
  */
-export async function replaceFolder(files: ReadonlyMap<string, string>, outDir: string, options: OutDirOptions = {}): Promise<void> {
+export async function replaceFolder(
+  files: ReadonlyMap<string, string>,
+  outDir: string,
+  options: OutDirOptions = {},
+): Promise<void> {
   const target = targetOf(outDir, options);
   if (target.marker) assertWritable(target);
   await withTarget(target, async () => {

@@ -10,7 +10,9 @@ import type { CrashJob } from "../../support/crash-child";
 import { runScriptFile } from "../../support/spawn";
 
 /** The checked-in staging file, pinned to 0.1.0 (so a bump to 0.1.1 is allowed). */
-const STAGING = fs.readFileSync(stackFilePath("staging"), "utf8").replace(/^ {2}smartem:backendVersion: .*$/m, "  smartem:backendVersion: 0.1.0");
+const STAGING = fs
+  .readFileSync(stackFilePath("staging"), "utf8")
+  .replace(/^ {2}smartem:backendVersion: .*$/m, "  smartem:backendVersion: 0.1.0");
 const BUMPED = STAGING.replace("smartem:backendVersion: 0.1.0", "smartem:backendVersion: 0.1.1");
 
 describe("atomic file replacement (npm run bump's write)", () => {
@@ -42,8 +44,10 @@ describe("atomic file replacement (npm run bump's write)", () => {
   it("refuses, naming the file and writing nothing, when the file changed since it was read", () => {
     const edited = STAGING + "# someone else's edit\n";
     fs.writeFileSync(file, edited);
-    expect(() => replaceFileIfUnchanged(file, STAGING, BUMPED, "Pulumi.staging.yaml"))
-      .to.throw(ConcurrentEditError, /^Pulumi\.staging\.yaml changed on disk while this ran/);
+    expect(() => replaceFileIfUnchanged(file, STAGING, BUMPED, "Pulumi.staging.yaml")).to.throw(
+      ConcurrentEditError,
+      /^Pulumi\.staging\.yaml changed on disk while this ran/,
+    );
     expect(fs.readFileSync(file, "utf8")).to.equal(edited);
     expect(fs.readdirSync(tmp)).to.deep.equal(["Pulumi.staging.yaml"]);
   });
@@ -52,7 +56,10 @@ describe("atomic file replacement (npm run bump's write)", () => {
     fs.writeFileSync(path.join(tmp, "Pulumi.production.yaml"), fs.readFileSync(stackFilePath("production")));
     const edited = STAGING.replace("smartem:apiReplicas: 1", "smartem:apiReplicas: 2");
     const editWhileChecking = () => (fs.writeFileSync(file, edited), []);
-    expect(() => bumpStackFile("staging", "0.1.1", editWhileChecking, tmp)).to.throw(ConcurrentEditError, /^Pulumi\.staging\.yaml changed on disk/);
+    expect(() => bumpStackFile("staging", "0.1.1", editWhileChecking, tmp)).to.throw(
+      ConcurrentEditError,
+      /^Pulumi\.staging\.yaml changed on disk/,
+    );
     expect(fs.readFileSync(file, "utf8")).to.equal(edited);
   });
 
@@ -70,7 +77,9 @@ describe("atomic file replacement (npm run bump's write)", () => {
 
         const result = bumpStackFile("staging", "0.1.2", undefined, tmp);
         expect(result.ok, JSON.stringify(result)).to.equal(true);
-        expect(fs.readFileSync(file, "utf8")).to.equal(STAGING.replace("smartem:backendVersion: 0.1.0", "smartem:backendVersion: 0.1.2"));
+        expect(fs.readFileSync(file, "utf8")).to.equal(
+          STAGING.replace("smartem:backendVersion: 0.1.0", "smartem:backendVersion: 0.1.2"),
+        );
         expect(fs.readdirSync(tmp)).to.deep.equal(["Pulumi.staging.yaml"]);
       });
     }

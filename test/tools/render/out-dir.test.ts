@@ -88,11 +88,36 @@ describe("render output folder (--out)", () => {
 
   describe("refused, naming the path as given, with nothing touched", () => {
     const refusals: [string, (tmp: string) => string | Promise<string>, RegExp][] = [
-      ["a folder of other files", (t) => (fs.mkdirSync(path.join(t, "docs")), fs.writeFileSync(path.join(t, "docs", "notes.md"), "mine"), "docs"), /docs: holds files the render did not write \(notes\.md\)/],
-      ["a file", (t) => (fs.writeFileSync(path.join(t, "report.txt"), "mine"), "report.txt"), /report\.txt: is a file, not a folder/],
-      ["a path below a file", (t) => (fs.writeFileSync(path.join(t, "report.txt"), "mine"), "report.txt/dev"), /report\.txt\/dev: a part of the path is a file, not a folder/],
-      ["a symbolic link to a previous render", async (t) => (await writeRender(OLD, path.join(t, "r")), fs.symlinkSync("r", path.join(t, "link")), "link"), /link: is a symbolic link \(to r\)/],
-      ["a symbolic link to a folder of other files", (t) => (fs.mkdirSync(path.join(t, "home")), fs.writeFileSync(path.join(t, "home", "x"), "mine"), fs.symlinkSync(path.join(t, "home"), path.join(t, "link")), "link"), /link: is a symbolic link/],
+      [
+        "a folder of other files",
+        (t) => (fs.mkdirSync(path.join(t, "docs")), fs.writeFileSync(path.join(t, "docs", "notes.md"), "mine"), "docs"),
+        /docs: holds files the render did not write \(notes\.md\)/,
+      ],
+      [
+        "a file",
+        (t) => (fs.writeFileSync(path.join(t, "report.txt"), "mine"), "report.txt"),
+        /report\.txt: is a file, not a folder/,
+      ],
+      [
+        "a path below a file",
+        (t) => (fs.writeFileSync(path.join(t, "report.txt"), "mine"), "report.txt/dev"),
+        /report\.txt\/dev: a part of the path is a file, not a folder/,
+      ],
+      [
+        "a symbolic link to a previous render",
+        async (t) => (await writeRender(OLD, path.join(t, "r")), fs.symlinkSync("r", path.join(t, "link")), "link"),
+        /link: is a symbolic link \(to r\)/,
+      ],
+      [
+        "a symbolic link to a folder of other files",
+        (t) => (
+          fs.mkdirSync(path.join(t, "home")),
+          fs.writeFileSync(path.join(t, "home", "x"), "mine"),
+          fs.symlinkSync(path.join(t, "home"), path.join(t, "link")),
+          "link"
+        ),
+        /link: is a symbolic link/,
+      ],
     ];
     for (const [what, make, message] of refusals) {
       it(what, async () => {
@@ -118,14 +143,20 @@ describe("render output folder (--out)", () => {
       fs.mkdirSync(dir);
       fs.writeFileSync(path.join(dir, RENDER_MARKER), "{}");
       fs.writeFileSync(path.join(dir, "x"), "mine");
-      expect((await rejection(writeRender(NEW, dir))).message).to.match(/holds files the render did not write \(\.smartem-render, x\)/);
+      expect((await rejection(writeRender(NEW, dir))).message).to.match(
+        /holds files the render did not write \(\.smartem-render, x\)/,
+      );
       expect(fs.readFileSync(path.join(dir, "x"), "utf8")).to.equal("mine");
     });
 
     it("this checkout, the root folder, and the current folder even when empty", async () => {
       const checkoutBefore = fs.readdirSync(PROJECT_ROOT).sort();
-      expect((await rejection(prepareOutDir(PROJECT_ROOT, { label: "--out ." }))).message).to.match(/^--out \.: is (this checkout|the current folder)/);
-      expect((await rejection(prepareOutDir(path.join(PROJECT_ROOT, "tools")))).message).to.match(/tools: holds files the render did not write/);
+      expect((await rejection(prepareOutDir(PROJECT_ROOT, { label: "--out ." }))).message).to.match(
+        /^--out \.: is (this checkout|the current folder)/,
+      );
+      expect((await rejection(prepareOutDir(path.join(PROJECT_ROOT, "tools")))).message).to.match(
+        /tools: holds files the render did not write/,
+      );
       expect((await rejection(prepareOutDir("/", { label: "--out /" }))).message).to.match(/^--out \/: is the root folder/);
       expect(fs.readdirSync(PROJECT_ROOT).sort()).to.deep.equal(checkoutBefore);
       const empty = path.join(tmp, "empty");
@@ -133,8 +164,12 @@ describe("render output folder (--out)", () => {
       const cwd = process.cwd();
       process.chdir(empty);
       try {
-        expect((await rejection(writeRender(NEW, ".", { label: "--out ." }))).message).to.match(/^--out \.: is the current folder/);
-        expect((await rejection(writeRender(NEW, "..", { label: "--out .." }))).message).to.match(/^--out \.\.: is a folder holding the current folder/);
+        expect((await rejection(writeRender(NEW, ".", { label: "--out ." }))).message).to.match(
+          /^--out \.: is the current folder/,
+        );
+        expect((await rejection(writeRender(NEW, "..", { label: "--out .." }))).message).to.match(
+          /^--out \.\.: is a folder holding the current folder/,
+        );
       } finally {
         process.chdir(cwd);
       }
@@ -159,7 +194,16 @@ describe("render output folder (--out)", () => {
       await writeRender(OLD, out);
       const before = snapshot(tmp);
       // "a" is both a file and a folder: the write fails inside the temporary folder.
-      const error = await rejection(writeRender(new Map([["a/b.txt", "1"], ["a", "2"]]), out, { label: "--out dev" }));
+      const error = await rejection(
+        writeRender(
+          new Map([
+            ["a/b.txt", "1"],
+            ["a", "2"],
+          ]),
+          out,
+          { label: "--out dev" },
+        ),
+      );
       expect(error.message).to.match(/^--out dev: cannot write the render \(a\): /);
       expect(error.message).to.not.contain(".render-");
       expect(snapshot(tmp)).to.deep.equal(before);
@@ -170,7 +214,19 @@ describe("render output folder (--out)", () => {
       await writeRender(OLD, out);
       const before = snapshot(tmp);
       for (const bad of ["../escape.txt", RENDER_MARKER]) {
-        expect((await rejection(writeRender(new Map([["ok.txt", "x"], [bad, "y"]]), out))).message).to.contain(`refusing to write outside the render: ${bad}`);
+        expect(
+          (
+            await rejection(
+              writeRender(
+                new Map([
+                  ["ok.txt", "x"],
+                  [bad, "y"],
+                ]),
+                out,
+              ),
+            )
+          ).message,
+        ).to.contain(`refusing to write outside the render: ${bad}`);
       }
       expect(snapshot(tmp)).to.deep.equal(before);
     });
