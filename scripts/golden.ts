@@ -21,25 +21,15 @@ runScript(
   },
   async () => {
     // Loaded after the flags are read: --help answers without loading Pulumi.
-    const [
-      { evaluateOffline },
-      { renderFiles, writeRender },
-      { projectFile },
-      { deliveryWorkflowFiles },
-      { configSchema },
-      { PROJECT_ROOT, listStacks },
-      { GOLDEN_ROOT, goldenDir },
-      { referencePages },
-    ] = await Promise.all([
-      import("../tools/engine/offline"),
-      import("../tools/render/render"),
-      import("../tools/engine/project-file"),
-      import("../tools/delivery/delivery-workflows"),
-      import("../components/program-config"),
-      import("../tools/engine/stack-file"),
-      import("../tools/render/golden"),
-      import("../tools/docs/pages"),
-    ]);
+    const [{ projectFile }, { deliveryWorkflowFiles }, { configSchema }, { PROJECT_ROOT }, { writeGoldens }, { referencePages }] =
+      await Promise.all([
+        import("../tools/engine/project-file"),
+        import("../tools/delivery/delivery-workflows"),
+        import("../components/program-config"),
+        import("../tools/engine/stack-file"),
+        import("../tools/render/golden-write"),
+        import("../tools/docs/pages"),
+      ]);
     fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
     console.log("Pulumi.yaml: config schema");
     for (const [file, content] of deliveryWorkflowFiles()) {
@@ -52,12 +42,6 @@ runScript(
       fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
       console.log(`${file}: generated reference`);
     }
-    fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
-    for (const stack of listStacks()) {
-      const files = renderFiles(await evaluateOffline(stack));
-      // The golden copies hold the render files alone: no marker (the golden test compares file sets).
-      await writeRender(files, goldenDir(stack), { marker: false, label: `test/golden/${stack}` });
-      console.log(`test/golden/${stack}: ${files.size} files`);
-    }
+    for (const [stack, files] of await writeGoldens()) console.log(`test/golden/${stack}: ${files.size} files`);
   },
 );
