@@ -12,6 +12,9 @@ import { RenderedFiles, renderFiles, writeRender } from "./render";
 export async function writeGoldens(root = PROJECT_ROOT): Promise<Map<string, RenderedFiles>> {
   const renders = new Map<string, RenderedFiles>();
   for (const stack of listStacks(root)) renders.set(stack, renderFiles(await evaluateOffline(stack, root)));
-  for (const [stack, files] of renders) await writeRender(files, goldenDir(stack, root));
+  // The golden copies hold the render files alone, without the render marker (the golden test
+  // compares file sets; git keeps these folders).
+  for (const [stack, files] of renders)
+    await writeRender(files, goldenDir(stack, root), { marker: false, label: `test/golden/${stack}` });
   return renders;
 }
