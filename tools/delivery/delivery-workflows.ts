@@ -134,6 +134,8 @@ const testJob: Job = {
     { name: "Set up Python", uses: action("setupPython"), with: { "python-version": "3.12" } },
     { name: "Python packaging", run: `python -m pip install packaging==${PYTHON_TOOLS.packaging}` },
     { name: "Test (type-check, unit, golden, validators)", run: "npm test" },
+    // The release workflow's steps with the exact pinned Python tools from PyPI, and zizmor.
+    { name: "Test the release steps with the real Python tools", run: "npm run test:python" },
   ],
 };
 
