@@ -9,6 +9,7 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { readStackFile } from "../engine/stack-file";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
@@ -74,6 +75,19 @@ interface PulumiRun {
   readonly drift?: boolean;
 }
 
+/**
+ * Whether the stack manages a GitHub side (`smartem:manageGithub`, default true), read from its
+ * stack file as the CLI passes it. A stack that does not gets no GitHub token at all.
+ */
+export function managesGithub(stack: DeployedStack): boolean {
+  return readStackFile(stack).config["smartem:manageGithub"] !== "false";
+}
+
+/** The concurrency group every job that reads or changes a stack's live state joins: one at a time. */
+export function stackConcurrency(stack: DeployedStack): string {
+  return `pulumi-${stack}`;
+}
+
 /** One `pulumi/actions` run with the policy pack, against the configured backend. */
 function pulumi(run: PulumiRun): Step {
   return {
@@ -92,7 +106,7 @@ function pulumi(run: PulumiRun): Step {
     env: {
       PULUMI_ACCESS_TOKEN: CREDENTIALS.pulumiToken,
       PULUMI_CONFIG_PASSPHRASE: CREDENTIALS.passphrase,
-      GITHUB_TOKEN: CREDENTIALS.githubToken,
+      ...(managesGithub(run.stack) ? { GITHUB_TOKEN: CREDENTIALS.githubToken } : {}),
     },
   };
 }
@@ -117,6 +131,8 @@ function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job 
     environment: { name: credentialsEnvironment(run) },
     permissions: run.commentOnPr ? { contents: "read", pullRequests: "write" } : { contents: "read" },
     timeoutMinutes: 30,
+    // A drift check never refreshes in the middle of an apply of the same stack (and vice versa).
+    ...(run.command === "up" || run.drift ? { concurrency: { group: stackConcurrency(run.stack), cancelInProgress: false } } : {}),
     ...extra,
     steps: [checkout(), ...setupNode(), kubeconfig(run.stack), pulumi(run)],
   };

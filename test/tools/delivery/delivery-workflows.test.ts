@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
-import { DEPLOYED_STACKS, deliveryWorkflowFiles } from "../../../tools/delivery/delivery-workflows";
+import { DEPLOYED_STACKS, deliveryWorkflowFiles, managesGithub } from "../../../tools/delivery/delivery-workflows";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
 
 interface Doc {
@@ -159,6 +159,30 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
         const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
         const expected = command === "up" ? stack : steps[0].with?.refresh ? `drift-${stack}` : `preview-${stack}`;
         expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
+      }
+    }
+  });
+
+  it("a stack's applies and drift checks share one concurrency group; previews do not wait for it", () => {
+    for (const stack of DEPLOYED_STACKS) {
+      const up = doc("deploy.yml").jobs[`up-${stack}`] as { concurrency?: unknown };
+      const drift = doc("drift.yml").jobs[`drift-${stack}`] as { concurrency?: unknown };
+      expect(up.concurrency, stack).to.deep.equal({ group: `pulumi-${stack}`, "cancel-in-progress": false });
+      expect(drift.concurrency, stack).to.deep.equal(up.concurrency);
+      expect((doc("pull-request.yml").jobs[`preview-${stack}`] as { concurrency?: unknown }).concurrency).to.equal(undefined);
+    }
+  });
+
+  it("jobs of a stack that manages no GitHub side (smartem:manageGithub: false) get no GitHub token", () => {
+    expect(managesGithub("staging")).to.equal(false);
+    expect(managesGithub("production")).to.equal(true);
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const id of Object.keys(d.jobs)) {
+        for (const step of pulumiSteps(d, id)) {
+          const stack = String(step.with?.["stack-name"]).split("/").pop() as "staging" | "production";
+          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stack));
+        }
       }
     }
   });
