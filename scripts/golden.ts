@@ -4,14 +4,13 @@
  * test/golden.test.ts fails while these copies drift from the program.
  */
 import * as fs from "node:fs";
-import { evaluateOffline } from "../tools/engine/offline";
-import { renderFiles, writeRender } from "../tools/render/render";
 import * as path from "node:path";
 import { projectFile } from "../tools/engine/project-file";
 import { deliveryWorkflowFiles } from "../tools/delivery/delivery-workflows";
 import { configSchema } from "../components/program-config";
-import { PROJECT_ROOT, listStacks } from "../tools/engine/stack-file";
-import { GOLDEN_ROOT, goldenDir } from "../tools/render/golden";
+import { PROJECT_ROOT } from "../tools/engine/stack-file";
+import { writeGoldens } from "../tools/render/golden-write";
+import { referencePages } from "../tools/docs/pages";
 
 async function main(): Promise<void> {
   fs.writeFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), projectFile(configSchema));
@@ -21,12 +20,12 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
     console.log(`${file}: this repository's delivery workflow`);
   }
-  fs.mkdirSync(GOLDEN_ROOT, { recursive: true });
-  for (const stack of listStacks()) {
-    const files = renderFiles(await evaluateOffline(stack));
-    await writeRender(files, goldenDir(stack));
-    console.log(`test/golden/${stack}: ${files.size} files`);
+  for (const [file, content] of referencePages()) {
+    fs.mkdirSync(path.dirname(path.join(PROJECT_ROOT, file)), { recursive: true });
+    fs.writeFileSync(path.join(PROJECT_ROOT, file), content);
+    console.log(`${file}: generated reference`);
   }
+  for (const [stack, files] of await writeGoldens()) console.log(`test/golden/${stack}: ${files.size} files`);
 }
 
 main().then(

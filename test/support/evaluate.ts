@@ -9,7 +9,7 @@ import { offlineOptions } from "../../tools/engine/offline";
 export function evaluateStack(
   stack: string,
   overrides: Readonly<Record<string, string | undefined>> = {},
-  extra: { stackReferences?: Record<string, Record<string, unknown>> } = {},
+  extra: { stackReferences?: Record<string, Record<string, unknown>>; onRegister?: (typeAndName: string) => void } = {},
 ): Promise<Evaluation> {
   const base = offlineOptions(stack);
   const config: Record<string, string> = { ...base.config };

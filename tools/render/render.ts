@@ -75,16 +75,32 @@ const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
   }
 };
 
+/**
+ * A Kubernetes object as a file that `kubectl apply` takes: an autonamed object (the
+ * ConfigMap, the Secret, the migration Job) gets the offline name that its file name and
+ * the pod templates referring to it use. On a cluster Pulumi names it with its own
+ * random suffix instead (docs/render.md).
+ */
+function kubernetesObject(r: RegisteredResource): { kind: string; name: string; namespace?: string; object: Record<string, unknown> } {
+  const kind = String(r.inputs.kind ?? r.type.split(":").pop());
+  const metadata = (r.inputs.metadata ?? {}) as Record<string, unknown> & { name?: string; namespace?: string };
+  const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
+  const named = Object.fromEntries(Object.entries({ ...metadata, name }).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    kind,
+    name,
+    ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}),
+    object: { ...r.inputs, metadata: named },
+  };
+}
+
 /** Cluster-scoped kinds go to their own folder (a Namespace to its own name). */
 const kubernetesObjects: FileRenderer = (evaluation, files) => {
   for (const r of evaluation.resources) {
     if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
-    const kind = String(r.inputs.kind ?? r.type.split(":").pop());
-    const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
-    // Autonamed objects (the migration Job) get their name from the provider at apply time.
-    const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
-    const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
-    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
+    const { kind, name, namespace, object } = kubernetesObject(r);
+    const folder = namespace ?? (kind === "Namespace" ? name : "_cluster");
+    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(object, { lineWidth: 0 }));
   }
 };
 
