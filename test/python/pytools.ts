@@ -48,7 +48,9 @@ export interface PythonTools {
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (result.status !== 0) {
-    throw new Error(`setting up the Python tools failed (network to PyPI is needed on the first run): ${command} ${args.join(" ")}\n${result.stderr}`);
+    throw new Error(
+      `setting up the Python tools failed (network to PyPI is needed on the first run): ${command} ${args.join(" ")}\n${result.stderr}`,
+    );
   }
 }
 
@@ -65,7 +67,16 @@ export function pythonTools(): PythonTools {
     run("python3", ["-m", "venv", venv]);
     const pip = path.join(venv, "bin", "pip");
     run(pip, ["install", "--quiet", "--disable-pip-version-check", "--no-input", ...TOOLS]);
-    run(pip, ["download", "--quiet", "--disable-pip-version-check", "--no-input", "--only-binary=:all:", "--dest", wheels, ...WHEELS]);
+    run(pip, [
+      "download",
+      "--quiet",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--only-binary=:all:",
+      "--dest",
+      wheels,
+      ...WHEELS,
+    ]);
     writeSimpleIndex(wheels, path.join(dir, "simple"));
     fs.writeFileSync(ready, `${JSON.stringify({ TOOLS, WHEELS }, null, 2)}\n`);
   }
@@ -94,13 +105,21 @@ export function pythonTools(): PythonTools {
 function writeSimpleIndex(wheels: string, simple: string): void {
   const byProject = new Map<string, string[]>();
   for (const file of fs.readdirSync(wheels).filter((f) => f.endsWith(".whl"))) {
-    const project = file.split("-")[0]!.toLowerCase().replace(/[-_.]+/g, "-");
-    const digest = createHash("sha256").update(fs.readFileSync(path.join(wheels, file))).digest("hex");
+    const project = file
+      .split("-")[0]!
+      .toLowerCase()
+      .replace(/[-_.]+/g, "-");
+    const digest = createHash("sha256")
+      .update(fs.readFileSync(path.join(wheels, file)))
+      .digest("hex");
     const href = `${pathToFileURL(path.join(wheels, file)).href}#sha256=${digest}`;
     byProject.set(project, [...(byProject.get(project) ?? []), `<a href="${href}">${file}</a>`]);
   }
   for (const [project, links] of byProject) {
     fs.mkdirSync(path.join(simple, project), { recursive: true });
-    fs.writeFileSync(path.join(simple, project, "index.html"), `<!DOCTYPE html>\n<html><body>\n${links.join("<br/>\n")}\n</body></html>\n`);
+    fs.writeFileSync(
+      path.join(simple, project, "index.html"),
+      `<!DOCTYPE html>\n<html><body>\n${links.join("<br/>\n")}\n</body></html>\n`,
+    );
   }
 }

@@ -105,7 +105,12 @@ describe("the release workflow with the real Python tools (exact pinned versions
   };
 
   /** Runs a step's script as GitHub does, with its env (`needs.version.outputs.version` set to `version`). */
-  function runStep(s: RunStep, version: string, extraEnv: NodeJS.ProcessEnv = {}, script = s.run): { status: number | null; out: string } {
+  function runStep(
+    s: RunStep,
+    version: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+    script = s.run,
+  ): { status: number | null; out: string } {
     const env: NodeJS.ProcessEnv = { ...tools.uvEnv, RUNNER_TEMP: temp, ...extraEnv };
     for (const [k, v] of Object.entries(s.env ?? {})) {
       const value = v.replace("${{ needs.version.outputs.version }}", version);
@@ -147,7 +152,10 @@ describe("the release workflow with the real Python tools (exact pinned versions
   after(() => temp && fs.rmSync(temp, { recursive: true, force: true }));
 
   it("the version script decides every case of the table like decideRelease, with the pinned packaging", () => {
-    const results = runVersionCases(tools.python, TABLE.map(([, input]) => versionCase(input)));
+    const results = runVersionCases(
+      tools.python,
+      TABLE.map(([, input]) => versionCase(input)),
+    );
     TABLE.forEach(([, input], i) => expectScriptDecides(results[i]!, decideRelease(input, RULES)));
   });
 
@@ -160,7 +168,13 @@ describe("the release workflow with the real Python tools (exact pinned versions
       const env = { ...s.env, EVENT_NAME: eventName, GIT_REF: ref, RUN_NUMBER: String(runNumber), GITHUB_OUTPUT: output };
       const r = runStep({ ...s, env: {} }, "", env);
       expect(r.status, r.out).to.equal(0);
-      return Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+      return Object.fromEntries(
+        fs
+          .readFileSync(output, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+      );
     }
 
     /** Runs the build job's steps (uv build, twine check, file names) and checks what the files carry. */
@@ -172,25 +186,45 @@ describe("the release workflow with the real Python tools (exact pinned versions
         if (/twine/.test(s.run)) expect(r.out).to.match(/PASSED/);
       }
       // uv build also writes a .gitignore there (upload-artifact leaves hidden files out).
-      const dist = fs.readdirSync(path.join(repo, "dist")).filter((f) => !f.startsWith(".")).sort();
+      const dist = fs
+        .readdirSync(path.join(repo, "dist"))
+        .filter((f) => !f.startsWith("."))
+        .sort();
       expect(dist).to.deep.equal([`smartem_decisions-${version}-py3-none-any.whl`, `smartem_decisions-${version}.tar.gz`]);
-      const read = spawnSync(tools.python, ["-c", [
-        "import sys, tarfile, zipfile",
-        "w, s, v = sys.argv[1:]",
-        "meta = zipfile.ZipFile(w).read(f'smartem_decisions-{v}.dist-info/METADATA').decode()",
-        "pkg = tarfile.open(s).extractfile(f'smartem_decisions-{v}/PKG-INFO').read().decode()",
-        "print([l for l in meta.splitlines() if l.startswith(('Version:', 'Metadata-Version:'))])",
-        "print([l for l in pkg.splitlines() if l.startswith('Version:')])",
-      ].join("\n"), ...dist.map((f) => path.join(repo, "dist", f)), version], { encoding: "utf8" });
+      const read = spawnSync(
+        tools.python,
+        [
+          "-c",
+          [
+            "import sys, tarfile, zipfile",
+            "w, s, v = sys.argv[1:]",
+            "meta = zipfile.ZipFile(w).read(f'smartem_decisions-{v}.dist-info/METADATA').decode()",
+            "pkg = tarfile.open(s).extractfile(f'smartem_decisions-{v}/PKG-INFO').read().decode()",
+            "print([l for l in meta.splitlines() if l.startswith(('Version:', 'Metadata-Version:'))])",
+            "print([l for l in pkg.splitlines() if l.startswith('Version:')])",
+          ].join("\n"),
+          ...dist.map((f) => path.join(repo, "dist", f)),
+          version,
+        ],
+        { encoding: "utf8" },
+      );
       expect(read.status, read.stderr).to.equal(0);
-      expect(read.stdout).to.contain(`'Version: ${version}'`).and.match(/'Metadata-Version: 2\.\d'/);
+      expect(read.stdout)
+        .to.contain(`'Version: ${version}'`)
+        .and.match(/'Metadata-Version: 2\.\d'/);
       expect(read.stdout.split("\n")[1]).to.equal(`['Version: ${version}']`);
       expect(fs.readFileSync(path.join(repo, "src", "_version.py"), "utf8")).to.contain(`version = '${version}'`);
     }
 
     it("push to main: rc 0.1.1rc65 (rc and legacy tags ignored); wheel, sdist, METADATA and _version.py carry it; twine passes", () => {
       const out = decide("push", "refs/heads/main", 65);
-      expect(out).to.deep.equal({ kind: "rc", version: "0.1.1rc65", tag: "smartem-decisions-v0.1.1rc65", prerelease: "true", latest: "false" });
+      expect(out).to.deep.equal({
+        kind: "rc",
+        version: "0.1.1rc65",
+        tag: "smartem-decisions-v0.1.1rc65",
+        prerelease: "true",
+        latest: "false",
+      });
       buildAndCheck(out.version!);
     });
 
@@ -198,7 +232,13 @@ describe("the release workflow with the real Python tools (exact pinned versions
       git("tag", "smartem-decisions-v0.1.1");
       try {
         const out = decide("push", "refs/tags/smartem-decisions-v0.1.1", 66);
-        expect(out).to.deep.equal({ kind: "stable", version: "0.1.1", tag: "smartem-decisions-v0.1.1", prerelease: "false", latest: "true" });
+        expect(out).to.deep.equal({
+          kind: "stable",
+          version: "0.1.1",
+          tag: "smartem-decisions-v0.1.1",
+          prerelease: "false",
+          latest: "true",
+        });
         buildAndCheck(out.version!);
       } finally {
         git("tag", "-d", "smartem-decisions-v0.1.1");
@@ -218,7 +258,13 @@ describe("the release workflow with the real Python tools (exact pinned versions
         const output = path.join(temp, "github-output");
         fs.writeFileSync(output, "");
         const s = step("version", /^Decide/);
-        const r = runStep({ ...s, env: {} }, "", { ...s.env, EVENT_NAME: "push", GIT_REF: "refs/heads/main", RUN_NUMBER: "68", GITHUB_OUTPUT: output });
+        const r = runStep({ ...s, env: {} }, "", {
+          ...s.env,
+          EVENT_NAME: "push",
+          GIT_REF: "refs/heads/main",
+          RUN_NUMBER: "68",
+          GITHUB_OUTPUT: output,
+        });
         expect(r.status).to.equal(1);
         expect(r.out).to.match(/::error title=No release::tag smartem-decisions-v0\.1\.1rc68 already exists on commit/);
         expect(fs.readFileSync(output, "utf8")).to.equal("");
@@ -243,7 +289,8 @@ describe("the release workflow with the real Python tools (exact pinned versions
     fs.rmSync(path.join(repo, "dist"), { recursive: true, force: true });
     for (const s of runSteps("build")) expect(runStep(s, "0.1.1rc65").status, s.name).to.equal(0);
     fs.mkdirSync(path.join(repo, "wheel"), { recursive: true });
-    for (const f of fs.readdirSync(path.join(repo, "dist")).filter((n) => n.endsWith(".whl"))) fs.copyFileSync(path.join(repo, "dist", f), path.join(repo, "wheel", f));
+    for (const f of fs.readdirSync(path.join(repo, "dist")).filter((n) => n.endsWith(".whl")))
+      fs.copyFileSync(path.join(repo, "dist", f), path.join(repo, "wheel", f));
     const exported = runStep(step("windows-exe", /^Export the locked/), "0.1.1rc65");
     expect(exported.status, exported.out).to.equal(0);
     const requirements = fs.readFileSync(path.join(temp, "requirements.txt"), "utf8");
@@ -254,22 +301,37 @@ describe("the release workflow with the real Python tools (exact pinned versions
     const venv = path.join(temp, "exe-venv");
     expect(spawnSync("python3", ["-m", "venv", venv]).status).to.equal(0);
     const install = step("windows-exe", /^Install the locked set/);
-    const script = install.run.split("\n").filter((l) => !l.includes("pyinstaller")).join("\n");
-    const r = runStep(install, "0.1.1rc65", { PATH: `${path.join(venv, "bin")}:${process.env.PATH}`, PIP_NO_INDEX: "1", PIP_FIND_LINKS: tools.uvEnv.WHEELS }, script);
+    const script = install.run
+      .split("\n")
+      .filter((l) => !l.includes("pyinstaller"))
+      .join("\n");
+    const r = runStep(
+      install,
+      "0.1.1rc65",
+      { PATH: `${path.join(venv, "bin")}:${process.env.PATH}`, PIP_NO_INDEX: "1", PIP_FIND_LINKS: tools.uvEnv.WHEELS },
+      script,
+    );
     expect(r.status, r.out).to.equal(0);
-    const version = spawnSync(path.join(venv, "bin", "python"), ["-c", "from importlib.metadata import version; print(version('smartem-decisions'))"], { encoding: "utf8" });
+    const version = spawnSync(
+      path.join(venv, "bin", "python"),
+      ["-c", "from importlib.metadata import version; print(version('smartem-decisions'))"],
+      { encoding: "utf8" },
+    );
     expect(version.stdout.trim()).to.equal("0.1.1rc65");
   });
 
   describe("zizmor reports nothing", () => {
     function zizmor(files: string[]): { status: number | null; out: string } {
-      const r = spawnSync(tools.bin("zizmor"), ["--offline", "--no-progress", "--format", "plain", ...files], { encoding: "utf8" });
+      const r = spawnSync(tools.bin("zizmor"), ["--offline", "--no-progress", "--format", "plain", ...files], {
+        encoding: "utf8",
+      });
       return { status: r.status, out: r.stdout + r.stderr };
     }
 
     it("on every generated release workflow (golden renders and the second package)", () => {
       const golden = path.join(PROJECT_ROOT, "test", "golden");
-      const files = fs.readdirSync(golden, { recursive: true, encoding: "utf8" })
+      const files = fs
+        .readdirSync(golden, { recursive: true, encoding: "utf8" })
         .filter((f) => /\.github\/workflows\/[^/]+\.ya?ml$/.test(f))
         .map((f) => path.join(golden, f));
       expect(files.length).to.be.greaterThan(1);

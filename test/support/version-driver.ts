@@ -24,14 +24,26 @@ export interface DriverResult {
 
 const DRIVER = path.join(__dirname, "version-driver.py");
 
-export function runVersionCases(python: string, cases: readonly DriverCase[], env: NodeJS.ProcessEnv = process.env): DriverResult[] {
-  const run = spawnSync(python, [DRIVER], { input: JSON.stringify({ script: VERSION_SCRIPT, cases }), encoding: "utf8", env, maxBuffer: 64 << 20 });
+export function runVersionCases(
+  python: string,
+  cases: readonly DriverCase[],
+  env: NodeJS.ProcessEnv = process.env,
+): DriverResult[] {
+  const run = spawnSync(python, [DRIVER], {
+    input: JSON.stringify({ script: VERSION_SCRIPT, cases }),
+    encoding: "utf8",
+    env,
+    maxBuffer: 64 << 20,
+  });
   if (run.status !== 0) throw new Error(`${python} ${DRIVER} failed (${run.status}): ${run.stderr}`);
   return (JSON.parse(run.stdout) as Array<{ status: number; stdout: string; outputs: string }>).map((r) => ({
     status: r.status,
     stdout: r.stdout,
     outputs: Object.fromEntries(
-      r.outputs.split("\n").filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+      r.outputs
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
     ),
   }));
 }

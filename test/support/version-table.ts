@@ -27,7 +27,13 @@ export const tagPush = (t: string, tags: RepositoryTag[] = [...HISTORY, tagged(t
   head: HEAD,
   tags,
 });
-export const mainPush = (runNumber: number, tags: RepositoryTag[] = HISTORY): ReleaseInput => ({ eventName: "push", ref: "refs/heads/main", runNumber, head: HEAD, tags });
+export const mainPush = (runNumber: number, tags: RepositoryTag[] = HISTORY): ReleaseInput => ({
+  eventName: "push",
+  ref: "refs/heads/main",
+  runNumber,
+  head: HEAD,
+  tags,
+});
 
 /** Input -> the kind it leads to, the version when it releases or checks, and `latest`. */
 export const TABLE: Array<[string, ReleaseInput, ReleaseDecision["kind"], string?, boolean?]> = [
@@ -48,22 +54,79 @@ export const TABLE: Array<[string, ReleaseInput, ReleaseDecision["kind"], string
   ["test tag", tagPush("test-v0.0.1"), "rejected"],
   ["another package's tag", tagPush("epuplayer-v1.0.0"), "rejected"],
   ["push to main after 0.1.0 (rc tags do not count)", mainPush(65), "rc", "0.1.1rc65", false],
-  ["push to main on the commit of a final tag", mainPush(54, [...HISTORY, tagged("smartem-decisions-v0.1.1", true, HEAD)]), "rc", "0.1.2rc54", false],
-  ["push to main: a final tag not reachable from the commit does not count", mainPush(55, [...HISTORY, tagged("smartem-decisions-v0.3.0", false)]), "rc", "0.1.1rc55", false],
-  ["push to main: an rc-looking tag someone created does not steer the version", mainPush(61, [...HISTORY, tagged("smartem-decisions-v9.0.0rc1")]), "rc", "0.1.1rc61", false],
-  ["push to main: legacy and other packages' tags do not steer the version", mainPush(62, [...HISTORY, tagged("v9.9.9"), tagged("epuplayer-v5.0.0")]), "rc", "0.1.1rc62", false],
+  [
+    "push to main on the commit of a final tag",
+    mainPush(54, [...HISTORY, tagged("smartem-decisions-v0.1.1", true, HEAD)]),
+    "rc",
+    "0.1.2rc54",
+    false,
+  ],
+  [
+    "push to main: a final tag not reachable from the commit does not count",
+    mainPush(55, [...HISTORY, tagged("smartem-decisions-v0.3.0", false)]),
+    "rc",
+    "0.1.1rc55",
+    false,
+  ],
+  [
+    "push to main: an rc-looking tag someone created does not steer the version",
+    mainPush(61, [...HISTORY, tagged("smartem-decisions-v9.0.0rc1")]),
+    "rc",
+    "0.1.1rc61",
+    false,
+  ],
+  [
+    "push to main: legacy and other packages' tags do not steer the version",
+    mainPush(62, [...HISTORY, tagged("v9.9.9"), tagged("epuplayer-v5.0.0")]),
+    "rc",
+    "0.1.1rc62",
+    false,
+  ],
   ["push to main with no final tag yet", mainPush(3, [tagged("v0.0.1")]), "rc", "0.0.1rc3", false],
-  ["push to main: the rc tag already exists on another commit", mainPush(63, [...HISTORY, tagged("smartem-decisions-v0.1.1rc63", true, OTHER)]), "rejected"],
-  ["push to main re-run: the rc tag is already on this commit", mainPush(64, [...HISTORY, tagged("smartem-decisions-v0.1.1rc64", true, HEAD)]), "rc", "0.1.1rc64", false],
-  ["push to another branch", { eventName: "push", ref: "refs/heads/feature", runNumber: 5, head: HEAD, tags: HISTORY }, "rejected"],
-  ["pull request", { eventName: "pull_request", ref: "refs/pull/7/merge", runNumber: 55, head: HEAD, tags: HISTORY, scmVersion: "0.1.1.dev5+g1a2b3c4" }, "check", "0.1.1.dev5+g1a2b3c4", false],
+  [
+    "push to main: the rc tag already exists on another commit",
+    mainPush(63, [...HISTORY, tagged("smartem-decisions-v0.1.1rc63", true, OTHER)]),
+    "rejected",
+  ],
+  [
+    "push to main re-run: the rc tag is already on this commit",
+    mainPush(64, [...HISTORY, tagged("smartem-decisions-v0.1.1rc64", true, HEAD)]),
+    "rc",
+    "0.1.1rc64",
+    false,
+  ],
+  [
+    "push to another branch",
+    { eventName: "push", ref: "refs/heads/feature", runNumber: 5, head: HEAD, tags: HISTORY },
+    "rejected",
+  ],
+  [
+    "pull request",
+    {
+      eventName: "pull_request",
+      ref: "refs/pull/7/merge",
+      runNumber: 55,
+      head: HEAD,
+      tags: HISTORY,
+      scmVersion: "0.1.1.dev5+g1a2b3c4",
+    },
+    "check",
+    "0.1.1.dev5+g1a2b3c4",
+    false,
+  ],
   ["schedule", { eventName: "schedule", ref: "refs/heads/main", runNumber: 56, head: HEAD, tags: HISTORY }, "rejected"],
 ];
 
 /** The driver case of a table input: the script's environment and fake git/setuptools_scm answers. */
 export function versionCase(input: ReleaseInput): DriverCase {
   return {
-    env: { EVENT_NAME: input.eventName, GIT_REF: input.ref, RUN_NUMBER: String(input.runNumber), TAG_PREFIX: RULES.tagPrefix, RELEASE_BRANCH: RULES.branch },
+    env: {
+      EVENT_NAME: input.eventName,
+      GIT_REF: input.ref,
+      RUN_NUMBER: String(input.runNumber),
+      TAG_PREFIX: RULES.tagPrefix,
+      RELEASE_BRANCH: RULES.branch,
+    },
     fake: { head: input.head, tags: input.tags ?? [], scm: input.scmVersion ?? "" },
   };
 }
