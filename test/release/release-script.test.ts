@@ -98,12 +98,21 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     expect(r.status, r.output).to.equal(0);
     const s = state();
     expect(s.releases).to.have.length(1);
-    expect(s.releases[0]).to.deep.include({ tag_name: RC.TAG, draft: false, prerelease: true, latest: false, target_commitish: BUILT });
+    expect(s.releases[0]).to.deep.include({
+      tag_name: RC.TAG,
+      draft: false,
+      prerelease: true,
+      latest: false,
+      target_commitish: BUILT,
+    });
     expect([...s.releases[0]!.assets].sort()).to.deep.equal([...ASSETS].sort());
     expect(s.tags[RC.TAG]).to.equal(BUILT);
     const order = r.calls.map((c) => c.split(" ").slice(0, 2).join(" "));
     expect(order.slice(-3)).to.deep.equal(["release create", "release upload", "release edit"]);
-    expect(r.calls.find((c) => c.startsWith("release create"))).to.include("--draft").and.include("--prerelease").and.not.include("--verify-tag");
+    expect(r.calls.find((c) => c.startsWith("release create")))
+      .to.include("--draft")
+      .and.include("--prerelease")
+      .and.not.include("--verify-tag");
   });
 
   it("a stable release: needs its pushed tag (also annotated), publishes as latest", () => {
@@ -111,7 +120,9 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     const r = run(STABLE);
     expect(r.status, r.output).to.equal(0);
     expect(state().releases[0]).to.deep.include({ tag_name: STABLE.TAG, draft: false, prerelease: false, latest: true });
-    expect(r.calls.find((c) => c.startsWith("release create"))).to.include("--verify-tag").and.not.include("--prerelease");
+    expect(r.calls.find((c) => c.startsWith("release create")))
+      .to.include("--verify-tag")
+      .and.not.include("--prerelease");
   });
 
   it("a stable release whose tag is missing fails at creation and leaves nothing", () => {
@@ -133,7 +144,10 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     const again = run(RC);
     expect(again.status, again.output).to.equal(0);
     expect(again.output).to.include("exists (a re-run): filling it again");
-    expect(again.calls.some((c) => c.startsWith("release create")), "no second draft").to.equal(false);
+    expect(
+      again.calls.some((c) => c.startsWith("release create")),
+      "no second draft",
+    ).to.equal(false);
     s = state();
     expect(s.releases).to.have.length(1);
     expect(s.releases[0]!.draft).to.equal(false);

@@ -52,8 +52,10 @@ function main(argv: string[]): number {
   const tag = positional[0]!;
   switch (command) {
     case "create": {
-      if (state.releases.some((r) => !r.draft && r.tag_name === tag)) return fail("HTTP 422: Validation Failed (tag_name already_exists)");
-      if ("verify-tag" in flags && !(tag in state.tags)) return fail(`tag ${tag} doesn't exist in the repo, aborting due to --verify-tag flag`);
+      if (state.releases.some((r) => !r.draft && r.tag_name === tag))
+        return fail("HTTP 422: Validation Failed (tag_name already_exists)");
+      if ("verify-tag" in flags && !(tag in state.tags))
+        return fail(`tag ${tag} doesn't exist in the repo, aborting due to --verify-tag flag`);
       const release: FakeRelease = {
         id: state.nextId++,
         tag_name: tag,
@@ -86,7 +88,8 @@ function main(argv: string[]): number {
           save();
           return fail(`HTTP 502: upload of ${name} failed (fake fault)`);
         }
-        if (release.assets.includes(name) && !("clobber" in flags)) return fail(`asset under the same name already exists: [${name}]`);
+        if (release.assets.includes(name) && !("clobber" in flags))
+          return fail(`asset under the same name already exists: [${name}]`);
         release.assets = [...release.assets.filter((a) => a !== name), name];
         uploaded++;
       }
