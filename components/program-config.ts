@@ -1,5 +1,6 @@
 /** Every `smartem:` stack-config key, assembled from the modules that own them. */
 import { backendConfig } from "./backend/config";
+import { deliveryConfig } from "./delivery/config";
 import { githubConfig } from "./github/config";
 import { releaseConfig } from "./release/config";
 import { releaseGateConfig } from "./release/gate-config";
@@ -9,6 +10,7 @@ export const configSchema = {
   ...githubConfig,
   ...releaseConfig,
   ...releaseGateConfig,
+  ...deliveryConfig,
   ...backendConfig,
 } as const;
 

@@ -19,6 +19,9 @@ import { KubernetesCluster, clusterNameProblems, readKubeconfig } from "./backen
 import { Environment, GITHUB_ENV, gitHubProvider, githubEnvironmentProblems } from "./github/provider";
 import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
 import { releaseGateProblems } from "./release/gate-config";
+import { DeliveryEnvironments, deliveryEnvironmentSpecs } from "./delivery/environments";
+import { deliveryProblems } from "./delivery/config";
+import type { EnvironmentSpec } from "./release/release-gate";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
@@ -45,7 +48,7 @@ export async function runProgram(
   live?: LiveRun,
 ): Promise<Record<string, unknown>> {
   const config = loadStackConfig(raw, secretKeys);
-  const problems = releaseGateProblems(config);
+  const problems = [...releaseGateProblems(config), ...deliveryProblems(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   const settings = backendSettings(stack, config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
@@ -74,6 +77,8 @@ interface GithubPlan {
   readonly gates: ReadonlyArray<{ readonly name: string; readonly plan: ReleaseGatePlan }>;
   readonly legacyRulesets: readonly TagRuleset[];
   readonly releases: readonly ReleasePlan[];
+  /** This repository's own delivery environments (smartem:deliveryRepository), if declared. */
+  readonly deliveryEnvironments: readonly EnvironmentSpec[];
 }
 
 /** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
@@ -88,6 +93,11 @@ function planGithub(config: StackConfig): GithubPlan {
     })),
     legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
     releases: config.packages.map(releasePlan),
+    // deliveryProblems has refused a repository without reviewers.
+    deliveryEnvironments:
+      config.deliveryRepository !== undefined && config.deliveryReviewers !== undefined
+        ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers)
+        : [],
   };
 }
 
@@ -128,6 +138,9 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
   const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  if (plan.deliveryEnvironments.length > 0) {
+    new DeliveryEnvironments("delivery", { specs: plan.deliveryEnvironments, provider: github });
+  }
   for (const ruleset of plan.legacyRulesets) {
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }

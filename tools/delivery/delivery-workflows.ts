@@ -11,14 +11,15 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentName } from "../../components/delivery/environments";
 import { readStackFile } from "../engine/stack-file";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
 
 /** Stacks that CI previews, applies and checks for drift (dev is a developer sandbox). */
-export const DEPLOYED_STACKS = ["staging", "production"] as const;
-export type DeployedStack = (typeof DEPLOYED_STACKS)[number];
+export const DEPLOYED_STACKS = DELIVERY_STACKS;
+export type DeployedStack = DeliveryStack;
 
 const RUNNER = RUNNERS.linux;
 const NODE_VERSION = "24";
@@ -189,8 +190,7 @@ function driftSteps(run: PulumiRun): Step[] {
  * credentials that may also read Secrets, which a refresh reads).
  */
 export function credentialsEnvironment(run: PulumiRun): string {
-  if (run.command === "up") return run.stack;
-  return run.drift ? `drift-${run.stack}` : `preview-${run.stack}`;
+  return deliveryEnvironmentName(run.command === "up" ? "up" : run.drift ? "drift" : "preview", run.stack);
 }
 
 function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job {
@@ -293,19 +293,19 @@ export function pullRequestWorkflow(): Workflow {
   );
   return {
     name: "pull request",
-    on: { pullRequest: { branches: ["main"] } },
+    on: { pullRequest: { branches: [DELIVERY_BRANCH] } },
     permissions: {},
     concurrency: { group: "pr-${{ github.event.pull_request.number }}", cancelInProgress: true },
     jobs: { test: testJob, "render-diff": renderDiffJob, ...previews },
   };
 }
 
-const ON_MAIN = "github.ref == 'refs/heads/main'";
+const ON_MAIN = `github.ref == 'refs/heads/${DELIVERY_BRANCH}'`;
 
 export function deployWorkflow(): Workflow {
   return {
     name: "deploy",
-    on: { push: { branches: ["main"] }, workflowDispatch: {} },
+    on: { push: { branches: [DELIVERY_BRANCH] }, workflowDispatch: {} },
     permissions: {},
     // Never cancel an apply half-way; queue the next one behind it. Only deploy runs join this
     // group: GitHub keeps one pending run per group and cancels the older pending one when
