@@ -14,6 +14,7 @@ import { StackConfig, loadStackConfig } from "../../components/program-config";
 import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { StackFileEditError, setConfigValue } from "./stack-file-edit";
+import { setImageDigest } from "./image-digest-edit";
 
 export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
@@ -25,6 +26,12 @@ export interface BumpRequest {
   readonly version: string;
   /** The text of `Pulumi.<stack>.yaml` for a stack name (throws when there is none). */
   readonly readStackText: (stack: string) => string;
+  /**
+   * The verified digest of `version`'s image (verified-pin.ts), recorded beside the version in
+   * `smartem:backendImageDigests` so every container runs exactly those bytes.
+   * @default none: only `smartem:backendVersion` changes
+   */
+  readonly imageDigest?: string;
 }
 
 export type BumpResult =
@@ -73,6 +80,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   let edited: string;
   try {
     edited = setConfigValue(text, BACKEND_VERSION_KEY, version);
+    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, BACKEND_VERSION_KEY);
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
@@ -82,7 +90,11 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   }
 
   const deployedVersion = current.backendVersion;
-  if (deployedVersion === version) return { ok: true, from: version, to: version, changed: false, text, nextSteps: [] };
+  if (deployedVersion === version) {
+    // The same version: at most its digest is recorded.
+    const changed = edited !== text;
+    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [] };
+  }
 
   let promotion: VersionGuardFacts["promotion"];
   if (current.promoteFrom !== undefined) {
@@ -134,12 +146,16 @@ export function bumpStackFile(
   version: string,
   guards: VersionGuards = checkVersionGuards,
   root = PROJECT_ROOT,
+  imageDigest?: string,
 ): BumpResult {
-  const readStackText = (name: string): string => {
-    readStackFile(name, root); // a missing file is refused with the list of stacks there are
-    return fs.readFileSync(stackFilePath(name, root), "utf8");
-  };
-  const result = planBump({ stack, version, readStackText }, guards);
+  const readStackText = (name: string): string => stackText(name, root);
+  const result = planBump({ stack, version, readStackText, ...(imageDigest !== undefined ? { imageDigest } : {}) }, guards);
   if (result.ok && result.changed) fs.writeFileSync(stackFilePath(stack, root), result.text);
   return result;
+}
+
+/** The text of `Pulumi.<stack>.yaml` under `root`; a missing file is refused with the list of stacks there are. */
+export function stackText(stack: string, root = PROJECT_ROOT): string {
+  readStackFile(stack, root);
+  return fs.readFileSync(stackFilePath(stack, root), "utf8");
 }
