@@ -53,9 +53,11 @@ async function main(): Promise<number> {
     console.log(`${file} already pins ${BACKEND_VERSION_KEY}: ${result.to} with that digest; nothing changed.`);
     return 0;
   }
-  console.log(
-    `${file}: ${BACKEND_VERSION_KEY} ${result.from} -> ${result.to}, ${IMAGE_DIGESTS_KEY}["${result.to}"] = ${result.pin.digest}`,
-  );
+  const move =
+    result.from === result.to
+      ? `${BACKEND_VERSION_KEY} stays ${result.to}`
+      : `${BACKEND_VERSION_KEY} ${result.from} -> ${result.to}`;
+  console.log(`${file}: ${move}, ${IMAGE_DIGESTS_KEY}["${result.to}"] = ${result.pin.digest}`);
   console.log("Next steps:");
   result.nextSteps.forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
   return 0;
