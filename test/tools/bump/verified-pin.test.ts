@@ -148,6 +148,15 @@ describe("npm run bump: a verified pin", function () {
     await expectRefused(STAGING, /signature invalid: it does not verify against the Sigstore trusted root/);
   });
 
+  it("refuses another image's attestation whose statement was rewritten to name this digest", async () => {
+    const bundle = (await attest({ digest: `sha256:${"e".repeat(64)}` })) as any;
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
+    statement.subject[0].digest.sha256 = digest.replace("sha256:", "");
+    bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+    serve([bundle]);
+    await expectRefused(STAGING, /signature invalid: it does not verify against the Sigstore trusted root/);
+  });
+
   it("refuses a bundle signed by another Sigstore than the trusted root", async () => {
     const stranger = await testSigstore();
     serve([await stranger.attest({ subjectName: IMAGE, digest, predicateType: SLSA_V1, san: RELEASE_SAN, issuer: ISSUER })]);
