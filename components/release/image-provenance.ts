@@ -50,7 +50,11 @@ function isAttestStep(step: Step): step is UsesStep {
  * `owner` is the GitHub owner the workflow is committed under (`smartem:githubOwner`).
  */
 export function imageProvenance(plan: ReleasePlan, owner: string): ImageProvenance | undefined {
-  const attest = plan.jobs.flatMap((p) => p.job.steps).find(isAttestStep);
+  // The attestation of an image names its subject (and digest); those of files give a path.
+  const attest = plan.jobs
+    .flatMap((p) => p.job.steps)
+    .filter(isAttestStep)
+    .find((step) => typeof step.with?.["subject-name"] === "string");
   const image = attest?.with?.["subject-name"];
   if (typeof image !== "string") return undefined;
   const workflow = `${GITHUB_SERVER}/${owner}/${plan.pkg.repository}/${workflowPath(plan.pkg)}`;

@@ -23,8 +23,13 @@ describe("image provenance: what the release workflow's image attestation must s
     const steps = Object.values(
       rendered.jobs as Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>,
     ).flatMap((j) => j.steps);
-    const attest = steps.find((s) => s.uses?.startsWith("actions/attest-build-provenance@"));
-    expect(attest?.with?.["subject-name"])
+    // Files are attested by path; the one image by name and digest, pushed to the registry.
+    const imageAttestations = steps.filter(
+      (s) => s.uses?.startsWith("actions/attest-build-provenance@") && s.with?.["subject-name"] !== undefined,
+    );
+    expect(imageAttestations).to.have.length(1);
+    expect(imageAttestations[0]?.with).to.include({ "push-to-registry": true });
+    expect(imageAttestations[0]?.with?.["subject-name"])
       .to.equal(provenance.image)
       .and.to.equal("ghcr.io/diamondlightsource/smartem-decisions");
     expect(provenance).to.include({
