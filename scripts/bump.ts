@@ -16,7 +16,7 @@ runScript(
       "Moves one stack's backend to another release: checks the stack's version guards (pre-releases,",
       "downgrades, promotion from the source stack), then rewrites only smartem:backendVersion in",
       "Pulumi.<stack>.yaml, keeping comments and layout, and prints the next steps. Refused: the file",
-      'is left as it was. See README, "Policy pack and version bumps".',
+      'is left as it was. See docs/operations.md, "Bumping the backend version".',
     ].join("\n"),
     options: {
       stack: { type: "string", help: "the stack: Pulumi.<stack>.yaml in the project folder" },
