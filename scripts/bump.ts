@@ -22,7 +22,7 @@ runScript(
       "by the package's release workflow at the release tag), then rewrites only smartem:backendVersion",
       "and its digest in smartem:backendImageDigests in Pulumi.<stack>.yaml, keeping comments and layout,",
       "and prints the next steps. Refused: the file is left as it was and the reason is printed.",
-      'See docs/operations.md, "Pinning a version".',
+      'See docs/operations.md, "Bumping the backend version" and "Pinning a version".',
     ].join("\n"),
     options: {
       stack: { type: "string", help: "the stack: Pulumi.<stack>.yaml in the project folder" },
