@@ -10,20 +10,32 @@
 import { Backend } from "./backend/backend";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
-import { ConfigError, RawConfig } from "./config/keys";
-import { StackConfig, loadStackConfig } from "./program-config";
+import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
+import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
+import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
+import { placeholderProblems } from "./placeholders";
+import { ProgramHost, pulumiEngineHost } from "./program-host";
+import { StackConfig, configSchema, describeKey, loadStackConfig } from "./program-config";
 import { gitHubProvider } from "./github/provider";
-import { releaseGateProblems } from "./release/gate-config";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { trustedPublishers } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./release/release-workflow";
 
-export async function runProgram(stack: string, raw: RawConfig, secretKeys?: ReadonlySet<string>): Promise<Record<string, unknown>> {
+export async function runProgram(
+  stack: string,
+  raw: RawConfig,
+  secretKeys?: ReadonlySet<string>,
+  host: ProgramHost = pulumiEngineHost(),
+): Promise<Record<string, unknown>> {
+  const files = projectStackFiles(stack, host);
   const config = loadStackConfig(raw, secretKeys);
-  const problems = releaseGateProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const owners = repositoryOwnershipProblems(stack, config, files.others);
+  if (owners.length > 0) throw new ConfigError(owners);
+  const placeholders = placeholderProblems(stack, config, files.own?.placeholderSecrets ?? []);
+  if (placeholders.length > 0 && !host.offline) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
+  for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
@@ -47,6 +59,33 @@ export async function runProgram(stack: string, raw: RawConfig, secretKeys?: Rea
     [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
+}
+
+/** The keys of another stack's file that say which repositories it manages. */
+const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
+
+/** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
+const READ = { describe: describeKey, secretText: "[secret]" } as const;
+
+/**
+ * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
+ * the same forms), and what the project's other stack files say about GitHub ownership. A
+ * broken other stack file is reported and skipped: it never stops this stack.
+ */
+function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
+  const own = readStackFileIn(host.projectDir, stack, READ);
+  const others: Array<{ stack: string; config: GithubOwnership }> = [];
+  for (const other of stacksIn(host.projectDir)) {
+    if (other === stack) continue;
+    try {
+      const file = readStackFileIn(host.projectDir, other, READ);
+      if (file) others.push({ stack: other, config: parseKeys(OWNERSHIP_KEYS, file.config) });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      host.warn(`Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`);
+    }
+  }
+  return { ...(own ? { own } : {}), others };
 }
 
 interface GithubPlan {
