@@ -78,20 +78,20 @@ export function backendConfigProblems(
       problems.push({
         key: KEY(name),
         value: "(unset)",
-        message: `required when smartem:backingServices is external; set it with \`pulumi config set${secret ? " --secret" : ""} ${KEY(name)} ...\``,
+        message: `required when smartem:backingServices is external; allowed: a value when smartem:backingServices is external, set with \`pulumi config set${secret ? " --secret" : ""} ${KEY(name)} ...\``,
       });
     }
     if (!external && value !== undefined) {
       problems.push({
         key: KEY(name),
         value: secret ? "[secret]" : JSON.stringify(value),
-        message: "only used when smartem:backingServices is external; in-cluster services are named and their passwords generated here: remove the key",
+        message: "only used when smartem:backingServices is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)",
       });
     }
   }
   if ((config.keycloakUrl === undefined) !== (config.keycloakRealm === undefined)) {
     const [set, unset] = config.keycloakUrl === undefined ? ["keycloakRealm", "keycloakUrl"] : ["keycloakUrl", "keycloakRealm"];
-    problems.push({ key: KEY(unset), value: "(unset)", message: `required together with ${KEY(set)}: set both or neither` });
+    problems.push({ key: KEY(unset), value: "(unset)", message: `required together with ${KEY(set)}; allowed: both set, or neither` });
   }
   return problems;
 }

@@ -133,7 +133,7 @@ export function parseConfig<T extends ConfigSchema>(
     if (!Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).sort().join(", ");
       const value = secretKeys?.has(fullKey) ? REDACTED : show(raw[fullKey]);
-      problems.push({ key: fullKey, value, message: `unknown key; the keys of ${prefix} are: ${known}` });
+      problems.push({ key: fullKey, value, message: `unknown key; allowed: one of the keys of ${prefix}, which are: ${known}` });
     }
   }
 

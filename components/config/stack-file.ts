@@ -38,6 +38,7 @@ export interface StackFileOptions {
 }
 
 const KEY_ALLOWED = `<namespace>:<name>, e.g. ${CONFIG_NAMESPACE}:apiReplicas`;
+const CONFIG_ALLOWED = `a mapping of <namespace>:<name>: value lines, e.g. ${CONFIG_NAMESPACE}:apiReplicas: 2`;
 const VALUE_ALLOWED =
   "a value the Pulumi CLI passes as written: text (quote it when in doubt), true, false, or a plain decimal number";
 const NOT_CLI_TEXT = "quote it to pass the text as written";
@@ -115,7 +116,7 @@ class Reader {
         where: this.options.file,
         key: "config",
         value: "(unset)",
-        message: `no config: mapping; allowed: config: with one ${KEY_ALLOWED}: value per line`,
+        message: `no config: mapping; allowed: config: with ${CONFIG_ALLOWED}`,
       });
       return empty;
     }
@@ -148,7 +149,7 @@ class Reader {
         where: this.options.file,
         key: "config",
         value: sawConfig ? "(empty)" : "(unset)",
-        message: `no config values; allowed: config: with one ${KEY_ALLOWED}: value per line`,
+        message: `no config values; allowed: config: with ${CONFIG_ALLOWED}`,
       });
       return empty;
     }
@@ -157,7 +158,7 @@ class Reader {
         config.range?.[0],
         "config",
         this.written(config),
-        `the Pulumi CLI refuses a config: that is not a mapping; allowed: one ${KEY_ALLOWED}: value per line`,
+        `the Pulumi CLI refuses a config: that is not a mapping; allowed: ${CONFIG_ALLOWED}`,
       );
       return empty;
     }
@@ -405,10 +406,13 @@ class Reader {
     return (node as YAML.Node | null)?.range?.[0];
   }
 
-  /** The node's text as written in the file (first line of it for long values). */
+  /** The node's text as written in the file, with its tag (first line of it for long values). */
   private written(node: YAML.Node | null | undefined): string {
     if (!node?.range) return "";
-    const [start, end] = node.range;
+    const [from, end] = node.range;
+    // The node's range leaves out an explicit tag written before it.
+    const tag = node.tag === undefined ? null : /![^\s]*[ \t]*$/.exec(this.text.slice(0, from));
+    const start = tag ? tag.index : from;
     const text = this.text.slice(start, end).trim();
     const firstLine = text.split("\n")[0]!;
     return firstLine === text ? text : `${firstLine} ...`;
