@@ -3,11 +3,15 @@
  * the golden tests and the benchmark evaluate. Facts that only a live backend knows
  * are answered here from files, and what cannot be known is said so.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ConfigError } from "../../components/config/keys";
+import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
 import { PROJECT_ROOT, StackFile, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
+const PROMOTE_FROM = "smartem:promoteFrom";
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
@@ -21,16 +25,51 @@ function readOtherStackFile(stack: string, root: string): StackFile | undefined 
   }
 }
 
+/** Where a stack's last reviewed outputs are: the golden render's outputs.json. */
+export function recordedOutputsPath(stack: string, root = PROJECT_ROOT): string {
+  return path.join(goldenDir(stack, root), "outputs.json");
+}
+
+/**
+ * What a stack runs now, offline: the outputs of its last reviewed render
+ * (`test/golden/<stack>/outputs.json`, which `npm run golden` writes with every change,
+ * the change is merged with, and deploy.yml then applies). So, as under the real engine
+ * with the stack's last outputs, a stack pinned to what it runs re-applies it (no promotion
+ * check), and a pin that moved is checked against what it moved from. Undefined for a
+ * stack with no golden render: a first deploy.
+ */
+export function recordedOutputs(stack: string, root = PROJECT_ROOT): Record<string, unknown> | undefined {
+  const file = recordedOutputsPath(stack, root);
+  if (!fs.existsSync(file)) return undefined;
+  const where = path.relative(root, file);
+  // Not `npm run golden`: it evaluates the stack, and so reads this file, first.
+  const fix = `restore it (git checkout -- ${where}), or delete it to render ${stack} as a first deploy`;
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${where}: not JSON (${error instanceof Error ? error.message : String(error)}); ${fix}`, { cause: error });
+  }
+  if (!outputs || typeof outputs !== "object" || Array.isArray(outputs)) {
+    throw new Error(`${where}: not a JSON object of stack outputs; ${fix}`);
+  }
+  return outputs as Record<string, unknown>;
+}
+
 /**
  * The stack references the program reads (the upgrade guards), answered offline:
- * another stack is assumed to run the backendVersion of its stack file (nothing, when that
- * file is invalid); the stack being rendered reports no outputs, because what is live now
- * cannot be known offline.
+ * the stack being rendered reports its last reviewed outputs ({@link recordedOutputs};
+ * none on a first deploy); another stack is assumed to run the backendVersion of its
+ * stack file, as it will once its own change is applied.
  */
 export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Record<string, Record<string, unknown>> {
   const references: Record<string, Record<string, unknown>> = {};
   for (const other of listStacks(root)) {
-    const version = other === stack ? undefined : readOtherStackFile(other, root)?.config[BACKEND_VERSION];
+    if (other === stack) {
+      references[qualified(other)] = recordedOutputs(stack, root) ?? {};
+      continue;
+    }
+    const version = readOtherStackFile(other, root)?.config[BACKEND_VERSION];
     references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
@@ -39,10 +78,17 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
 /** What an offline render assumes or cannot know, in plain words, for the console. */
 export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
   const file = readStackFile(stack, root);
+  const pinned = file.config[BACKEND_VERSION];
+  const recorded = recordedOutputs(stack, root)?.backendVersion;
+  const where = path.relative(root, recordedOutputsPath(stack, root));
   const caveats = [
-    `the backend version live on ${qualified(stack)} now is unknown offline: the no-downgrade guard was skipped (\`pulumi preview\` checks it against the stack's backendVersion output)`,
+    recorded === undefined
+      ? `${where} does not exist: ${qualified(stack)} is rendered as a first deploy (no-downgrade guard skipped); \`pulumi preview\` checks against the live backendVersion output`
+      : `${qualified(stack)} is taken to run ${String(recorded)} now (${where}, its last reviewed render)` +
+        (recorded === pinned ? ", which it pins: a re-apply, no promotion check" : `, and moves to ${String(pinned)}`) +
+        "; `pulumi preview` checks against the live backendVersion output",
   ];
-  const source = file.config["smartem:promoteFrom"];
+  const source = file.config[PROMOTE_FROM];
   if (source !== undefined) {
     const assumed = offlineStackReferences(stack, root)[source]?.backendVersion;
     caveats.push(
@@ -66,7 +112,6 @@ export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOpti
   return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root), projectDir: root };
 }
 
-/** Evaluates `Pulumi.<stack>.yaml` of a project folder (this project unless told). */
 export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {
   return evaluate(offlineOptions(stack, root));
 }

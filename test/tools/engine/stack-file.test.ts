@@ -20,7 +20,7 @@ describe("stack files", () => {
 
   it("names the file and line of a value the CLI would pass as another text", () => {
     expect(() => parseStackFile("dev", "config:\n  smartem:backendVersion: 0.1.1\n  smartem:apiReplicas: 0x10\n")).to.throw(
-      /^Invalid stack file Pulumi\.dev\.yaml:\n  - Pulumi\.dev\.yaml:3: smartem:apiReplicas = 0x10: the Pulumi CLI passes this as "16", not as written; allowed: an integer from 0 to 50/,
+      /^Invalid stack file Pulumi\.dev\.yaml:\n {2}- Pulumi\.dev\.yaml:3: smartem:apiReplicas = 0x10: the Pulumi CLI passes this as "16", not as written; allowed: an integer from 0 to 50/,
     );
   });
 
