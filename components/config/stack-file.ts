@@ -43,6 +43,20 @@ const VALUE_ALLOWED =
   "a value the Pulumi CLI passes as written: text (quote it when in doubt), true, false, or a plain decimal number";
 const NOT_CLI_TEXT = "quote it to pass the text as written";
 
+/** The YAML parser names tokens by its own words; a reader knows them by their characters. */
+const TOKENS: Readonly<Record<string, string>> = {
+  "block-seq-ind": "'- ' (a list item)",
+  "seq-item-ind": "'- ' (a list item)",
+  "map-value-ind": "':'",
+  "explicit-key-ind": "'?'",
+  "flow-seq-start": "'['",
+  "flow-seq-end": "']'",
+  "flow-map-start": "'{'",
+  "flow-map-end": "'}'",
+  "doc-end": "'...'",
+};
+const plainWords = (message: string): string => message.replace(/\b[a-z]+(?:-[a-z]+)+\b/g, (token) => TOKENS[token] ?? token);
+
 /** The file name of a stack's settings, e.g. `Pulumi.dev.yaml`. */
 export function stackFileName(stack: string): string {
   return `Pulumi.${stack}.yaml`;
@@ -97,7 +111,7 @@ class Reader {
           key: "(YAML syntax)",
           value: JSON.stringify(this.excerpt(error.pos[0])),
           // The parser's own words, without its position (given in `where`) and code frame.
-          message: `${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}; allowed: a YAML mapping, one key: value per line`,
+          message: `${plainWords(error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""))}; allowed: a YAML mapping, one key: value per line`,
         });
       }
     }
