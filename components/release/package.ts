@@ -144,6 +144,14 @@ export const SMARTEM_DECISIONS = {
   },
 } as const satisfies PythonPackageInput;
 
+/**
+ * The path of the release workflow file inside the package's repository: where Pulumi commits
+ * it, and the workflow part of the identity GitHub Actions signs with (`<repo>/<path>@<ref>`).
+ */
+export function workflowPath(pkg: Pick<PythonPackage, "workflowFile">): string {
+  return `.github/workflows/${pkg.workflowFile}`;
+}
+
 /** The package model with its defaults applied (for builders called without stack config). */
 export function pythonPackage(input: PythonPackageInput): PythonPackage {
   return pythonPackageSchema.parse(input);

@@ -37,7 +37,9 @@ function expectRefusal(message: string, input: BadInput): void {
   expect(line, "one line names the key, the value and what is allowed").to.match(/allowed: /);
   expect(line.slice(line.indexOf("allowed: ")), "what is allowed").to.match(input.allowed);
   expect(message, "no stack trace").to.not.match(/^\s+at /m);
-  expect(message, "no parser internals").to.not.match(/YAML(Parse)?Error|BLOCK_FOLDED|BLOCK_LITERAL|PLAIN|QUOTE_|\b[a-z]+-[a-z]+-(ind|start|end)\b/);
+  expect(message, "no parser internals").to.not.match(
+    /YAML(Parse)?Error|BLOCK_FOLDED|BLOCK_LITERAL|PLAIN|QUOTE_|\b[a-z]+-[a-z]+-(ind|start|end)\b/,
+  );
 }
 
 describe("bad stack files are refused by the offline render (test/config/bad-inputs.ts)", function () {
