@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../tools/engine/stack-file";
+import { GitHubDouble } from "./github-double/server";
 import { KubeClient } from "./scenarios/kube";
 import { PulumiWorkspace } from "./scenarios/pulumi";
 import { UsageError, parseArgs, plan } from "./scenarios/plan";
@@ -84,7 +85,15 @@ async function main(): Promise<number> {
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(up.stdout)![1]!;
     const kubeEnv = { ...env, KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(clusterDir, "kubecache") };
     const kube = new KubeClient(kubeconfig);
-    const world: World = { workspace: new PulumiWorkspace(path.join(root, "pulumi"), REPO, kubeconfig, { PATH: tools.path }), kube, kubeEnv, stacks: new Map() };
+    const github = new GitHubDouble("DiamondLightSource", ["smartem-decisions"]);
+    const world: World = {
+      workspace: new PulumiWorkspace(path.join(root, "pulumi"), REPO, kubeconfig, { PATH: tools.path }),
+      kube,
+      kubeEnv,
+      stacks: new Map(),
+      github,
+      githubApi: await github.start(),
+    };
     for (const scenario of run) {
       const failedBefore = scenario.after.find((dep) => results.get(dep) !== undefined);
       if (failedBefore !== undefined) {
@@ -101,6 +110,7 @@ async function main(): Promise<number> {
       console.error(`e2e: ${scenario.id}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
     kube.close();
+    await github.stop();
     const code = print();
     if (options.keep) {
       console.log(`cluster kept: export KUBECONFIG=${kubeconfig} PATH=${tools.path.split(":")[0]}:$PATH`);

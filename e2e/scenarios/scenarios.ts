@@ -8,6 +8,7 @@
  * fails Job pods, `broken-ready` keeps pods unready. The test stacks set smartem:backendImage
  * to such a repository; the tag is always the version, as in production.
  */
+import type { GitHubDouble } from "../github-double/server";
 import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
@@ -38,7 +39,8 @@ export interface World {
   /** Environment for kubectl (KUBECONFIG of the loopback cluster, tools on PATH). */
   readonly kubeEnv: NodeJS.ProcessEnv;
   readonly stacks: Map<string, Stack>;
-  /** Base URL of the GitHub API double. */
+  /** The GitHub API double and its base URL. */
+  readonly github?: GitHubDouble;
   readonly githubApi?: string;
 }
 
