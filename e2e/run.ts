@@ -24,13 +24,18 @@ const REPO = PROJECT_ROOT;
 const E2E = path.join(REPO, "e2e");
 
 /** Tools every scenario needs, by the name the CLI looks up on PATH. */
-export const REQUIRED_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-random", "kubectl", "kube-apiserver", "etcd", "kwok"];
+export const REQUIRED_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubectl", "kube-apiserver", "etcd", "kwok"];
 
-function toolsOnPath(): { path: string; missing: string[] } {
-  const prefix = execFileSync("bash", [path.join(E2E, "build-tools.sh"), "--path"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-  const PATH = `${prefix}:${process.env.PATH ?? ""}`;
-  const missing = REQUIRED_TOOLS.filter((tool) => spawnSync("bash", ["-c", `command -v ${tool}`], { env: { ...process.env, PATH } }).status !== 0);
-  return { path: PATH, missing };
+function toolsOnPath(extra: readonly string[]): { path: string; missing: Set<string> } {
+  // The same convention as e2e/cluster.sh: SMARTEM_E2E_TOOLS_ON_PATH=1 takes the tools as found
+  // on PATH (e2e/run.sh has put them there); otherwise build-tools.sh builds what is missing.
+  const prefix =
+    process.env.SMARTEM_E2E_TOOLS_ON_PATH === "1"
+      ? ""
+      : `${execFileSync("bash", [path.join(E2E, "build-tools.sh"), "--path"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim()}:`;
+  const PATH = `${prefix}${process.env.PATH ?? ""}`;
+  const missing = [...REQUIRED_TOOLS, ...extra].filter((tool) => spawnSync("bash", ["-c", `command -v ${tool}`], { env: { ...process.env, PATH } }).status !== 0);
+  return { path: PATH, missing: new Set(missing) };
 }
 
 async function main(): Promise<number> {
@@ -54,10 +59,11 @@ async function main(): Promise<number> {
     return failed === 0 ? 0 : 1;
   };
 
-  const tools = toolsOnPath();
-  if (tools.missing.length > 0) {
+  const tools = toolsOnPath(run.flatMap((s) => s.tools ?? []));
+  const common = REQUIRED_TOOLS.filter((t) => tools.missing.has(t));
+  if (common.length > 0) {
     // Never fall back to the mock runtime: say exactly what is missing.
-    for (const s of run) results.set(s.id, `tool missing on PATH: ${tools.missing.join(", ")} (see e2e/README.md)`);
+    for (const s of run) results.set(s.id, `tool missing on PATH: ${common.join(", ")} (see e2e/README.md)`);
     return print();
   }
   const env = { ...process.env, PATH: tools.path, SMARTEM_E2E_TOOLS_ON_PATH: "1" };
@@ -98,6 +104,11 @@ async function main(): Promise<number> {
       const failedBefore = scenario.after.find((dep) => results.get(dep) !== undefined);
       if (failedBefore !== undefined) {
         results.set(scenario.id, `it starts from ${failedBefore}, which failed`);
+        continue;
+      }
+      const missing = (scenario.tools ?? []).filter((t) => tools.missing.has(t));
+      if (missing.length > 0) {
+        results.set(scenario.id, `tool missing on PATH: ${missing.join(", ")} (see e2e/README.md)`);
         continue;
       }
       const started = Date.now();

@@ -9,6 +9,8 @@
  * to such a repository; the tag is always the version, as in production.
  */
 import type { GitHubDouble } from "../github-double/server";
+import { check } from "./failure";
+import { githubSide } from "./github-side";
 import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
@@ -44,11 +46,6 @@ export interface World {
   readonly githubApi?: string;
 }
 
-export class ScenarioFailure extends Error {}
-
-function check(condition: boolean, why: string): asserts condition {
-  if (!condition) throw new ScenarioFailure(why);
-}
 
 function succeeded(result: CommandResult, what: string): void {
   check(result.code === 0, `${what} exited ${result.code}: ${tail(result.stderr || result.stdout)}`);
@@ -101,6 +98,8 @@ export interface Scenario {
   readonly id: string;
   /** Scenarios whose end state this one starts from. */
   readonly after: readonly string[];
+  /** Tools on PATH this scenario needs beyond every scenario's (run.ts REQUIRED_TOOLS). */
+  readonly tools?: readonly string[];
   run(world: World): Promise<void>;
 }
 
@@ -120,6 +119,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: "first-deploy",
     after: [],
+    // The dev stack's in-cluster database and broker get generated passwords.
+    tools: ["pulumi-resource-random"],
     async run(world) {
       await devVolumes(world);
       const dev = await world.workspace.createStack("dev", "dev", { ...TEST_STACK, backendVersion: VERSIONS.A, githubOwner: undefined, pypiReviewers: undefined, legacyReleaseTags: undefined });
@@ -270,10 +271,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: "github-side",
     after: [],
-    async run(world) {
-      const { githubSide } = await import("./github-side");
-      await githubSide(world);
-    },
+    tools: ["pulumi-resource-github"],
+    run: (world) => githubSide(world),
   },
 ];
 
