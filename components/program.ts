@@ -5,14 +5,19 @@
  * 2. run the backend's upgrade guards, whose facts are stack references (reads);
  * 3. register the GitHub side (release gates before the workflow files that name them),
  *    then the backend.
+ * Under the real engine (`live`), the environment of the run is checked against the stack
+ * before step 3 (GitHub provider variables, the kubeconfig, the live PyPI environment).
  * Returns the stack outputs.
  */
+import type * as github from "@pulumi/github";
 import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, schemaVersion } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
 import { StackConfig, loadStackConfig } from "./program-config";
-import { gitHubProvider } from "./github/provider";
+import { KubernetesCluster, clusterNameProblems, readKubeconfig } from "./backend/kubernetes-provider";
+import { Environment, GITHUB_ENV, gitHubProvider, githubEnvironmentProblems } from "./github/provider";
+import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
 import { releaseGateProblems } from "./release/gate-config";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
@@ -20,23 +25,39 @@ import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { trustedPublishers } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./release/release-workflow";
 
-export async function runProgram(stack: string, raw: RawConfig, secretKeys?: ReadonlySet<string>): Promise<Record<string, unknown>> {
+/** What only a run under the real Pulumi engine has; the offline engine passes none. */
+export interface LiveRun {
+  /** The environment of the `pulumi` process, which the provider plugins inherit. */
+  readonly env: Environment;
+  /** Reads a file (the kubeconfig). */
+  readonly readFile: (file: string) => string;
+  /** The home folder (where ~/.kube/config is). */
+  readonly home?: string;
+}
+
+/** Offline, the provider gets a secret that stands for the kubeconfig (the render shows "[secret]"). */
+const OFFLINE_KUBECONFIG = "";
+
+export async function runProgram(
+  stack: string,
+  raw: RawConfig,
+  secretKeys?: ReadonlySet<string>,
+  live?: LiveRun,
+): Promise<Record<string, unknown>> {
   const config = loadStackConfig(raw, secretKeys);
   const problems = releaseGateProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
   const settings = backendSettings(stack, config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
+  const cluster = kubernetesCluster(stack, config, live);
 
   const facts = await guardBackendVersion(stack, config);
 
-  const github = githubPlan ? convergeGithub(stack, config, githubPlan) : undefined;
+  const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
+  const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend(BACKEND_RESOURCE_NAME, {
-    settings,
-    migrate: !skipMigration,
-    ...(config.kubeContext !== undefined ? { kubeContext: config.kubeContext } : {}),
-  });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
@@ -71,11 +92,40 @@ function planGithub(config: StackConfig): GithubPlan {
   };
 }
 
-/** The GitHub side: release gates first, then the workflow files that need them. */
-function convergeGithub(stack: string, config: StackConfig, plan: GithubPlan): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
-  // One explicit provider for every GitHub resource.
-  const github = gitHubProvider(`${stack}-github`, config.githubOwner);
+/** The cluster as the Kubernetes provider gets it; under the real engine, read from this machine. */
+function kubernetesCluster(stack: string, config: StackConfig, live: LiveRun | undefined): KubernetesCluster {
+  const context = config.kubeContext !== undefined ? { context: config.kubeContext } : {};
+  const identifier = config.clusterName !== undefined ? { clusterIdentifier: config.clusterName } : {};
+  if (!live) return { kubeconfig: OFFLINE_KUBECONFIG, ...identifier, ...context };
+  const read = readKubeconfig(live.env, live.readFile, live.home);
+  const problems = [...clusterNameProblems(config.clusterName), ...("problems" in read ? read.problems : [])];
+  if (problems.length > 0) throw new ConfigError(problems, `Stack ${stack} cannot reach its Kubernetes cluster as configured`);
+  return { kubeconfig: "contents" in read ? read.contents : OFFLINE_KUBECONFIG, ...identifier, ...context };
+}
 
+/**
+ * The stack's one GitHub provider. Under the real engine, first refuses an environment of the
+ * run that would redirect it, then a live PyPI environment with deployment policies this
+ * stack does not declare (read through the provider, before any GitHub resource).
+ */
+async function checkedGithubProvider(stack: string, config: StackConfig, plan: GithubPlan, live: LiveRun): Promise<github.Provider> {
+  const target = { owner: config.githubOwner, baseUrl: config.githubBaseUrl };
+  const envProblems = githubEnvironmentProblems(live.env, target);
+  if (envProblems.length > 0) throw new ConfigError(envProblems, `The environment of this run disagrees with stack ${stack}`);
+  const provider = gitHubProvider(`${stack}-github`, target, live.env[GITHUB_ENV.token] ?? "");
+  const environments = plan.gates.map((gate) => gate.plan.environment);
+  const policyProblems = await undeclaredPolicyProblems(environments, config.githubOwner, provider);
+  if (policyProblems.length > 0) throw new ConfigError(policyProblems, `Stack ${stack} would keep deployment policies it does not manage`);
+  return provider;
+}
+
+/** Offline: the same provider, with no token and nothing read. */
+function offlineGithubProvider(stack: string, config: StackConfig): github.Provider {
+  return gitHubProvider(`${stack}-github`, { owner: config.githubOwner, baseUrl: config.githubBaseUrl }, "");
+}
+
+/** The GitHub side: release gates first, then the workflow files that need them. */
+function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Provider): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
   const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));

@@ -24,7 +24,15 @@ const REPO = PROJECT_ROOT;
 const E2E = path.join(REPO, "e2e");
 
 /** Tools every scenario needs, by the name the CLI looks up on PATH. */
-export const REQUIRED_TOOLS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "kubectl", "kube-apiserver", "etcd", "kwok"];
+export const REQUIRED_TOOLS = [
+  "pulumi",
+  "pulumi-language-nodejs",
+  "pulumi-resource-kubernetes",
+  "kubectl",
+  "kube-apiserver",
+  "etcd",
+  "kwok",
+];
 
 function toolsOnPath(extra: readonly string[]): { path: string; missing: Set<string> } {
   // The same convention as e2e/cluster.sh: SMARTEM_E2E_TOOLS_ON_PATH=1 takes the tools as found
@@ -34,7 +42,9 @@ function toolsOnPath(extra: readonly string[]): { path: string; missing: Set<str
       ? ""
       : `${execFileSync("bash", [path.join(E2E, "build-tools.sh"), "--path"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim()}:`;
   const PATH = `${prefix}${process.env.PATH ?? ""}`;
-  const missing = [...REQUIRED_TOOLS, ...extra].filter((tool) => spawnSync("bash", ["-c", `command -v ${tool}`], { env: { ...process.env, PATH } }).status !== 0);
+  const missing = [...REQUIRED_TOOLS, ...extra].filter(
+    (tool) => spawnSync("bash", ["-c", `command -v ${tool}`], { env: { ...process.env, PATH } }).status !== 0,
+  );
   return { path: PATH, missing: new Set(missing) };
 }
 
@@ -82,7 +92,11 @@ async function main(): Promise<number> {
     });
   }
   try {
-    const up = spawnSync("bash", [path.join(E2E, "cluster.sh"), "up", clusterDir], { env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const up = spawnSync("bash", [path.join(E2E, "cluster.sh"), "up", clusterDir], {
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     clusterUp = up.status === 0;
     if (!clusterUp) {
       for (const s of run) results.set(s.id, "the loopback cluster did not start (e2e/cluster.sh up)");
@@ -125,7 +139,9 @@ async function main(): Promise<number> {
     const code = print();
     if (options.keep) {
       console.log(`cluster kept: export KUBECONFIG=${kubeconfig} PATH=${tools.path.split(":")[0]}:$PATH`);
-      console.log(`pulumi state: PULUMI_BACKEND_URL=${world.workspace.env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${world.workspace.env.PULUMI_CONFIG_PASSPHRASE}, project ${world.workspace.projectDir}`);
+      console.log(
+        `pulumi state: PULUMI_BACKEND_URL=${world.workspace.env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${world.workspace.env.PULUMI_CONFIG_PASSPHRASE}, project ${world.workspace.projectDir}`,
+      );
       console.log("Ctrl-C tears it down.");
       await new Promise(() => undefined);
     }

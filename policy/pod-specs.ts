@@ -3,6 +3,7 @@
  * inputs (the props a policy sees). Loosely typed on purpose: policies must not crash on
  * a half-filled manifest, they report it.
  */
+import type { ResourceValidationArgs } from "@pulumi/policy";
 
 /** Kubernetes resource type token -> path from the inputs to the pod spec. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -15,7 +16,8 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
-export type Loose = Record<string, any>;
+/** Resource properties as the policy SDK hands them over (its own loosely typed record). */
+export type Loose = ResourceValidationArgs["props"];
 
 export function at(root: unknown, path: readonly string[]): unknown {
   let value: unknown = root;

@@ -4,25 +4,31 @@
  * `npm run render` (evaluate -> renderFiles -> writeRender).
  */
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { evaluate } from "../tools/engine/evaluate";
-import { renderFiles, writeRender } from "../tools/render/render";
-import { manyPackagesOptions } from "./bench-packages";
+import { runScript } from "../tools/cli";
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { packages: { type: "string" }, out: { type: "string" } } });
-  const n = Number(values.packages);
-  const out = values.out ?? "out/bench";
-  for (const stack of ["dev", "staging", "production"]) {
-    const evaluation = await evaluate(manyPackagesOptions(n, stack));
-    await writeRender(renderFiles(evaluation), path.join(out, stack));
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+runScript(
+  "bench-many",
+  {
+    command: "node scripts/run.cjs scripts/bench-many.ts",
+    summary: "One case of npm run bench: renders dev, staging and production with N packages each, into <out>/<stack>.",
+    options: {
+      packages: { type: "string", help: "how many packages each stack releases (a whole number, at least 1)" },
+      out: { type: "string", help: "the folder of the three renders (default: out/bench)" },
+    },
+    required: ["packages"],
+  },
+  async ({ packages, out }) => {
+    const n = Number(packages);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--packages ${packages}: a whole number of packages, at least 1`);
+    const [{ evaluate }, { renderFiles, writeRender }, { manyPackagesOptions }] = await Promise.all([
+      import("../tools/engine/evaluate"),
+      import("../tools/render/render"),
+      import("../tools/bench/many-packages"),
+    ]);
+    const folder = out ?? path.join("out", "bench");
+    for (const stack of ["dev", "staging", "production"]) {
+      const evaluation = await evaluate(manyPackagesOptions(n, stack));
+      await writeRender(renderFiles(evaluation), path.join(folder, stack));
+    }
   },
 );

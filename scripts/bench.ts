@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runScript } from "../tools/cli";
 import { PROJECT_ROOT } from "../tools/engine/stack-file";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -62,12 +63,35 @@ const renderStack = (stack: string): Case => ({
 
 const renderMany = (packages: number): Case => ({
   name: `render ${packages} packages x 3 stacks`,
-  args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-many.ts", "--packages", String(packages), "--out", out],
+  args: (out) => [
+    path.join(PROJECT_ROOT, "scripts", "run.cjs"),
+    "scripts/bench-many.ts",
+    "--packages",
+    String(packages),
+    "--out",
+    out,
+  ],
 });
 
-const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
-// Linear growth: the cost of one more package stays the same as the count grows.
-const [, one, ten, fifty] = results;
-console.log(
-  `per package: ${(((ten - one) / 9) * 1000).toFixed(1)} ms (1 -> 10), ${(((fifty - ten) / 40) * 1000).toFixed(1)} ms (10 -> 50)`,
+runScript(
+  "bench",
+  {
+    command: "npm run bench --",
+    summary: [
+      "Measures npm run render -- --stack dev, and renders of 1, 10 and 50 packages on all three stacks,",
+      "against the floor (Node loading the Pulumi packages), alternating; prints medians and ratios.",
+      "BENCH_ROUNDS=<n> sets the number of rounds (default 7). Asserts nothing.",
+    ].join("\n"),
+    options: {},
+  },
+  () => {
+    if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+      throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
+    const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
+    // Linear growth: the cost of one more package stays the same as the count grows.
+    const [, one, ten, fifty] = results;
+    console.log(
+      `per package: ${(((ten - one) / 9) * 1000).toFixed(1)} ms (1 -> 10), ${(((fifty - ten) / 40) * 1000).toFixed(1)} ms (10 -> 50)`,
+    );
+  },
 );

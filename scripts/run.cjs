@@ -12,12 +12,28 @@ const esbuild = require("esbuild");
 const fs = require("node:fs");
 const path = require("node:path");
 
+const USAGE = [
+  "usage: node scripts/run.cjs <script.ts> [args...]",
+  "",
+  "Runs one of this project's TypeScript scripts (npm run render, golden, bench, bump run through it);",
+  "the args go to the script: node scripts/run.cjs scripts/render.ts --help.",
+  "",
+].join("\n");
 const [entry, ...args] = process.argv.slice(2);
-if (!entry) {
-  console.error("usage: node scripts/run.cjs <script.ts> [args...]");
+if (entry === "--help" || entry === "-h") {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (!entry || entry.startsWith("-")) {
+  console.error(entry ? `run.cjs: unknown flag ${entry}; the first argument is the script to run` : "run.cjs: which script?");
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 const script = path.resolve(entry);
+if (!fs.existsSync(script)) {
+  console.error(`run.cjs: no script ${entry}`);
+  process.exit(2);
+}
 const root = path.resolve(__dirname, "..");
 // Beside the scripts, so that the bundle finds this checkout's node_modules and Pulumi.yaml
 // (a cache under node_modules would resolve to another checkout where node_modules is a link).

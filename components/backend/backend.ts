@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./api";
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
+import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
 import { migrationJob, migrationJobResourceName } from "./migration";
 import { namespaceManifest } from "./namespace";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
@@ -19,11 +20,8 @@ import { workerDeployment, workerIdentity } from "./worker";
 export interface BackendArgs {
   /** Validated settings of this stack (see settings.ts `backendSettings`). */
   readonly settings: BackendSettings;
-  /**
-   * The kubeconfig context of the stack's cluster.
-   * @default the kubeconfig's current context
-   */
-  readonly kubeContext?: string;
+  /** The stack's cluster: kubeconfig contents, clusterIdentifier, context (see kubernetes-provider.ts). */
+  readonly cluster: KubernetesCluster;
   /**
    * Whether this version's migration Job runs before the Deployments roll. False for a
    * rollback: the older code cannot migrate a newer schema (see deployed-version.ts).
@@ -52,11 +50,7 @@ export class Backend extends pulumi.ComponentResource {
     super("smartem:backend:Backend", name, {}, opts);
     const s = args.settings;
 
-    const provider = new k8s.Provider(
-      `${name}-k8s`,
-      { ...(args.kubeContext !== undefined ? { context: args.kubeContext } : {}) },
-      { parent: this },
-    );
+    const provider = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.cluster), { parent: this });
     const base: pulumi.CustomResourceOptions = { parent: this, provider };
     // Kept when the stack is destroyed or the namespace renamed: it also holds what Pulumi does
     // not own (the image pull secret, anything an operator added).
@@ -100,6 +94,11 @@ export class Backend extends pulumi.ComponentResource {
             ...base,
             dependsOn: [namespace, ...backing],
             customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
+            // replaceUnready replaces a Job that failed, and also one still running (an earlier
+            // `up` interrupted mid-migration). Delete first, so that the old Job and its pods
+            // (the provider deletes in the foreground) are gone before a new migration starts:
+            // never two migrations of one database at once.
+            deleteBeforeReplace: true,
           })
         : undefined;
 

@@ -77,6 +77,13 @@ export const backendConfig = {
     description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
     allowed: "true or false",
   }),
+  clusterName: key({
+    schema: dnsLabel.optional(),
+    type: "string",
+    description:
+      "A stable name of the cluster this stack deploys to, the Kubernetes provider's clusterIdentifier: required by pulumi preview/up; change it only when the stack moves to another cluster (Pulumi then replaces every Kubernetes object).",
+    allowed: DNS_LABEL_ALLOWED,
+  }),
   kubeContext: key({
     schema: z.string().min(1).optional(),
     type: "string",

@@ -78,17 +78,19 @@ export function checkVersionGuards(facts: VersionGuardFacts): GuardProblem[] {
   }
 
   // Re-applying the version that runs now (a config change) needs no promotion: the
-  // source stack may already test the next release candidate.
-  const promotion = facts.deployedVersion === version ? undefined : facts.promotion;
+  // source stack may already run or test the next release.
+  const deployed = facts.deployedVersion;
+  const promotion = deployed === version ? undefined : facts.promotion;
   if (promotion && !promotion.override) {
-    const override = `or set ${GUARD_KEYS.skipPromotionCheck}: true to take it anyway (an emergency, recorded in the stack file)`;
+    const keep = deployed !== undefined && deployed !== promotion.version ? `, or keep ${deployed}, which ${stack} runs now (a re-apply needs no promotion)` : "";
+    const override = `${keep}, or set ${GUARD_KEYS.skipPromotionCheck}: true to take it anyway (an emergency, recorded in the stack file)`;
     if (promotion.version === undefined) {
       problems.push({
         key: GUARD_KEYS.promoteFrom,
         value: promotion.fromStack,
         message:
           `stack ${stack} takes only the version ${promotion.fromStack} runs, and ${promotion.fromStack} reports no backendVersion output; ` +
-          `deploy ${version} to ${promotion.fromStack} first, ${override}`,
+          `deploy ${version} to ${promotion.fromStack} first${override}`,
       });
     } else if (promotion.version !== version) {
       problems.push({
@@ -96,7 +98,7 @@ export function checkVersionGuards(facts: VersionGuardFacts): GuardProblem[] {
         value: version,
         message:
           `stack ${stack} takes only the version ${promotion.fromStack} runs, which is ${promotion.version}; ` +
-          `deploy ${version} to ${promotion.fromStack} first, or pin ${promotion.version} here, ${override}`,
+          `deploy ${version} to ${promotion.fromStack} first, or pin ${promotion.version} here${override}`,
       });
     }
   }

@@ -2,7 +2,9 @@
  * The database migration of one backend version: a Job that runs `alembic upgrade head`
  * once, before the Deployments roll. Autonamed, so a new version (a new pod template)
  * replaces it with a new Job; `pulumi.com/replaceUnready` re-runs a failed one on the
- * next `pulumi up`.
+ * next `pulumi up`. It also replaces a Job that is still running (an interrupted `up`), so
+ * the Job is deleted before its replacement is created (backend.ts, deleteBeforeReplace), in
+ * the foreground: its pods are gone before the next migration starts.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { AppIdentity, REQUIREMENT_ANNOTATION, appLabels } from "./labels";
@@ -30,7 +32,12 @@ export function migrationJob(s: BackendSettings, refs: EnvironmentRefs): k8s.typ
     metadata: {
       namespace: s.namespace,
       labels,
-      annotations: { [REQUIREMENT_ANNOTATION]: s.requirement, "pulumi.com/replaceUnready": "true" },
+      annotations: {
+        [REQUIREMENT_ANNOTATION]: s.requirement,
+        "pulumi.com/replaceUnready": "true",
+        // The provider's default, stated: deleting the Job waits until its pods are gone.
+        "pulumi.com/deletionPropagationPolicy": "foreground",
+      },
     },
     spec: {
       backoffLimit: MIGRATION_BACKOFF_LIMIT,

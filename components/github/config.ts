@@ -10,12 +10,28 @@ export type GitHubPlan = (typeof GITHUB_PLANS)[number];
 export const REPOSITORY_VISIBILITIES = ["public", "private", "internal"] as const;
 export type RepositoryVisibility = (typeof REPOSITORY_VISIBILITIES)[number];
 
+/** GitHub's public REST API; GitHub Enterprise Server is `https://<host>/api/v3/`. */
+export const GITHUB_API_URL = "https://api.github.com/";
+
+/** An http(s) URL of a GitHub REST API, ending in `/` as the provider joins paths to it. */
+const githubApiUrl = z.string().superRefine((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !["https:", "http:"].includes(url.protocol) || url.search !== "" || url.hash !== "" || !text.endsWith("/")) {
+    ctx.addIssue({ code: "custom", message: "not an http(s) URL ending in '/'" });
+  }
+});
+
 export const githubConfig = {
   manageGithub: key({
     schema: z.boolean().default(true),
     type: "boolean",
     description:
-      "Whether this stack converges the GitHub side (workflow files, tag rulesets, PyPI environment); exactly one stack may own each repository.",
+      "Whether this stack converges the GitHub side (workflow files, tag rulesets, PyPI environment); exactly one stack may own each repository. Turning it off leaves them on GitHub, unmanaged (retainOnDelete).",
     allowed: "true or false",
   }),
   githubOwner: key({
@@ -23,6 +39,13 @@ export const githubConfig = {
     type: "string",
     description: "GitHub organisation (or user) that owns the managed repositories.",
     allowed: GITHUB_LOGIN_ALLOWED,
+  }),
+  githubBaseUrl: key({
+    schema: githubApiUrl.default(GITHUB_API_URL),
+    type: "string",
+    description:
+      "The GitHub REST API the provider talks to (passed explicitly, so GITHUB_BASE_URL in the shell cannot redirect it).",
+    allowed: `an http(s) URL ending in '/', e.g. ${GITHUB_API_URL} or https://github.example.com/api/v3/`,
   }),
   githubPlan: key({
     schema: z.enum(GITHUB_PLANS).default("free"),

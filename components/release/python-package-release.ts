@@ -6,6 +6,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { renderWorkflow } from "../actions/model";
+import { KEEP_ON_GITHUB } from "../github/provider";
 import { pipelineDiagram } from "./pipeline-diagram";
 import { ReleasePlan, trustedPublisher } from "./release-workflow";
 import { PythonPackage } from "./package";
@@ -84,7 +85,7 @@ export class PythonPackageRelease extends pulumi.ComponentResource {
         // The file may exist from the hand-written era: take it over instead of failing.
         overwriteOnCreate: true,
       },
-      { parent: this, dependsOn: args.workflowDependsOn ?? [] },
+      { parent: this, dependsOn: args.workflowDependsOn ?? [], ...KEEP_ON_GITHUB },
     );
 
     this.registerOutputs({ workflowPath: this.workflowPath, trustedPublisher: this.trustedPublisher, file: this.file });

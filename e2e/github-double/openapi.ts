@@ -31,6 +31,7 @@ export class OpenApiChecker {
   private readonly routes: { method: string; template: string; regex: RegExp; names: string[]; operation: Operation }[] = [];
   private readonly validators = new Map<string, ValidateFunction>();
 
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- 13 MB of JSON, loaded only when a double starts
   constructor(description: Description = require("@octokit/openapi/generated/api.github.com.json") as Description) {
     // OpenAPI 3.0 schemas: `nullable`, `example` and vendor keywords are not JSON Schema.
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
@@ -81,7 +82,10 @@ export class OpenApiChecker {
       this.validators.set(key, validate);
     }
     if (validate(body)) return [];
-    const messages = (validate.errors ?? []).map((e) => `${key}: body${e.instancePath} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+    const messages = (validate.errors ?? []).map(
+      (e) =>
+        `${key}: body${e.instancePath} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+    );
     return [...new Set(messages)];
   }
 }

@@ -110,7 +110,10 @@ export class GitHubDouble {
       files: Object.fromEntries([...repo.files].map(([path, f]) => [path, f.content])),
       rulesets: Object.fromEntries([...repo.rulesets.values()].map((r) => [r.name, r])),
       environments: Object.fromEntries(
-        [...repo.environments.values()].map((e) => [e.name, { settings: e.settings, policies: [...e.policies.values()].map(({ name, type }) => ({ name, type })) }]),
+        [...repo.environments.values()].map((e) => [
+          e.name,
+          { settings: e.settings, policies: [...e.policies.values()].map(({ name, type }) => ({ name, type })) },
+        ]),
       ),
     };
   }
@@ -130,7 +133,7 @@ export class GitHubDouble {
       req.on("end", () => resolve(data));
     });
     let body: unknown;
-    let status = 200;
+    let status: number;
     let answer: unknown;
     let operation: MatchedOperation | undefined;
     try {
@@ -143,7 +146,8 @@ export class GitHubDouble {
       }
       operation = this.checker.match(method, path);
       if (!operation) throw new HttpError(404, `${method} ${path} is not in GitHub's REST API description`);
-      if (!/^(token|Bearer) \S+$/.test(req.headers.authorization ?? "")) throw new HttpError(401, `${method} ${path} without a token`);
+      if (!/^(token|Bearer) \S+$/.test(req.headers.authorization ?? ""))
+        throw new HttpError(401, `${method} ${path} without a token`);
       const problems = this.checker.checkBody(method, operation.template, body);
       if (problems.length > 0) throw new HttpError(422, problems.join("; "));
       [status, answer] = this.answer(operation, body, url.searchParams);
@@ -154,7 +158,13 @@ export class GitHubDouble {
       // A 404 of a known operation for an object that does not exist is an answer, not a problem.
       if (!(error.status === 404 && operation)) this.problems.push(error.message);
     }
-    this.requests.push({ method, path, status, ...(operation ? { operationId: operation.operationId } : {}), ...(body !== undefined ? { body } : {}) });
+    this.requests.push({
+      method,
+      path,
+      status,
+      ...(operation ? { operationId: operation.operationId } : {}),
+      ...(body !== undefined ? { body } : {}),
+    });
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-github-api-version-selected": "2022-11-28" });
     res.end(status === 204 ? undefined : JSON.stringify(answer));
   }
@@ -166,7 +176,14 @@ export class GitHubDouble {
   }
 
   private account(login: string): Record<string, unknown> {
-    return { login, id: 1, node_id: "O_1", type: "Organization", url: `https://api.github.com/users/${login}`, html_url: `https://github.com/${login}` };
+    return {
+      login,
+      id: 1,
+      node_id: "O_1",
+      type: "Organization",
+      url: `https://api.github.com/users/${login}`,
+      html_url: `https://github.com/${login}`,
+    };
   }
 
   private repository(repo: Repository): Record<string, unknown> {
@@ -200,20 +217,31 @@ export class GitHubDouble {
 
   private commit(repo: Repository, message: string): Record<string, unknown> {
     const author = { name: "smartem-e2e", email: "e2e@smartem.invalid", date: now() };
-    return { sha: repo.head, node_id: `C_${repo.head}`, commit: { message, author, committer: author }, author: null, committer: null, parents: [] };
+    return {
+      sha: repo.head,
+      node_id: `C_${repo.head}`,
+      commit: { message, author, committer: author },
+      author: null,
+      committer: null,
+      parents: [],
+    };
   }
 
   private environment(repo: Repository, e: Environment): Record<string, unknown> {
     const s = e.settings;
     const rules: Record<string, unknown>[] = [];
-    if (typeof s.wait_timer === "number" && s.wait_timer > 0) rules.push({ id: e.id + 1, node_id: "GA_1", type: "wait_timer", wait_timer: s.wait_timer });
+    if (typeof s.wait_timer === "number" && s.wait_timer > 0)
+      rules.push({ id: e.id + 1, node_id: "GA_1", type: "wait_timer", wait_timer: s.wait_timer });
     if (Array.isArray(s.reviewers) && s.reviewers.length > 0) {
       rules.push({
         id: e.id + 2,
         node_id: "GA_2",
         type: "required_reviewers",
         prevent_self_review: s.prevent_self_review ?? false,
-        reviewers: (s.reviewers as { type: string; id: number }[]).map((r) => ({ type: r.type, reviewer: { id: r.id, login: `${r.type.toLowerCase()}-${r.id}`, slug: `team-${r.id}` } })),
+        reviewers: (s.reviewers as { type: string; id: number }[]).map((r) => ({
+          type: r.type,
+          reviewer: { id: r.id, login: `${r.type.toLowerCase()}-${r.id}`, slug: `team-${r.id}` },
+        })),
       });
     }
     return {
@@ -257,7 +285,8 @@ export class GitHubDouble {
       case "repos/get-content": {
         const repo = this.repo(p);
         const ref = query.get("ref");
-        if (ref && ref !== repo.defaultBranch && ref !== `refs/heads/${repo.defaultBranch}` && ref !== repo.head) throw new HttpError(404, `no ref ${ref}`);
+        if (ref && ref !== repo.defaultBranch && ref !== `refs/heads/${repo.defaultBranch}` && ref !== repo.head)
+          throw new HttpError(404, `no ref ${ref}`);
         const f = repo.files.get(p.path!);
         if (!f) throw new HttpError(404, `no file ${p.path}`);
         return [200, this.file(p.path!, f)];
@@ -267,7 +296,8 @@ export class GitHubDouble {
         const existing = repo.files.get(p.path!);
         // GitHub: an update without the blob's sha is invalid (422), with another sha a conflict (409).
         if (existing && b.sha === undefined) throw new HttpError(422, `${p.path}: "sha" wasn't supplied`);
-        if (existing && b.sha !== existing.sha) throw new HttpError(409, `${p.path}: sha ${String(b.sha)} does not match ${existing.sha}`);
+        if (existing && b.sha !== existing.sha)
+          throw new HttpError(409, `${p.path}: sha ${String(b.sha)} does not match ${existing.sha}`);
         if (!existing && b.sha !== undefined) throw new HttpError(422, `${p.path}: sha given for a file that does not exist`);
         if (b.branch !== undefined && b.branch !== repo.defaultBranch) throw new HttpError(404, `no branch ${String(b.branch)}`);
         const content = Buffer.from(String(b.content), "base64").toString("utf8");
@@ -289,7 +319,8 @@ export class GitHubDouble {
         return [200, [...this.repo(p).rulesets.values()]];
       case "repos/create-repo-ruleset": {
         const repo = this.repo(p);
-        if ([...repo.rulesets.values()].some((r) => r.name === b.name)) throw new HttpError(422, `a ruleset named ${String(b.name)} exists`);
+        if ([...repo.rulesets.values()].some((r) => r.name === b.name))
+          throw new HttpError(422, `a ruleset named ${String(b.name)} exists`);
         const ruleset = this.ruleset(repo, { ...b, id: this.id() } as Ruleset);
         repo.rulesets.set(ruleset.id, ruleset);
         return [201, ruleset];
@@ -305,12 +336,19 @@ export class GitHubDouble {
           repo.rulesets.delete(id);
           return [204, undefined];
         }
-        if (op.operationId === "repos/update-repo-ruleset") repo.rulesets.set(id, this.ruleset(repo, { ...existing, ...b, id } as Ruleset));
+        if (op.operationId === "repos/update-repo-ruleset")
+          repo.rulesets.set(id, this.ruleset(repo, { ...existing, ...b, id } as Ruleset));
         return [200, repo.rulesets.get(id)];
       }
       case "repos/get-all-environments": {
         const repo = this.repo(p);
-        return [200, { total_count: repo.environments.size, environments: [...repo.environments.values()].map((e) => this.environment(repo, e)) }];
+        return [
+          200,
+          {
+            total_count: repo.environments.size,
+            environments: [...repo.environments.values()].map((e) => this.environment(repo, e)),
+          },
+        ];
       }
       case "repos/create-or-update-environment": {
         const repo = this.repo(p);
@@ -339,7 +377,8 @@ export class GitHubDouble {
       case "repos/create-deployment-branch-policy": {
         const e = this.env(p);
         const policy = { id: this.id(), node_id: `MDE2_${this.nextId}`, name: String(b.name), type: String(b.type ?? "branch") };
-        if ([...e.policies.values()].some((x) => x.name === policy.name && x.type === policy.type)) throw new HttpError(422, `policy ${policy.name} exists`);
+        if ([...e.policies.values()].some((x) => x.name === policy.name && x.type === policy.type))
+          throw new HttpError(422, `policy ${policy.name} exists`);
         e.policies.set(policy.id, policy);
         return [200, policy];
       }

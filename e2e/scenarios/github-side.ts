@@ -15,10 +15,16 @@ import type { World } from "./scenarios";
 const REPOSITORY = "smartem-decisions";
 
 /** The offline render's GitHub side of a stack: committed files, ruleset names, environments' tag policies. */
-function renderedGithub(repo: string, stack: string): { files: Record<string, string>; rulesets: string[]; environments: string[] } {
+function renderedGithub(
+  repo: string,
+  stack: string,
+): { files: Record<string, string>; rulesets: string[]; environments: string[] } {
   const out = mkdtempSync(path.join(tmpdir(), "smartem-e2e-render."));
   try {
-    const run = spawnSync("node", ["scripts/run.cjs", "scripts/render.ts", "--stack", stack, "--out", path.join(out, stack)], { cwd: repo, encoding: "utf8" });
+    const run = spawnSync("node", ["scripts/run.cjs", "scripts/render.ts", "--stack", stack, "--out", path.join(out, stack)], {
+      cwd: repo,
+      encoding: "utf8",
+    });
     check(run.status === 0, `npm run render -- --stack ${stack} failed: ${tail(run.stderr)}`);
     const root = path.join(out, stack, "github", REPOSITORY);
     const files: Record<string, string> = {};
@@ -32,7 +38,10 @@ function renderedGithub(repo: string, stack: string): { files: Record<string, st
       }
     };
     walk(root);
-    const names = (sub: string): string[] => readdirSync(path.join(root, sub)).map((f) => f.replace(/\.json$/, "")).sort();
+    const names = (sub: string): string[] =>
+      readdirSync(path.join(root, sub))
+        .map((f) => f.replace(/\.json$/, ""))
+        .sort();
     return { files, rulesets: names("rulesets"), environments: names("environments") };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -65,7 +74,10 @@ export async function githubSide(world: World): Promise<void> {
     check(refused.code !== 0, `pulumi preview ran with ${name}=${value} in the environment`);
     check(text.includes(name), `the refusal of ${name} does not name it: ${tail(text)}`);
     check(!hasStackTrace(text), `the refusal of ${name} prints a stack trace`);
-    check(double.requests.length === before, `with ${name} set, the provider still sent ${double.requests.length - before} request(s)`);
+    check(
+      double.requests.length === before,
+      `with ${name} set, the provider still sent ${double.requests.length - before} request(s)`,
+    );
   }
 
   const created = await stack.up([], token);
@@ -76,16 +88,28 @@ export async function githubSide(world: World): Promise<void> {
   for (const [file, content] of Object.entries(rendered.files)) {
     check(state.files[file] === content, `${file} on the double differs from the render`);
   }
-  check(JSON.stringify(Object.keys(state.rulesets).sort()) === JSON.stringify(rendered.rulesets), `rulesets ${Object.keys(state.rulesets).join()} vs render ${rendered.rulesets.join()}`);
-  check(JSON.stringify(Object.keys(state.environments).sort()) === JSON.stringify(rendered.environments), `environments ${Object.keys(state.environments).join()} vs render ${rendered.environments.join()}`);
+  check(
+    JSON.stringify(Object.keys(state.rulesets).sort()) === JSON.stringify(rendered.rulesets),
+    `rulesets ${Object.keys(state.rulesets).join()} vs render ${rendered.rulesets.join()}`,
+  );
+  check(
+    JSON.stringify(Object.keys(state.environments).sort()) === JSON.stringify(rendered.environments),
+    `environments ${Object.keys(state.environments).join()} vs render ${rendered.environments.join()}`,
+  );
   for (const [name, environment] of Object.entries(state.environments)) {
-    check(environment.policies.length > 0 && environment.policies.every((p) => p.type === "tag"), `environment ${name} is not locked to tags: ${JSON.stringify(environment.policies)}`);
+    check(
+      environment.policies.length > 0 && environment.policies.every((p) => p.type === "tag"),
+      `environment ${name} is not locked to tags: ${JSON.stringify(environment.policies)}`,
+    );
   }
 
   // Update: a converged stack sends no write; a config change is an update in place.
   const writes = (): number => double.requests.filter((r) => r.method !== "GET").length;
   const beforeNoop = writes();
-  check((await stack.up([], token)).code === 0 && writes() === beforeNoop, "a second pulumi up with nothing changed wrote to GitHub");
+  check(
+    (await stack.up([], token)).code === 0 && writes() === beforeNoop,
+    "a second pulumi up with nothing changed wrote to GitHub",
+  );
   await stack.configure({ pypiWaitTimer: "5" });
   check((await stack.up([], token)).code === 0, "pulumi up of a changed wait timer failed");
   const waited = Object.values(double.state(REPOSITORY).environments).some((e) => e.settings.wait_timer === 5);
@@ -95,6 +119,9 @@ export async function githubSide(world: World): Promise<void> {
   const beforeRemoval = double.requests.filter((r) => r.method === "DELETE").length;
   await stack.configure({ manageGithub: "false" });
   check((await stack.up([], token)).code === 0, "pulumi up with smartem:manageGithub false failed");
-  check(double.requests.filter((r) => r.method === "DELETE").length === beforeRemoval, "removing the GitHub side from the stack deleted objects on GitHub");
+  check(
+    double.requests.filter((r) => r.method === "DELETE").length === beforeRemoval,
+    "removing the GitHub side from the stack deleted objects on GitHub",
+  );
   check(double.problems.length === 0, `the double refused: ${double.problems.slice(0, 3).join("; ")}`);
 }

@@ -38,4 +38,3 @@ export function plan(only: readonly string[]): { run: Scenario[]; report: Set<st
   for (const id of report) add(id);
   return { run: SCENARIOS.filter((s) => needed.has(s.id)), report };
 }
-

@@ -18,7 +18,8 @@ const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json
 export const qualifiedStack = (stack: string): string => `organization/smartem/${stack}`;
 
 /** Environment variables that would redirect a provider or change what it does: never passed on. */
-export const REDIRECTING_ENV = /^(GITHUB_.+|GH_.+|KUBECONFIG|KUBECACHEDIR|PULUMI_K8S_.+|PULUMI_BACKEND_URL|PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE(_FILE)?|PULUMI_HOME)$/;
+export const REDIRECTING_ENV =
+  /^(GITHUB_.+|GH_.+|KUBECONFIG|KUBECACHEDIR|PULUMI_K8S_.+|PULUMI_BACKEND_URL|PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE(_FILE)?|PULUMI_HOME)$/;
 
 export interface CommandResult {
   readonly code: number;
@@ -78,7 +79,9 @@ export class PulumiWorkspace {
    * replaced by a real secret set with `pulumi config set --secret`.
    */
   async createStack(stack: string, from: string, overrides: Readonly<Record<string, unknown>> = {}): Promise<Stack> {
-    const source = parse(readFileSync(path.join(this.repo, `Pulumi.${from}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+    const source = parse(readFileSync(path.join(this.repo, `Pulumi.${from}.yaml`), "utf8")) as {
+      config?: Record<string, unknown>;
+    };
     const config: Record<string, unknown> = {};
     const secrets: string[] = [];
     for (const [key, value] of Object.entries(source.config ?? {})) {
@@ -95,14 +98,23 @@ export class PulumiWorkspace {
     writeFileSync(file, stringify({ config }, { lineWidth: 0 }));
     await this.must(["stack", "init", qualifiedStack(stack)]);
     for (const key of secrets) {
-      await this.must(["config", "set", "--secret", "--stack", qualifiedStack(stack), key, `e2e-secret-${key.replace(/\W/g, "-")}-0123456789`]);
+      await this.must([
+        "config",
+        "set",
+        "--secret",
+        "--stack",
+        qualifiedStack(stack),
+        key,
+        `e2e-secret-${key.replace(/\W/g, "-")}-0123456789`,
+      ]);
     }
     return new Stack(this, stack);
   }
 
   async must(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
     const result = await this.run(args, env);
-    if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${tail(result.stderr || result.stdout)}`);
+    if (result.code !== 0)
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.code}: ${tail(result.stderr || result.stdout)}`);
     return result;
   }
 }

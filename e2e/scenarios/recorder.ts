@@ -49,7 +49,10 @@ export class Recorder {
   async start(): Promise<void> {
     const ns = this.namespace;
     const watches: [string, (e: WatchEvent) => void][] = [
-      [`/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${this.service}`, (e) => this.onSlice(e)],
+      [
+        `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${this.service}`,
+        (e) => this.onSlice(e),
+      ],
       [`/apis/batch/v1/namespaces/${ns}/jobs`, (e) => this.onJob(e)],
       [`/api/v1/namespaces/${ns}/pods`, (e) => this.onPod(e)],
       [`/apis/apps/v1/namespaces/${ns}/deployments`, (e) => this.onDeployment(e)],
@@ -66,7 +69,9 @@ export class Recorder {
   }
 
   private onSlice(e: WatchEvent): void {
-    const endpoints = ((e.object as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? []).filter((p) => p.conditions?.ready === true);
+    const endpoints = ((e.object as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? []).filter(
+      (p) => p.conditions?.ready === true,
+    );
     if (e.type === "DELETED") this.slices.delete(e.object.metadata.name);
     else this.slices.set(e.object.metadata.name, endpoints.length);
     this.readyEndpoints.push({ at: e.at, ready: [...this.slices.values()].reduce((a, b) => a + b, 0) });
@@ -115,6 +120,8 @@ export class Recorder {
 
   /** Backend pods (api, worker) of `version` in the order they appeared. */
   backendPods(version: string): PodRecord[] {
-    return [...this.pods.values()].filter((p) => p.version === version && (p.component === "api" || p.component === "worker")).sort((a, b) => a.addedAt - b.addedAt);
+    return [...this.pods.values()]
+      .filter((p) => p.version === version && (p.component === "api" || p.component === "worker"))
+      .sort((a, b) => a.addedAt - b.addedAt);
   }
 }

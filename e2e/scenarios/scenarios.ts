@@ -46,13 +46,16 @@ export interface World {
   readonly githubApi?: string;
 }
 
-
 function succeeded(result: CommandResult, what: string): void {
   check(result.code === 0, `${what} exited ${result.code}: ${tail(result.stderr || result.stdout)}`);
 }
 
 /** Runs a command while a Recorder watches the namespace. */
-async function recorded<T>(world: World, namespace: string, run: () => Promise<T>): Promise<{ result: T; recorder: Recorder; started: number }> {
+async function recorded<T>(
+  world: World,
+  namespace: string,
+  run: () => Promise<T>,
+): Promise<{ result: T; recorder: Recorder; started: number }> {
   const recorder = new Recorder(world.kube, namespace, API_SERVICE);
   await recorder.start();
   const started = Date.now();
@@ -71,8 +74,12 @@ async function deploymentImage(world: World, namespace: string, name: string): P
 }
 
 async function readyEndpointsNow(world: World, namespace: string): Promise<number> {
-  const slices = await world.kube.list(`/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${API_SERVICE}`);
-  return slices.flatMap((s) => (s as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? []).filter((e) => e.conditions?.ready).length;
+  const slices = await world.kube.list(
+    `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3D${API_SERVICE}`,
+  );
+  return slices
+    .flatMap((s) => (s as { endpoints?: { conditions?: { ready?: boolean } }[] }).endpoints ?? [])
+    .filter((e) => e.conditions?.ready).length;
 }
 
 /** Migration Job completed before the first backend pod of its version was created. */
@@ -83,7 +90,10 @@ function migrationFirst(recorder: Recorder, version: string): void {
   check(completed !== undefined, `the migration Job of ${version} never completed`);
   const first = recorder.backendPods(version)[0];
   check(first !== undefined, `no backend pod of ${version} was created`);
-  check(completed <= first.addedAt, `pod ${first.name} of ${version} was created ${first.addedAt - completed} ms before its migration completed`);
+  check(
+    completed <= first.addedAt,
+    `pod ${first.name} of ${version} was created ${first.addedAt - completed} ms before its migration completed`,
+  );
 }
 
 function staging(world: World): Stack {
@@ -92,7 +102,12 @@ function staging(world: World): Stack {
   return s;
 }
 
-const NS = { dev: "smartem-decisions", staging: "smartem-decisions-staging", production: "smartem-decisions-production", takeover: "smartem-decisions-takeover" };
+const NS = {
+  dev: "smartem-decisions",
+  staging: "smartem-decisions-staging",
+  production: "smartem-decisions-production",
+  takeover: "smartem-decisions-takeover",
+};
 
 export interface Scenario {
   readonly id: string;
@@ -109,7 +124,12 @@ async function devVolumes(world: World): Promise<void> {
     apiVersion: "v1",
     kind: "PersistentVolume",
     metadata: { name },
-    spec: { capacity: { storage: size }, accessModes: ["ReadWriteOnce"], hostPath: { path: `/tmp/${name}` }, persistentVolumeReclaimPolicy: "Delete" },
+    spec: {
+      capacity: { storage: size },
+      accessModes: ["ReadWriteOnce"],
+      hostPath: { path: `/tmp/${name}` },
+      persistentVolumeReclaimPolicy: "Delete",
+    },
   });
   const list = { apiVersion: "v1", kind: "List", items: [pv("e2e-dev-postgres", "10Gi"), pv("e2e-dev-rabbitmq", "2Gi")] };
   await kubectl(world.kubeEnv, ["apply", "-f", "-"], JSON.stringify(list));
@@ -123,19 +143,39 @@ export const SCENARIOS: readonly Scenario[] = [
     tools: ["pulumi-resource-random"],
     async run(world) {
       await devVolumes(world);
-      const dev = await world.workspace.createStack("dev", "dev", { ...TEST_STACK, backendVersion: VERSIONS.A, githubOwner: undefined, pypiReviewers: undefined, legacyReleaseTags: undefined });
-      const stg = await world.workspace.createStack("staging", "staging", { ...TEST_STACK, ...EXTERNAL, backendVersion: VERSIONS.A, apiReplicas: 2 });
+      const dev = await world.workspace.createStack("dev", "dev", {
+        ...TEST_STACK,
+        backendVersion: VERSIONS.A,
+        githubOwner: undefined,
+        pypiReviewers: undefined,
+        legacyReleaseTags: undefined,
+      });
+      const stg = await world.workspace.createStack("staging", "staging", {
+        ...TEST_STACK,
+        ...EXTERNAL,
+        backendVersion: VERSIONS.A,
+        apiReplicas: 2,
+      });
       world.stacks.set("dev", dev).set("staging", stg);
-      for (const [stack, ns] of [[dev, NS.dev], [stg, NS.staging]] as const) {
+      for (const [stack, ns] of [
+        [dev, NS.dev],
+        [stg, NS.staging],
+      ] as const) {
         const before = await stack.outputs();
         check(Object.keys(before).length === 0, `new stack ${stack.name} has outputs ${JSON.stringify(before)}`);
         const { result, recorder } = await recorded(world, ns, () => stack.up());
         succeeded(result, `pulumi up (${stack.name})`);
         migrationFirst(recorder, VERSIONS.A);
         const namespace = await world.kube.get(`/api/v1/namespaces/${ns}`);
-        check(namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted", `namespace ${ns} does not enforce Pod Security restricted`);
+        check(
+          namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted",
+          `namespace ${ns} does not enforce Pod Security restricted`,
+        );
         const outputs = await stack.outputs();
-        check(outputs.backendVersion === VERSIONS.A && outputs.migratedVersion === VERSIONS.A, `${stack.name} outputs ${JSON.stringify(outputs)}`);
+        check(
+          outputs.backendVersion === VERSIONS.A && outputs.migratedVersion === VERSIONS.A,
+          `${stack.name} outputs ${JSON.stringify(outputs)}`,
+        );
       }
     },
   },
@@ -148,8 +188,15 @@ export const SCENARIOS: readonly Scenario[] = [
       const preview = await stack.preview(["--json"]);
       succeeded(preview, "pulumi preview --json of the bump");
       const changed = changedResources(preview.stdout);
-      const expected = ["kubernetes:apps/v1:Deployment::smartem-http-api", "kubernetes:apps/v1:Deployment::smartem-worker", "kubernetes:batch/v1:Job::smartem-migrate"];
-      check(JSON.stringify(changed) === JSON.stringify(expected), `the preview changes ${changed.join(", ") || "nothing"}, not exactly the migration Job and the two Deployments`);
+      const expected = [
+        "kubernetes:apps/v1:Deployment::smartem-http-api",
+        "kubernetes:apps/v1:Deployment::smartem-worker",
+        "kubernetes:batch/v1:Job::smartem-migrate",
+      ];
+      check(
+        JSON.stringify(changed) === JSON.stringify(expected),
+        `the preview changes ${changed.join(", ") || "nothing"}, not exactly the migration Job and the two Deployments`,
+      );
       const replicas = 2;
       const { result, recorder, started } = await recorded(world, NS.staging, () => stack.up());
       succeeded(result, "pulumi up of the bump");
@@ -167,7 +214,10 @@ export const SCENARIOS: readonly Scenario[] = [
       await stack.configure({ backendVersion: VERSIONS.C, backendImage: BROKEN_MIGRATION });
       const { result, recorder } = await recorded(world, NS.staging, () => stack.up());
       check(result.code !== 0, "pulumi up of a failing migration succeeded");
-      check(result.seconds <= TIMEOUT_SECONDS + 150, `pulumi up took ${result.seconds} s to fail (migration timeout ${TIMEOUT_SECONDS} s)`);
+      check(
+        result.seconds <= TIMEOUT_SECONDS + 150,
+        `pulumi up took ${result.seconds} s to fail (migration timeout ${TIMEOUT_SECONDS} s)`,
+      );
       const job = [...recorder.jobs.values()].find((j) => j.version === VERSIONS.C);
       check(job?.failedAt !== undefined, "the migration Job of C did not fail");
       for (const name of [API, WORKER]) {
@@ -185,13 +235,22 @@ export const SCENARIOS: readonly Scenario[] = [
       await stack.configure({ backendVersion: VERSIONS.D, backendImage: BROKEN_READY });
       const { result, recorder, started } = await recorded(world, NS.staging, () => stack.up());
       check(result.code !== 0, "pulumi up of a rollout whose pods never become ready succeeded");
-      check(result.seconds <= TIMEOUT_SECONDS * 2 + 150, `pulumi up took ${result.seconds} s to fail (migration + rollout timeouts ${TIMEOUT_SECONDS} s each)`);
+      check(
+        result.seconds <= TIMEOUT_SECONDS * 2 + 150,
+        `pulumi up took ${result.seconds} s to fail (migration + rollout timeouts ${TIMEOUT_SECONDS} s each)`,
+      );
       const min = recorder.minReadyEndpoints(started);
       check(min !== undefined && min > 0, `the api Service had ${min} ready endpoints during D's failed rollout`);
       check((await readyEndpointsNow(world, NS.staging)) >= 2, "B's pods do not all serve after D's failed rollout");
-      check([...recorder.jobs.values()].some((j) => j.version === VERSIONS.D && j.completedAt !== undefined), "D's migration did not complete");
+      check(
+        [...recorder.jobs.values()].some((j) => j.version === VERSIONS.D && j.completedAt !== undefined),
+        "D's migration did not complete",
+      );
       const outputs = await stack.outputs();
-      check(outputs.backendVersion === VERSIONS.B, `after the failed rollout the backendVersion output is ${String(outputs.backendVersion)}, not B`);
+      check(
+        outputs.backendVersion === VERSIONS.B,
+        `after the failed rollout the backendVersion output is ${String(outputs.backendVersion)}, not B`,
+      );
     },
   },
   {
@@ -214,19 +273,31 @@ export const SCENARIOS: readonly Scenario[] = [
       const converged = await stack.preview(["--expect-no-changes"]);
       succeeded(converged, "pulumi preview --expect-no-changes after the return to B");
       const outputs = await stack.outputs();
-      check(outputs.backendVersion === VERSIONS.B && outputs.migratedVersion === VERSIONS.D, `outputs after the return: ${JSON.stringify(outputs)}`);
+      check(
+        outputs.backendVersion === VERSIONS.B && outputs.migratedVersion === VERSIONS.D,
+        `outputs after the return: ${JSON.stringify(outputs)}`,
+      );
     },
   },
   {
     id: "promotion",
     after: ["rollback-after-failure"],
     async run(world) {
-      const production = await world.workspace.createStack("production", "production", { ...TEST_STACK, ...EXTERNAL, backendVersion: VERSIONS.D, apiReplicas: 2, workerReplicas: 1 });
+      const production = await world.workspace.createStack("production", "production", {
+        ...TEST_STACK,
+        ...EXTERNAL,
+        backendVersion: VERSIONS.D,
+        apiReplicas: 2,
+        workerReplicas: 1,
+      });
       world.stacks.set("production", production);
       const refused = await production.preview();
       check(refused.code !== 0, "production took a version staging does not run");
       const text = refused.stdout + refused.stderr;
-      check(/organization\/smartem\/staging runs, which is 0\.2\.0/.test(text), `the refusal does not name staging's version: ${tail(text)}`);
+      check(
+        /organization\/smartem\/staging runs, which is 0\.2\.0/.test(text),
+        `the refusal does not name staging's version: ${tail(text)}`,
+      );
       check(!hasStackTrace(text), "the promotion refusal prints a stack trace");
       await production.configure({ backendVersion: VERSIONS.B });
       succeeded(await production.up(), "pulumi up of production at the version staging runs");
@@ -243,7 +314,10 @@ export const SCENARIOS: readonly Scenario[] = [
       await stack.configure({ backendVersion: VERSIONS.B });
       check(refused.code !== 0, "pulumi preview took a downgrade without smartem:allowDowngrade");
       const text = refused.stdout + refused.stderr;
-      check(text.includes(`smartem:backendVersion = ${VERSIONS.A}`) && text.includes("smartem:allowDowngrade: true"), `the refusal does not name the key, value and override: ${tail(text)}`);
+      check(
+        text.includes(`smartem:backendVersion = ${VERSIONS.A}`) && text.includes("smartem:allowDowngrade: true"),
+        `the refusal does not name the key, value and override: ${tail(text)}`,
+      );
       check(!hasStackTrace(text), "the refusal prints a JavaScript stack trace");
     },
   },
@@ -252,13 +326,29 @@ export const SCENARIOS: readonly Scenario[] = [
     after: ["rollback-after-failure"],
     async run(world) {
       const stack = staging(world);
-      await kubectl(world.kubeEnv, ["-n", NS.staging, "patch", "deployment", API, "--type", "merge", "-p", JSON.stringify({ spec: { replicas: 3 } })]);
+      await kubectl(world.kubeEnv, [
+        "-n",
+        NS.staging,
+        "patch",
+        "deployment",
+        API,
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ spec: { replicas: 3 } }),
+      ]);
       const drifted = await stack.preview(["--refresh", "--expect-no-changes"]);
       check(drifted.code !== 0, "pulumi preview --refresh --expect-no-changes did not see the kubectl edit");
       succeeded(await stack.up(["--refresh"]), "pulumi up --refresh");
       const d = await world.kube.get(`/apis/apps/v1/namespaces/${NS.staging}/deployments/${API}`);
-      check((d?.spec as { replicas?: number }).replicas === 2, `replicas after pulumi up: ${String((d?.spec as { replicas?: number }).replicas)}, not 2`);
-      succeeded(await stack.preview(["--refresh", "--expect-no-changes"]), "pulumi preview --refresh --expect-no-changes after the restore");
+      check(
+        (d?.spec as { replicas?: number }).replicas === 2,
+        `replicas after pulumi up: ${String((d?.spec as { replicas?: number }).replicas)}, not 2`,
+      );
+      succeeded(
+        await stack.preview(["--refresh", "--expect-no-changes"]),
+        "pulumi preview --refresh --expect-no-changes after the restore",
+      );
     },
   },
   {
@@ -304,7 +394,11 @@ export function statusQuoManifests(namespace: string): object {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, namespace, labels: { app: name } },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [container(name, role)] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [container(name, role)] } },
+    },
   });
   return {
     apiVersion: "v1",
@@ -313,7 +407,12 @@ export function statusQuoManifests(namespace: string): object {
       { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
       deployment(API, "api", 2),
       deployment(WORKER, "worker", 1),
-      { apiVersion: "v1", kind: "Service", metadata: { name: API_SERVICE, namespace }, spec: { selector: { app: API }, ports: [{ port: 80, targetPort: 8000 }] } },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: API_SERVICE, namespace },
+        spec: { selector: { app: API }, ports: [{ port: 80, targetPort: 8000 }] },
+      },
     ],
   };
 }
@@ -323,11 +422,26 @@ async function takeover(world: World): Promise<void> {
   const ns = NS.takeover;
   await kubectl(world.kubeEnv, ["apply", "-f", "-"], JSON.stringify(statusQuoManifests(ns)));
   await kubectl(world.kubeEnv, ["-n", ns, "rollout", "status", `deployment/${API}`, "--timeout=60s"]);
-  const stack = await world.workspace.createStack("takeover", "staging", { ...TEST_STACK, ...EXTERNAL, namespace: ns, backendVersion: VERSIONS.A, apiReplicas: 2 });
+  const stack = await world.workspace.createStack("takeover", "staging", {
+    ...TEST_STACK,
+    ...EXTERNAL,
+    namespace: ns,
+    backendVersion: VERSIONS.A,
+    apiReplicas: 2,
+  });
   world.stacks.set("takeover", stack);
   const { recorder, started } = await recorded(world, ns, async () => {
     // 1. Keep the old pods serving under both selectors, then let go of their Deployments.
-    await kubectl(world.kubeEnv, ["-n", ns, "label", "pods", "-l", `app=${API}`, `app.kubernetes.io/name=${API}`, `app.kubernetes.io/instance=${ns}`]);
+    await kubectl(world.kubeEnv, [
+      "-n",
+      ns,
+      "label",
+      "pods",
+      "-l",
+      `app=${API}`,
+      `app.kubernetes.io/name=${API}`,
+      `app.kubernetes.io/instance=${ns}`,
+    ]);
     await kubectl(world.kubeEnv, ["-n", ns, "delete", "deployment", API, WORKER, "--cascade=orphan"]);
     // 2. The first pulumi up adopts the namespace and the Service and rolls the new Deployments.
     const up = await stack.up([], { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true", PULUMI_K8S_ENABLE_PATCH_FORCE: "true" });

@@ -1,10 +1,13 @@
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
 import { deliveryWorkflowFiles } from "../../tools/delivery/delivery-workflows";
 import { RUNNERS, action, allPins, usesText } from "../../components/actions/pins";
 import { releasePlan } from "../../components/release/release-workflow";
+import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 
 describe("action pins", () => {
   it("every pin is a 40-hex commit with its vX.Y.Z release tag", () => {
@@ -20,8 +23,22 @@ describe("action pins", () => {
     expect(new Set(names).size).to.equal(names.length);
   });
 
-  it("setup-uv v7 is pinned to the commit, not the annotated tag object", () => {
-    expect(usesText(action("setupUv"))).to.equal("astral-sh/setup-uv@37802adc94f370d6bfd71619e3f0bf239e1f3b78");
+  it("every pin is the commit the verified pin list records for that tag (setup-uv: the commit, not the annotated tag object)", function () {
+    // The verified list lives beside the project (../shared/action-pins.tsv), as on the team's machines and in CI.
+    const list = path.join(PROJECT_ROOT, "..", "shared", "action-pins.tsv");
+    if (!fs.existsSync(list)) this.skip();
+    const verified = new Map(
+      fs
+        .readFileSync(list, "utf8")
+        .split("\n")
+        .filter((line) => line && !line.startsWith("#") && !line.startsWith("action\t"))
+        .map((line) => line.split("\t"))
+        .map(([name, tag, sha]) => [`${name}@${tag}`, sha]),
+    );
+    for (const pin of allPins()) {
+      expect(verified.get(`${pin.action}@${pin.tag}`), `${pin.action} ${pin.tag} in ${list}`).to.equal(pin.sha);
+    }
+    expect(usesText(action("setupUv"))).to.equal(`astral-sh/setup-uv@${verified.get("astral-sh/setup-uv@v7.6.0")}`);
   });
 
   it("every job runs on a versioned runner image from the one table, never -latest", () => {

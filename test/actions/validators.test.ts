@@ -54,13 +54,13 @@ describe("the validators catch what they are relied on for", () => {
   const valid = workflowContent(releasePlan(pythonPackage(EPUPLAYER)));
 
   it("actionlint: an undefined needs reference and untrusted input in run", async () => {
-    expect(await actionlintFindings(valid.replace("needs.version.outputs.kind", "needs.nope.outputs.kind"))).to.not.be.empty;
+    expect(await actionlintFindings(valid.replace("needs.version.outputs.kind", "needs.nope.outputs.kind"))).to.have.length.above(0);
     const injected = valid.replace("run: uv run pyright src", 'run: echo "${{ github.event.pull_request.title }}"');
     expect((await actionlintFindings(injected)).join("\n")).to.match(/untrusted/);
   });
 
   it("workflow parser: an unknown job key", async () => {
-    expect(await workflowParserFindings(valid.replace(/timeout-minutes:/, "timeout-minutez:"))).to.not.be.empty;
+    expect(await workflowParserFindings(valid.replace(/timeout-minutes:/, "timeout-minutez:"))).to.have.length.above(0);
   });
 
   it("the pin check: a tag ref, a branch ref and a sha without its tag comment", () => {

@@ -1,4 +1,5 @@
 /** What an operator relies on from the backend component, per stack. */
+import { inc } from "@renovatebot/pep440";
 import { expect } from "chai";
 import { API_TERMINATION_GRACE_SECONDS, PRESTOP_SLEEP_SECONDS, UVICORN_GRACEFUL_SHUTDOWN_SECONDS } from "../../components/backend/api";
 import { secretManifest } from "../../components/backend/environment";
@@ -31,6 +32,11 @@ describe("Backend on Kubernetes", () => {
     staging = await evaluateStack("staging");
     production = await evaluateStack("production");
   });
+  /** Staging moved to the next release after the one it pins (and runs). */
+  const stagingMovedOn = (): Promise<Evaluation> => {
+    const version = staging.config["smartem:backendVersion"]!;
+    return evaluateStack("staging", { backendVersion: inc(version, "patch")! }, { stackReferences: { "organization/smartem/staging": { backendVersion: version } } });
+  };
 
   describe("provider and namespace", () => {
     it("every Kubernetes object goes through the stack's explicit provider", async () => {
@@ -56,7 +62,9 @@ describe("Backend on Kubernetes", () => {
 
   describe("version pin", () => {
     it("every backend container runs <image>:<backendVersion>", () => {
-      for (const [e, version] of [[dev, "0.1.1rc52"], [production, "0.1.0"]] as const) {
+      for (const e of [dev, staging, production]) {
+        const version = e.config["smartem:backendVersion"];
+        expect(version, e.stack).to.be.a("string");
         for (const w of backendWorkloads(e)) expect(container(w).image, w.kind).to.equal(`${IMAGE}:${version}`);
       }
     });
@@ -73,10 +81,11 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("objects and pods carry the recommended labels and the pip requirement", () => {
+      const version = staging.config["smartem:backendVersion"];
       for (const w of backendWorkloads(staging)) {
         for (const meta of [w.metadata, podTemplate(w).metadata]) {
           expect(meta.labels).to.include({
-            "app.kubernetes.io/version": "0.1.0",
+            "app.kubernetes.io/version": version,
             "app.kubernetes.io/part-of": "smartem-decisions",
             "app.kubernetes.io/managed-by": "pulumi",
             "app.kubernetes.io/instance": "smartem-decisions-staging",
@@ -84,22 +93,22 @@ describe("Backend on Kubernetes", () => {
           expect(meta.labels).to.have.keys(
             ["name", "instance", "version", "component", "part-of", "managed-by"].map((k) => `app.kubernetes.io/${k}`),
           );
-          expect(meta.annotations).to.include({ "smartem.diamond.ac.uk/requirement": "smartem-decisions[backend]==0.1.0" });
+          expect(meta.annotations).to.include({ "smartem.diamond.ac.uk/requirement": `smartem-decisions[backend]==${version}` });
         }
       }
     });
 
     it("a new version changes the pod templates but never the selectors", async () => {
-      const next = await evaluateStack("staging", { backendVersion: "0.1.1" }, { stackReferences: { "organization/smartem/staging": { backendVersion: "0.1.0" } } });
+      const next = await stagingMovedOn();
       for (const name of ["smartem-http-api", "smartem-worker"]) {
         const [before, after] = [objectNamed(staging, "Deployment", name), objectNamed(next, "Deployment", name)];
         expect(after.spec.selector).to.deep.equal(before.spec.selector);
-        expect(container(after).image).to.equal(`${IMAGE}:0.1.1`);
+        expect(container(after).image).to.equal(`${IMAGE}:${next.config["smartem:backendVersion"]}`);
       }
     });
 
     it("a new version changes only what the migration gates: the Job and the two Deployments", async () => {
-      const next = await evaluateStack("staging", { backendVersion: "0.1.1" }, { stackReferences: { "organization/smartem/staging": { backendVersion: "0.1.0" } } });
+      const next = await stagingMovedOn();
       const [before, after] = [renderFiles(staging), renderFiles(next)];
       const changed = [...after.keys()].filter((f) => f.startsWith("k8s/") && after.get(f) !== before.get(f)).sort();
       const jobs = (files: Map<string, string>) => [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
@@ -224,7 +233,8 @@ describe("Backend on Kubernetes", () => {
         const [configMap] = objectsOfKind(e, "ConfigMap");
         expect(configMap!.data).to.include.keys(REQUIRED_ENV);
         const secret = kubeObjects(e).find((o) => o.object.kind === "Secret")!;
-        expect(secret.object.stringData, "passwords never in clear").to.equal(SECRET);
+        const redacted = Object.fromEntries(SECRET_ENV.map((key) => [key, SECRET]));
+        expect(secret.object.stringData, "the keys the pods get, every value redacted").to.deep.equal(redacted);
         for (const w of backendWorkloads(e)) {
           const refs = container(w).envFrom;
           expect(refs[0].configMapRef.name).to.match(/^smartem-config-[0-9a-f]{8}$/);

@@ -4,8 +4,13 @@
  * other resource is registered.
  */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { CheckpointEntry, checkpointInvokes, migrationJobState } from "../support/checkpoint";
+import { listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
+import { goldenDir } from "../../tools/render/golden";
 import { evaluateStack } from "../support/evaluate";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
@@ -31,6 +36,7 @@ const images = (e: { resources: readonly { type: string; name: string; inputs: R
   e.resources
     .filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))
     .map((r) => JSON.stringify(r.inputs).match(/"image":"([^"]+)"/)![1]!);
+const pinOf = (stack: string): string | undefined => readStackFile(stack).config["smartem:backendVersion"];
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
@@ -48,7 +54,7 @@ describe("backend upgrade guards in the program", () => {
       ["pulumi:pulumi:StackReference", SELF("production")],
       ["pulumi:pulumi:StackReference", STAGING],
     ]);
-    expect(e.outputs.backendVersion).to.equal("0.1.0");
+    expect(e.outputs.backendVersion).to.equal(pinOf("production"));
   });
 
   it("a rollback runs no migration (the older code cannot migrate a newer schema); an upgrade does, first", async () => {
@@ -148,22 +154,78 @@ describe("backend upgrade guards in the program", () => {
     expect(message).to.match(/0\.1\.1rc52 is a pre-release and stack production takes only final releases/);
   });
 
-  it("refuses when the promotion source reports no version", async () => {
-    const message = await refusal(evaluateStack("production", {}, { stackReferences: { [STAGING]: {} } }));
+  it("refuses when the promotion source reports no version (production's first deploy)", async () => {
+    const message = await refusal(evaluateStack("production", {}, { stackReferences: { [STAGING]: {}, [SELF("production")]: {} } }));
     expect(message).to.match(/smartem:promoteFrom = organization\/smartem\/staging: .*reports no backendVersion/);
   });
 
-  describe("offline answers", () => {
-    it("the stack itself is unknown; other stacks run their stack file's version", () => {
-      const references = offlineStackReferences("production");
-      expect(references[SELF("production")]).to.deep.equal({});
-      expect(references[STAGING]).to.deep.equal({ backendVersion: "0.1.0" });
+  describe("as under the real engine: each StackReference answers that stack's last outputs", () => {
+    it("production pinned to the version it runs is never blocked by staging moving ahead, or reporting nothing", async () => {
+      for (const stagingOutputs of [{ backendVersion: "0.1.1" }, { backendVersion: "0.2.0rc3" }, {}]) {
+        const e = await evaluateStack(
+          "production",
+          { backendVersion: "0.1.0" },
+          { stackReferences: { [STAGING]: stagingOutputs, [SELF("production")]: { backendVersion: "0.1.0", migratedVersion: "0.1.0" } } },
+        );
+        expect(e.outputs.backendVersion, JSON.stringify(stagingOutputs)).to.equal("0.1.0");
+      }
     });
 
-    it("the render says plainly what it cannot know", () => {
+    it("a production pin that staging does not run is refused, naming what staging runs and what production runs", async () => {
+      const message = await refusal(
+        evaluateStack(
+          "production",
+          { backendVersion: "0.1.1" },
+          { stackReferences: { [STAGING]: { backendVersion: "0.1.2" }, [SELF("production")]: { backendVersion: "0.1.0" } } },
+        ),
+      );
+      expect(message).to.contain(
+        "smartem:backendVersion = 0.1.1: stack production takes only the version organization/smartem/staging runs, which is 0.1.2; " +
+          "deploy 0.1.1 to organization/smartem/staging first, or pin 0.1.2 here, or keep 0.1.0, which production runs now (a re-apply needs no promotion), " +
+          "or set smartem:skipPromotionCheck: true",
+      );
+    });
+  });
+
+  describe("offline answers", () => {
+    it("the stack itself runs what its last reviewed render (test/golden) says; other stacks run their stack file's version", () => {
+      const references = offlineStackReferences("production");
+      const golden = JSON.parse(fs.readFileSync(path.join(goldenDir("production"), "outputs.json"), "utf8")) as Record<string, unknown>;
+      expect(references[SELF("production")]).to.deep.equal(golden).and.to.have.property("backendVersion", pinOf("production"));
+      expect(references[STAGING]).to.deep.equal({ backendVersion: pinOf("staging") });
+    });
+
+    it("a stack with no golden render is a first deploy", () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "offline-answers-"));
+      try {
+        for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
+        expect(offlineStackReferences("production", root)[SELF("production")]).to.deep.equal({});
+        expect(offlineCaveats("production", root).join("\n")).to.match(/outputs\.json does not exist: organization\/smartem\/production is rendered as a first deploy/);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it("a broken recorded render is named, with how to recover", () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), "offline-answers-"));
+      try {
+        for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
+        fs.mkdirSync(goldenDir("production", root), { recursive: true });
+        fs.writeFileSync(path.join(goldenDir("production", root), "outputs.json"), "[]");
+        expect(() => offlineStackReferences("production", root)).to.throw(
+          "test/golden/production/outputs.json: not a JSON object of stack outputs; restore it (git checkout -- test/golden/production/outputs.json), or delete it",
+        );
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+
+    it("the render says plainly what it assumes", () => {
       const caveats = offlineCaveats("production").join("\n");
-      expect(caveats).to.match(/live on organization\/smartem\/production now is unknown offline: the no-downgrade guard was skipped/);
-      expect(caveats).to.match(/organization\/smartem\/staging is assumed to run 0\.1\.0/);
+      expect(caveats).to.contain(
+        `organization/smartem/production is taken to run ${pinOf("production")} now (test/golden/production/outputs.json, its last reviewed render), which it pins: a re-apply`,
+      );
+      expect(caveats).to.contain(`organization/smartem/staging is assumed to run ${pinOf("staging")} (its stack file)`);
     });
   });
 });

@@ -103,11 +103,18 @@ describe("backend settings: bad input", () => {
   });
 
   it("the program registers nothing for bad input", async () => {
-    try {
-      await evaluateStack("production", { apiReplicas: "-3" });
-      expect.fail("the evaluation should have been refused");
-    } catch (error) {
-      expect(String(error)).to.match(/smartem:apiReplicas = -3/);
-    }
+    const registered: string[] = [];
+    const refused = await evaluateStack("production", { apiReplicas: "-3" }, { onRegister: (r) => registered.push(r) }).then(
+      () => undefined,
+      (error: unknown) => String(error),
+    );
+    expect(refused, "the evaluation should have been refused").to.match(/smartem:apiReplicas = -3/);
+    expect(registered, "registrations before the config was refused").to.deep.equal([]);
+  });
+
+  it("a valid config registers resources (the registration count above can see them)", async () => {
+    const registered: string[] = [];
+    await evaluateStack("production", {}, { onRegister: (r) => registered.push(r) });
+    expect(registered.length).to.be.greaterThan(5);
   });
 });

@@ -10,7 +10,11 @@ import { checkpointInvokes, migrationJobState } from "./checkpoint";
 export function evaluateStack(
   stack: string,
   overrides: Readonly<Record<string, string | undefined>> = {},
-  extra: { stackReferences?: Record<string, Record<string, unknown>>; invokes?: EvaluateOptions["invokes"] } = {},
+  extra: {
+    stackReferences?: Record<string, Record<string, unknown>>;
+    invokes?: EvaluateOptions["invokes"];
+    onRegister?: (typeAndName: string) => void;
+  } = {},
 ): Promise<Evaluation> {
   const base = offlineOptions(stack);
   const config: Record<string, string> = { ...base.config };
@@ -20,7 +24,7 @@ export function evaluateStack(
     else config[full] = value;
   }
   const stackReferences = { ...base.stackReferences, ...extra.stackReferences };
-  return evaluate({ ...base, config, stackReferences, invokes: { ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes } });
+  return evaluate({ ...base, config, ...extra, stackReferences, invokes: { ...base.invokes, ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes } });
 }
 
 /**

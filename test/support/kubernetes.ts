@@ -4,7 +4,7 @@ import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
-import { Evaluation, SECRET } from "../../tools/engine/evaluate";
+import { Evaluation } from "../../tools/engine/evaluate";
 
 /** A Kubernetes object as the program hands it to the provider (inputs, plain values). */
 export interface KubeObject {
@@ -52,15 +52,13 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
 };
 
 /**
- * Validates one object against the Kubernetes schema (kubernetes-models 4.5, ~1.33).
- * A whole secret map is redacted to one string by the engine; it is validated as `{}`.
+ * Validates one object, as it is, against the Kubernetes schema (kubernetes-models 4.5,
+ * ~1.33). A Secret's values are redacted per key by the engine, so its data is still a map.
  */
 export function validateObject(object: KubeObject): void {
   const model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (!model) throw new Error(`no kubernetes-models class registered for ${object.apiVersion} ${object.kind}`);
-  const data = { ...object };
-  for (const field of ["data", "stringData"]) if (data[field] === SECRET) data[field] = {};
-  new model(data).validate();
+  new model(object).validate();
 }
 
 /** The pod template of a workload (Deployment or Job). */

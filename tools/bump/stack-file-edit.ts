@@ -11,28 +11,53 @@ import * as YAML from "yaml";
 
 export class StackFileEditError extends Error {}
 
-/** Returns `text` with `config.<key>` set to the string `value`; the key must already exist. */
-export function setConfigValue(text: string, key: string, value: string): string {
+/** Parser messages that name the parser's own API rather than the reader's mistake. */
+const PLAIN_REASONS: Readonly<Partial<Record<YAML.ErrorCode, string>>> = {
+  MULTIPLE_DOCS: "a second YAML document starts here (---); a stack file is one document",
+};
+
+/**
+ * `Pulumi.staging.yaml line 3: Map keys must be unique`: a YAML error as a reader needs it,
+ * without the parser's code frame, error class or error code.
+ */
+export function yamlProblem(fileName: string, error: YAML.YAMLError): string {
+  const line = error.linePos?.[0]?.line;
+  const reason = PLAIN_REASONS[error.code] ?? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  return `${fileName}${line === undefined ? "" : ` line ${line}`}: ${reason}`;
+}
+
+/**
+ * Returns `text` with `config.<key>` set to the string `value`; the key must already exist.
+ * `fileName` names the file in messages.
+ */
+export function setConfigValue(text: string, key: string, value: string, fileName = "the stack file"): string {
   const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) throw new StackFileEditError(`the stack file is not valid YAML: ${doc.errors[0]?.message}`);
+  const [error] = doc.errors;
+  if (error) throw new StackFileEditError(`${yamlProblem(fileName, error)}; fix the YAML first`);
   const node = doc.getIn(["config", key], true);
   if (!YAML.isScalar(node) || !node.range) {
-    throw new StackFileEditError(`config.${key} is not set to a plain value in the stack file; add "  ${key}: <value>" under config: first`);
+    throw new StackFileEditError(`config.${key} is not set to a plain value in ${fileName}; add "  ${key}: <value>" under config: first`);
   }
-  const source = scalarSource(node, value, key);
+  const source = scalarSource(node, value, key, fileName);
   const edited = text.slice(0, node.range[0]) + source + text.slice(node.range[1]);
 
   // The splice must change exactly this one value.
   const expected = doc.toJS() as { config: Record<string, unknown> };
   expected.config[key] = value;
   if (!isDeepStrictEqual(YAML.parse(edited), expected)) {
-    throw new StackFileEditError(`could not rewrite config.${key} in place; edit it by hand`);
+    throw new StackFileEditError(`could not rewrite config.${key} in ${fileName} in place; edit it by hand`);
   }
   return edited;
 }
 
+/** How a reader knows each block style, for messages. */
+const BLOCK_STYLES: Readonly<Record<string, string>> = {
+  [YAML.Scalar.BLOCK_FOLDED]: "a folded block (>)",
+  [YAML.Scalar.BLOCK_LITERAL]: "a literal block (|)",
+};
+
 /** The new value in the node's own quoting style. */
-function scalarSource(node: YAML.Scalar, value: string, key: string): string {
+function scalarSource(node: YAML.Scalar, value: string, key: string, fileName: string): string {
   switch (node.type) {
     case YAML.Scalar.QUOTE_DOUBLE:
       return JSON.stringify(value);
@@ -43,6 +68,8 @@ function scalarSource(node: YAML.Scalar, value: string, key: string): string {
       // A plain scalar that YAML would read as something other than this string gets quotes.
       return YAML.parse(value) === value && !/[#:\n]/.test(value) ? value : JSON.stringify(value);
     default:
-      throw new StackFileEditError(`config.${key} is a ${node.type} scalar; write it on one line (${key}: <value>) first`);
+      throw new StackFileEditError(
+        `config.${key} in ${fileName} is written as ${BLOCK_STYLES[node.type] ?? "a multi-line value"}; write it on one line (${key}: <value>) first`,
+      );
   }
 }

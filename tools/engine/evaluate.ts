@@ -6,7 +6,10 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
-/** What every secret value becomes once it leaves the engine. */
+/**
+ * What every secret value becomes once it leaves the engine. A Kubernetes Secret's
+ * `data`/`stringData` keeps its keys and has each value replaced (see {@link redactInputs}).
+ */
 export const SECRET = "[secret]";
 
 export interface EvaluateOptions {
@@ -22,6 +25,8 @@ export interface EvaluateOptions {
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
   readonly program?: () => Promise<Record<string, unknown>>;
+  /** Told of every registration request the monitor receives (`<type>::<name>`), also when the evaluation then fails. */
+  readonly onRegister?: (typeAndName: string) => void;
 }
 
 export interface RegisteredResource {
@@ -40,6 +45,10 @@ export interface RegisteredResource {
   readonly provider?: string;
   /** `customTimeouts` as requested (durations like `600s`), if any. */
   readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
+  /** `deleteBeforeReplace: true` was requested. */
+  readonly deleteBeforeReplace?: true;
+  /** `retainOnDelete: true` was requested: deleting it from the stack leaves it where it is. */
+  readonly retainOnDelete?: true;
 }
 
 export interface Evaluation {
@@ -130,13 +139,15 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
         resources.push({
           type: args.type,
           name: args.name,
-          inputs: redact(args.inputs) as Record<string, unknown>,
+          inputs: redactInputs(args.type, args.inputs),
           urn,
           ...(request?.parent ? { parent: request.parent } : {}),
           custom: args.custom ?? true,
           dependsOn: request?.dependsOn ?? [],
           ...(request?.provider ? { provider: request.provider } : {}),
           ...(request?.customTimeouts ? { customTimeouts: request.customTimeouts } : {}),
+          ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+          ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
         return { id, state: { ...args.inputs, ...computedState(args, options) } };
       },
@@ -151,9 +162,10 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
     false,
     ORGANIZATION,
   );
-  recordRequests(requests);
+  recordRequests(requests, options.onRegister);
 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
   const returned = await program();
   // Every registration has reached the mock monitor once the RPC queue drains.
@@ -170,10 +182,12 @@ interface RecordedRequest {
   dependsOn: string[];
   provider?: string;
   customTimeouts?: { create?: string; update?: string; delete?: string };
+  deleteBeforeReplace?: boolean;
+  retainOnDelete?: boolean;
 }
 
 /** Mock-runtime inputs lack the request's parent, dependsOn, provider and timeouts: read them off the request. */
-function recordRequests(requests: Map<string, RecordedRequest>): void {
+function recordRequests(requests: Map<string, RecordedRequest>, onRegister?: (typeAndName: string) => void): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, callback: unknown): unknown;
   };
@@ -185,11 +199,14 @@ function recordRequests(requests: Map<string, RecordedRequest>): void {
           Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
         )
       : undefined;
+    onRegister?.(`${req.getType()}::${req.getName()}`);
     requests.set(`${req.getType()}::${req.getName()}`, {
       parent: req.getParent(),
       dependsOn: req.getDependenciesList(),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
       ...(customTimeouts && Object.keys(customTimeouts).length > 0 ? { customTimeouts } : {}),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      retainOnDelete: req.getRetainondelete() === true,
     });
     return register(req, callback);
   };
@@ -202,6 +219,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
 }
 
 /** The URN the mock monitor gives a resource (parent types chained with `$`). */
@@ -228,7 +247,7 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
       // names them at apply time; offline they get the render's placeholder name.
       const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
       if (args.type.startsWith("kubernetes:") && metadata && metadata.name === undefined) {
-        return { metadata: { ...metadata, name: offlineAutoname(args.name, redact(args.inputs)) } };
+        return { metadata: { ...metadata, name: offlineAutoname(args.name, redactInputs(args.type, args.inputs)) } };
       }
       return {};
     }
@@ -238,11 +257,41 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** The Kubernetes Secret type, whose data the engine redacts per key. */
+export const KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret";
+const SECRET_DATA_FIELDS = ["data", "stringData"] as const;
+
+/**
+ * A resource's inputs with every secret value replaced by {@link SECRET}. The Kubernetes
+ * SDK marks a Secret's whole `data`/`stringData` map secret; redacting it whole would hide
+ * which keys the pods get and leave a string where Kubernetes wants a map, so its keys are
+ * kept and every value (secret or not: it is a Secret's) is replaced.
+ */
+export function redactInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const redacted = redact(inputs) as Record<string, unknown>;
+  if (type !== KUBERNETES_SECRET_TYPE) return redacted;
+  for (const field of SECRET_DATA_FIELDS) {
+    const value = unwrapSecret(inputs[field]);
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      redacted[field] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET]));
+    }
+  }
+  return redacted;
+}
+
+function isSecretValue(value: unknown): value is { value?: unknown } {
+  return !!value && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+function unwrapSecret(value: unknown): unknown {
+  return isSecretValue(value) ? value.value : value;
+}
+
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (record[SIG_KEY] === SECRET_SIG) return SECRET;
+    if (isSecretValue(record)) return SECRET;
     if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return value;
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
   }

@@ -3,36 +3,84 @@
  * the golden tests and the benchmark evaluate. Facts that only a live backend knows
  * are answered here from files, and what cannot be known is said so.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { READ_STACK_RESOURCE_OUTPUTS } from "../../components/backend/migration-history";
+import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
-import { listStacks, readStackFile } from "./stack-file";
+import { PROJECT_ROOT, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
+const PROMOTE_FROM = "smartem:promoteFrom";
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
+/** Where a stack's last reviewed outputs are: the golden render's outputs.json. */
+export function recordedOutputsPath(stack: string, root = PROJECT_ROOT): string {
+  return path.join(goldenDir(stack, root), "outputs.json");
+}
+
+/**
+ * What a stack runs now, offline: the outputs of its last reviewed render
+ * (`test/golden/<stack>/outputs.json`, which `npm run golden` writes with every change,
+ * the change is merged with, and deploy.yml then applies). So, as under the real engine
+ * with the stack's last outputs, a stack pinned to what it runs re-applies it (no promotion
+ * check), and a pin that moved is checked against what it moved from. Undefined for a
+ * stack with no golden render: a first deploy.
+ */
+export function recordedOutputs(stack: string, root = PROJECT_ROOT): Record<string, unknown> | undefined {
+  const file = recordedOutputsPath(stack, root);
+  if (!fs.existsSync(file)) return undefined;
+  const where = path.relative(root, file);
+  // Not `npm run golden`: it evaluates the stack, and so reads this file, first.
+  const fix = `restore it (git checkout -- ${where}), or delete it to render ${stack} as a first deploy`;
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${where}: not JSON (${error instanceof Error ? error.message : String(error)}); ${fix}`, { cause: error });
+  }
+  if (!outputs || typeof outputs !== "object" || Array.isArray(outputs)) {
+    throw new Error(`${where}: not a JSON object of stack outputs; ${fix}`);
+  }
+  return outputs as Record<string, unknown>;
+}
+
 /**
  * The stack references the program reads (the upgrade guards), answered offline:
- * another stack is assumed to run the backendVersion of its stack file; the stack being
- * rendered reports no outputs, because what is live now cannot be known offline.
+ * the stack being rendered reports its last reviewed outputs ({@link recordedOutputs};
+ * none on a first deploy); another stack is assumed to run the backendVersion of its
+ * stack file, as it will once its own change is applied.
  */
-export function offlineStackReferences(stack: string): Record<string, Record<string, unknown>> {
+export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Record<string, Record<string, unknown>> {
   const references: Record<string, Record<string, unknown>> = {};
-  for (const other of listStacks()) {
-    const version = readStackFile(other).config[BACKEND_VERSION];
-    references[qualified(other)] = other === stack || version === undefined ? {} : { backendVersion: version };
+  for (const other of listStacks(root)) {
+    if (other === stack) {
+      references[qualified(other)] = recordedOutputs(stack, root) ?? {};
+      continue;
+    }
+    const version = readStackFile(other, root).config[BACKEND_VERSION];
+    references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
 }
 
 /** What an offline render assumes or cannot know, in plain words, for the console. */
-export function offlineCaveats(stack: string): string[] {
-  const file = readStackFile(stack);
+export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
+  const file = readStackFile(stack, root);
+  const pinned = file.config[BACKEND_VERSION];
+  const recorded = recordedOutputs(stack, root)?.backendVersion;
+  const where = path.relative(root, recordedOutputsPath(stack, root));
   const caveats = [
-    `the backend version live on ${qualified(stack)} now is unknown offline: the no-downgrade guard was skipped (\`pulumi preview\` checks it against the stack's backendVersion output)`,
+    recorded === undefined
+      ? `${where} does not exist: ${qualified(stack)} is rendered as a first deploy (no-downgrade guard skipped); \`pulumi preview\` checks against the live backendVersion output`
+      : `${qualified(stack)} is taken to run ${String(recorded)} now (${where}, its last reviewed render)` +
+        (recorded === pinned ? ", which it pins: a re-apply, no promotion check" : `, and moves to ${String(pinned)}`) +
+        "; `pulumi preview` checks against the live backendVersion output",
   ];
-  const source = file.config["smartem:promoteFrom"];
+  const source = file.config[PROMOTE_FROM];
   if (source !== undefined) {
-    const assumed = offlineStackReferences(stack)[source]?.backendVersion;
+    const assumed = offlineStackReferences(stack, root)[source]?.backendVersion;
     caveats.push(
       assumed === undefined
         ? `${source} has no stack file here: the promotion guard cannot be answered offline`
@@ -45,11 +93,26 @@ export function offlineCaveats(stack: string): string[] {
   return caveats;
 }
 
-export function offlineOptions(stack: string): EvaluateOptions {
-  const file = readStackFile(stack);
-  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack) };
+/**
+ * The engine's read of the stack's own last checkpoint (components/backend/migration-history.ts),
+ * answered offline: no resource is known beyond the recorded outputs, so what has been
+ * migrated is taken from their migratedVersion alone.
+ */
+export function offlineCheckpoint(stack: string): NonNullable<EvaluateOptions["invokes"]> {
+  return { [READ_STACK_RESOURCE_OUTPUTS]: () => ({ name: qualified(stack), outputs: {} }) };
 }
 
-export function evaluateOffline(stack: string): Promise<Evaluation> {
-  return evaluate(offlineOptions(stack));
+export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOptions {
+  const file = readStackFile(stack, root);
+  return {
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    stackReferences: offlineStackReferences(stack, root),
+    invokes: offlineCheckpoint(stack),
+  };
+}
+
+export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {
+  return evaluate(offlineOptions(stack, root));
 }

@@ -41,7 +41,7 @@ export function policyArgs(subject: PolicySubject): ResourceValidationArgs {
   return {
     type: subject.type,
     name: subject.name,
-    props: subject.props as Record<string, any>,
+    props: subject.props as ResourceValidationArgs["props"],
     urn: subject.urn ?? `urn:pulumi:offline::smartem::${subject.type}::${subject.name}`,
     opts: {
       protect: false,

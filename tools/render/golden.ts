@@ -1,12 +1,15 @@
-/** Where the checked-in golden renders live, and how to read one back. */
+/** Where the checked-in golden renders live, how to read one back and compare it with a render. */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../engine/stack-file";
+import type { RenderedFiles } from "./files";
 
-export const GOLDEN_ROOT = path.join(PROJECT_ROOT, "test", "golden");
+export function goldenRoot(root = PROJECT_ROOT): string {
+  return path.join(root, "test", "golden");
+}
 
-export function goldenDir(stack: string): string {
-  return path.join(GOLDEN_ROOT, stack);
+export function goldenDir(stack: string, root = PROJECT_ROOT): string {
+  return path.join(goldenRoot(root), stack);
 }
 
 /** Relative path -> content of every file under `dir`. */
@@ -19,4 +22,15 @@ export function readTree(dir: string): Map<string, string> {
     files.set(path.relative(dir, full).split(path.sep).join("/"), fs.readFileSync(full, "utf8"));
   }
   return files;
+}
+
+/** How a render differs from its golden copy, one line per file; [] when they are the same. */
+export function goldenDrift(rendered: RenderedFiles, golden: ReadonlyMap<string, string>): string[] {
+  const drift: string[] = [];
+  for (const [file, content] of rendered) {
+    if (!golden.has(file)) drift.push(`${file}: rendered, not in the golden copy`);
+    else if (golden.get(file) !== content) drift.push(`${file}: differs from the golden copy`);
+  }
+  for (const file of golden.keys()) if (!rendered.has(file)) drift.push(`${file}: in the golden copy, no longer rendered`);
+  return drift.sort();
 }

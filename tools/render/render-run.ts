@@ -4,6 +4,7 @@
  */
 import { Evaluation } from "../engine/evaluate";
 import { assertPolicies, formatViolation } from "../engine/policy-check";
+import { OutDirOptions } from "./out-dir";
 import { renderFiles, summarize, writeRender } from "./render";
 
 export interface RenderRun {
@@ -13,9 +14,9 @@ export interface RenderRun {
   readonly warnings: readonly string[];
 }
 
-export async function runRender(evaluation: Evaluation, outDir: string): Promise<RenderRun> {
+export async function runRender(evaluation: Evaluation, outDir: string, options: OutDirOptions = {}): Promise<RenderRun> {
   const advisories = await assertPolicies(evaluation);
   const files = renderFiles(evaluation);
-  await writeRender(files, outDir);
+  await writeRender(files, outDir, options);
   return { summary: summarize(evaluation, files, outDir), warnings: advisories.map(formatViolation) };
 }

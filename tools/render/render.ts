@@ -1,17 +1,15 @@
 /**
  * Turns an Evaluation into the render layout of the contract (see README):
  * plan.json, outputs.json, github/<repository>/..., k8s/<namespace>/<kind>-<name>.yaml.
- * Written to a temporary folder and renamed into place, so a failure leaves the
- * previous output untouched.
+ * Written by ./out-dir.ts: only over a previous render, crash-safely, so a failure
+ * leaves the previous output untouched.
  */
-import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as YAML from "yaml";
 import { releasePipelines } from "./pipeline-render";
 import { TrustedPublisher, trustedPublisherInstructions } from "../../components/release/trusted-publisher";
 import { Evaluation, RegisteredResource, offlineAutoname } from "../engine/evaluate";
 import type { FileRenderer, RenderedFiles } from "./files";
+import { OutDirOptions, replaceFolder } from "./out-dir";
 
 export type { FileRenderer, RenderedFiles } from "./files";
 
@@ -75,16 +73,32 @@ const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
   }
 };
 
+/**
+ * A Kubernetes object as a file that `kubectl apply` takes: an autonamed object (the
+ * ConfigMap, the Secret, the migration Job) gets the offline name that its file name and
+ * the pod templates referring to it use. On a cluster Pulumi names it with its own
+ * random suffix instead (docs/render.md).
+ */
+function kubernetesObject(r: RegisteredResource): { kind: string; name: string; namespace?: string; object: Record<string, unknown> } {
+  const kind = String(r.inputs.kind ?? r.type.split(":").pop());
+  const metadata = (r.inputs.metadata ?? {}) as Record<string, unknown> & { name?: string; namespace?: string };
+  const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
+  const named = Object.fromEntries(Object.entries({ ...metadata, name }).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    kind,
+    name,
+    ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}),
+    object: { ...r.inputs, metadata: named },
+  };
+}
+
 /** Cluster-scoped kinds go to their own folder (a Namespace to its own name). */
 const kubernetesObjects: FileRenderer = (evaluation, files) => {
   for (const r of evaluation.resources) {
     if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
-    const kind = String(r.inputs.kind ?? r.type.split(":").pop());
-    const metadata = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
-    // Autonamed objects (the migration Job) get their name from the provider at apply time.
-    const name = metadata.name ?? offlineAutoname(r.name, r.inputs);
-    const folder = metadata.namespace ?? (kind === "Namespace" ? name : "_cluster");
-    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(r.inputs, { lineWidth: 0 }));
+    const { kind, name, namespace, object } = kubernetesObject(r);
+    const folder = namespace ?? (kind === "Namespace" ? name : "_cluster");
+    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(object, { lineWidth: 0 }));
   }
 };
 
@@ -106,34 +120,11 @@ export function renderFiles(evaluation: Evaluation): RenderedFiles {
 }
 
 /**
- * Writes `files` as the whole content of `outDir`: into a sibling temporary folder
- * first, then swapped into place, so readers never see a half-written render.
- * Files are written concurrently: with hundreds of files the waits on the disk overlap.
+ * Writes `files` as the whole content of `outDir`, plus the render marker (not one of
+ * `files`): only where a render may go, crash-safely, see ./out-dir.ts.
  */
-export async function writeRender(files: RenderedFiles, outDir: string): Promise<void> {
-  const target = path.resolve(outDir);
-  const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
-  // Not mkdtemp: that folder would be private (0700), and it becomes the render itself.
-  const staging = path.join(parent, `.${path.basename(target)}.new-${randomUUID()}`);
-  fs.mkdirSync(staging);
-  try {
-    const targets = [...files].map(([relative, content]) => {
-      const file = path.join(staging, relative);
-      if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the render: ${relative}`);
-      return [file, content] as const;
-    });
-    // Each folder once: a recursive mkdir per file costs more than the writes themselves.
-    for (const dir of new Set(targets.map(([file]) => path.dirname(file)))) fs.mkdirSync(dir, { recursive: true });
-    await Promise.all(targets.map(([file, content]) => fs.promises.writeFile(file, content)));
-    const previous = fs.existsSync(target) ? `${staging}.old` : undefined;
-    if (previous) fs.renameSync(target, previous);
-    fs.renameSync(staging, target);
-    if (previous) await fs.promises.rm(previous, { recursive: true, force: true });
-  } catch (error) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+export async function writeRender(files: RenderedFiles, outDir: string, options: OutDirOptions = {}): Promise<void> {
+  await replaceFolder(files, outDir, options);
 }
 
 /** Resources per type and the files written, for the console. */

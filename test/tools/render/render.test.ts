@@ -1,21 +1,19 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
 import { renderFiles, writeRender } from "../../../tools/render/render";
 import { readTree } from "../../../tools/render/golden";
+import { RENDER_MARKER, isRender } from "../../../tools/render/out-dir";
+import { CRASH_POINTS, KILL_AT_ENV } from "../../../tools/fs/crash-point";
 import { evaluateStack } from "../../support/evaluate";
+import { ScriptRun, runScriptFile } from "../../support/spawn";
 
 
-function renderCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  // Exactly what `npm run render -- <args>` runs.
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Exactly what `npm run render -- <args>` runs. */
+function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ScriptRun {
+  return runScriptFile("scripts/render.ts", args, options);
 }
 
 describe("render", () => {
@@ -39,7 +37,8 @@ describe("render", () => {
     const out = path.join(tmp, "out");
     await writeRender(new Map([["a.txt", "1"], ["sub/b.txt", "2"]]), out);
     await writeRender(new Map([["a.txt", "3"]]), out);
-    expect([...readTree(out)]).to.deep.equal([["a.txt", "3"]]);
+    expect([...readTree(out).keys()]).to.deep.equal([RENDER_MARKER, "a.txt"]);
+    expect(readTree(out).get("a.txt")).to.equal("3");
     expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
     const ordinary = fs.statSync(fs.mkdirSync(path.join(tmp, "ordinary"), { recursive: true }) ?? "").mode;
     fs.rmdirSync(path.join(tmp, "ordinary"));
@@ -54,7 +53,8 @@ describe("render", () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).to.match(/outside the render/);
-    expect([...readTree(out)]).to.deep.equal([["a.txt", "1"]]);
+    expect([...readTree(out).keys()]).to.deep.equal([RENDER_MARKER, "a.txt"]);
+    expect(readTree(out).get("a.txt")).to.equal("1");
     expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
   });
 
@@ -72,15 +72,56 @@ describe("render", () => {
       expect(fs.existsSync(path.join(out, "plan.json"))).to.equal(true);
     });
 
-    it("exits non-zero on an invalid backendVersion, names it, and leaves the out folder untouched", () => {
+    it("exits non-zero on an invalid backendVersion, names it, and leaves the previous render untouched", async () => {
       fs.writeFileSync(badFile, "config:\n  smartem:backendVersion: latest\n");
       const out = path.join(tmp, "out");
-      fs.mkdirSync(out);
-      fs.writeFileSync(path.join(out, "previous.txt"), "kept");
+      await writeRender(new Map([["previous.txt", "kept"]]), out);
+      const before = readTree(out);
       const result = renderCli(["--stack", badStack, "--out", out]);
       expect(result.status).to.not.equal(0);
       expect(result.stderr).to.contain('smartem:backendVersion = "latest"').and.contain("allowed:");
-      expect([...readTree(out)]).to.deep.equal([["previous.txt", "kept"]]);
+      expect(readTree(out)).to.deep.equal(before);
+      expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+    });
+
+    it("refuses --out on user files, a file, the current folder and the checkout, naming it as typed, before evaluating", () => {
+      fs.mkdirSync(path.join(tmp, "docs"));
+      fs.writeFileSync(path.join(tmp, "docs", "notes.md"), "mine");
+      fs.writeFileSync(path.join(tmp, "report.txt"), "mine");
+      const before = fs.readdirSync(tmp, { recursive: true }).sort();
+      const cases: [string, RegExp][] = [
+        ["docs", /^render failed: --out docs: holds files the render did not write \(notes\.md\)/],
+        ["report.txt", /^render failed: --out report\.txt: is a file, not a folder/],
+        ["report.txt/dev", /^render failed: --out report\.txt\/dev: a part of the path is a file, not a folder/],
+        [".", /^render failed: --out \.: is the current folder/],
+        [PROJECT_ROOT, /is this checkout/],
+      ];
+      for (const [out, message] of cases) {
+        // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
+        const result = renderCli(["--stack", "no-such-stack", "--out", out], { cwd: tmp });
+        expect(result.status, out).to.equal(1);
+        expect(result.stderr.trim(), out).to.match(message).and.to.match(/nothing was written$/);
+      }
+      expect(fs.readdirSync(tmp, { recursive: true }).sort()).to.deep.equal(before);
+      expect(fs.readFileSync(path.join(tmp, "docs", "notes.md"), "utf8")).to.equal("mine");
+    });
+
+    it("killed with SIGKILL between its renames: the next render puts the previous one back, then replaces it", async () => {
+      const out = path.join(tmp, "dev");
+      const previous = renderFiles(await evaluateStack("dev"));
+      previous.set("plan.json", "the previous render\n");
+      await writeRender(previous, out);
+      const killed = renderCli(["--stack", "dev", "--out", out], { env: { [KILL_AT_ENV]: CRASH_POINTS.renderOldAside } });
+      expect(killed.signal, killed.stderr).to.equal("SIGKILL");
+      const [old] = fs.readdirSync(tmp).filter((name) => name.startsWith(".dev.old-"));
+      expect(fs.existsSync(out)).to.equal(false);
+      expect(readTree(path.join(tmp, old ?? "")).get("plan.json")).to.equal("the previous render\n");
+
+      const next = renderCli(["--stack", "dev", "--out", out]);
+      expect(next.status, next.stderr).to.equal(0);
+      expect(isRender(out)).to.equal(true);
+      expect(readTree(out).get("plan.json")).to.not.equal("the previous render\n");
+      expect(fs.readdirSync(tmp)).to.deep.equal(["dev"]);
     });
 
     it("refuses an unknown stack and lists the known ones", () => {

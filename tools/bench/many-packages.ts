@@ -1,11 +1,11 @@
 /**
- * Stack config for the benchmark (`npm run bench`): the dev stack with n distinct
+ * Stack config for the benchmark (`npm run bench`, scripts/bench-many.ts): the dev stack with n distinct
  * packages, so the cost of release workflows can be measured as packages grow.
  */
-import { CONFIG_NAMESPACE } from "../components/config/keys";
-import { EvaluateOptions } from "../tools/engine/evaluate";
-import { offlineOptions } from "../tools/engine/offline";
-import { PythonPackageInput, SMARTEM_DECISIONS } from "../components/release/package";
+import { CONFIG_NAMESPACE } from "../../components/config/keys";
+import { EvaluateOptions } from "../engine/evaluate";
+import { offlineOptions } from "../engine/offline";
+import { PythonPackageInput, SMARTEM_DECISIONS } from "../../components/release/package";
 
 /** Packages spread over this many repositories (several workflows per repository). */
 const REPOSITORIES = 10;
