@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "out/", "scripts/.cache/", "e2e/.bin/", "**/*.cjs", "**/*.mjs"] },
+  { ignores: ["node_modules/", "bin/", "out/", "scripts/.cache/", ".cache/", "e2e/.bin/", "**/*.cjs", "**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,7 +22,6 @@ const PINS = {
   uploadArtifact: { action: "actions/upload-artifact", sha: "043fb46d1a93c77aae656e7c1c64a875d1fc6a0a", tag: "v7.0.1" },
   downloadArtifact: { action: "actions/download-artifact", sha: "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", tag: "v8.0.1" },
   pypiPublish: { action: "pypa/gh-action-pypi-publish", sha: "dc37677b2e1c63e2034f94d8a5b11f265b73ba33", tag: "v1.14.2" },
-  ghRelease: { action: "softprops/action-gh-release", sha: "3bb12739c298aeb8a4eeaf626c5b8d85266b0e65", tag: "v2.6.2" },
   setupBuildx: { action: "docker/setup-buildx-action", sha: "f87e5991a6d7451dcb8d9637bfbc97413f497069", tag: "v4.4.1" },
   dockerLogin: { action: "docker/login-action", sha: "dbcb813823bdd20940b903addbd779551569679f", tag: "v4.6.0" },
   buildPush: { action: "docker/build-push-action", sha: "c3c9e263c25d99ce0380d002d59b67737d91b0dc", tag: "v7.4.0" },
@@ -61,11 +60,15 @@ export const RUNNERS = { linux: "ubuntu-24.04", windows: "windows-2025" } as con
 
 /**
  * Python tools the workflows install, by exact version (like the actions: nothing moves
- * under a release without a change here).
+ * under a release without a change here). `npm run test:python` installs exactly these from
+ * PyPI and runs the workflow's own steps with them (test/python/).
  */
 export const PYTHON_TOOLS = {
-  packaging: "24.2",
-  setuptoolsScm: "8.1.0",
-  twine: "6.1.0",
-  pyinstaller: "6.11.1",
+  /** uv itself (setup-uv's `version`): `uv build`, `uv export`, `uvx`. */
+  uv: "0.13.9",
+  packaging: "26.4",
+  setuptoolsScm: "10.3.4",
+  /** Reads Metadata-Version 2.4 (License-Expression), which setuptools >= 77 writes. */
+  twine: "7.0.0",
+  pyinstaller: "6.22.3",
 } as const;

@@ -32,7 +32,7 @@ export const releaseConfig = {
       `a list of packages {name, repository, tagPrefix (${TAG_PREFIX_ALLOWED}), paths, workflowFile, ` +
       "optional pythonVersion, pypiEnvironment, branch, workingDirectory, testPaths, lintPaths, " +
       "windowsExe {name, entryPoint, hiddenImports, extras, assetPrefix, smokeTests}, " +
-      "container {image, dockerfile, context, versionBuildArg, extras}}; names, tag prefixes and workflow files unique",
+      "openapi {app, extras, env}, container {image, dockerfile, context, versionBuildArg, extras}}; names, tag prefixes and workflow files unique",
   }),
   workflowCommitAuthor: key({
     schema: z.string().trim().min(1, "empty").max(100).default("smartem-release-infra"),

@@ -59,6 +59,20 @@ export const containerSchema = z.strictObject({
   extras: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "not an extra name")).default([]),
 });
 
+/**
+ * The OpenAPI description of an ASGI app in the package, built the way upstream builds it
+ * (tools/publish_openapi.py: import the app, `app.openapi()`, JSON with indent 2 and sorted keys)
+ * and attached to every release as `openapi-<version>.json`.
+ */
+export const openapiSchema = z.strictObject({
+  /** `module:attribute` of the app, e.g. `smartem_backend.api_server:app`. */
+  app: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/, "not 'module:attribute'"),
+  /** Extras installed (from uv.lock) before importing the app, e.g. `backend`. */
+  extras: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "not an extra name")).default([]),
+  /** Environment the import needs, e.g. `SKIP_DB_INIT=true` so the app does not connect to a database. */
+  env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "not an upper-case variable name"), z.string().regex(/^[A-Za-z0-9_.:/-]*$/, "not a plain value")).default({}),
+});
+
 export const pythonPackageSchema = z.strictObject({
   /** PyPI project name, e.g. `smartem-decisions`. */
   name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "not a normalised PyPI project name"),
@@ -81,12 +95,8 @@ export const pythonPackageSchema = z.strictObject({
   testPaths: z.array(repoPath).min(1).default(["tests"]),
   /** Paths ruff and pyright check, relative to the working directory. */
   lintPaths: z.array(repoPath).min(1).default(["src"]),
-  /**
-   * Whether pyright findings fail the lint job (and so the release). smartem-decisions has
-   * known, pre-existing type errors (upstream issue #215): its findings are reported, not blocking.
-   */
-  pyrightBlocking: z.boolean().default(true),
   windowsExe: windowsExeSchema.optional(),
+  openapi: openapiSchema.optional(),
   container: containerSchema.optional(),
 });
 
@@ -106,7 +116,6 @@ export const SMARTEM_DECISIONS = {
   workingDirectory: ".",
   testPaths: ["tests/smartem_agent"],
   lintPaths: ["src/smartem_agent", "src/smartem_common"],
-  pyrightBlocking: false,
   windowsExe: {
     name: "smartem-agent",
     entryPoint: "src/smartem_agent/__main__.py",
@@ -119,6 +128,12 @@ export const SMARTEM_DECISIONS = {
     extras: ["agent"],
     assetPrefix: "smartem-agent-windows-v",
     smokeTests: [["--help"], ["watch", "--help"]],
+  },
+  openapi: {
+    app: "smartem_backend.api_server:app",
+    extras: ["backend"],
+    // Upstream's tools/publish_openapi.py sets it: the import must not open a database.
+    env: { SKIP_DB_INIT: "true" },
   },
   container: {
     image: "ghcr.io/diamondlightsource/smartem-decisions",

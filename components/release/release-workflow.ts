@@ -29,13 +29,15 @@ export const JOB = {
   test: "test",
   build: "build",
   windowsExe: "windows-exe",
+  openapi: "openapi",
+  attest: "attest",
   githubRelease: "github-release",
   publishPypi: "publish-pypi",
   container: "container",
 } as const;
 
 /** Artifact names shared by the jobs that upload and download them. */
-const ARTIFACT = { dist: "python-dist", exe: "windows-exe" } as const;
+const ARTIFACT = { dist: "python-dist", exe: "windows-exe", openapi: "openapi", attestations: "attestations" } as const;
 
 const VERSION = "${{ needs.version.outputs.version }}";
 const TIMEOUT = { short: 10, build: 20, test: 30, container: 45 } as const;
@@ -62,9 +64,35 @@ function checkout(): Step {
 }
 
 function setupUv(pkg: PythonPackage): Step {
-  // No cache in a release workflow: a poisoned cache must not reach a published build.
-  return { name: "Set up uv", uses: action("setupUv"), with: { "python-version": pkg.pythonVersion, "enable-cache": false } };
+  // uv itself pinned like the actions. No cache in a release workflow: a poisoned cache must
+  // not reach a published build.
+  return { name: "Set up uv", uses: action("setupUv"), with: { version: PYTHON_TOOLS.uv, "python-version": pkg.pythonVersion, "enable-cache": false } };
 }
+
+/** A job without a checkout: its run steps work in the workspace, not in the package folder. */
+const WORKSPACE = "${{ github.workspace }}";
+
+function download(name: string, path: string): Step {
+  return { name: `Download ${name}`, uses: action("downloadArtifact"), with: { name, path } };
+}
+
+/**
+ * The `openapi` job's script: upstream's way (tools/publish_openapi.py): import the app,
+ * `app.openapi()`, JSON with indent 2 and sorted keys, written as
+ * `openapi/openapi-<VERSION>.json`. Reads OPENAPI_APP (`module:attribute`) and VERSION.
+ */
+export const OPENAPI_SCRIPT = `import importlib
+import json
+import os
+
+module, _, attribute = os.environ["OPENAPI_APP"].partition(":")
+spec = getattr(importlib.import_module(module), attribute).openapi()
+os.makedirs("openapi", exist_ok=True)
+path = os.path.join("openapi", f"openapi-{os.environ['VERSION']}.json")
+with open(path, "w", encoding="utf-8") as out:
+    out.write(json.dumps(spec, indent=2, sort_keys=True) + "\\n")
+print(f"{path}: {len(spec.get('paths', {}))} paths")
+`;
 
 function versionJob(pkg: PythonPackage): Job {
   return {
@@ -110,11 +138,8 @@ function lintJob(pkg: PythonPackage): Job {
       setupUv(pkg),
       { name: "Install (from uv.lock)", run: "uv sync --locked --all-extras" },
       { name: "ruff", run: `uv run ruff check ${paths}` },
-      {
-        name: pkg.pyrightBlocking ? "pyright" : "pyright (reported, not blocking: known type errors)",
-        run: `uv run pyright ${paths}`,
-        ...(pkg.pyrightBlocking ? {} : { continueOnError: true }),
-      },
+      // Blocking, as upstream made it once its type errors were fixed.
+      { name: "pyright", run: `uv run pyright ${paths}` },
     ],
   };
 }
@@ -151,7 +176,12 @@ function buildJob(pkg: PythonPackage): Job {
         env: { SETUPTOOLS_SCM_PRETEND_VERSION: VERSION },
         run: "uv build --out-dir dist",
       },
-      { name: "Check metadata", run: `uvx twine==${PYTHON_TOOLS.twine} check --strict dist/*` },
+      {
+        name: "Check metadata",
+        // twine and the packaging it reads metadata with, both pinned: an older packaging
+        // refuses the Metadata-Version current setuptools writes.
+        run: twineCheck("dist/*"),
+      },
       {
         name: "Check the files carry the decided version",
         env: { VERSION },
@@ -166,8 +196,17 @@ function buildJob(pkg: PythonPackage): Job {
   };
 }
 
+/** `twine check --strict` with twine and packaging pinned (run through uvx, so nothing else is installed). */
+export function twineCheck(files: string): string {
+  return `uvx --from twine==${PYTHON_TOOLS.twine} --with packaging==${PYTHON_TOOLS.packaging} twine check --strict ${files}`;
+}
+
+/** The `uv export` of the exe's locked dependency set (with hashes, without the project itself). */
+export function lockedExport(extras: readonly string[], output: string): string {
+  return ["uv export --frozen --no-dev --no-emit-project", ...extras.map((e) => `--extra ${e}`), `--format requirements.txt --output-file ${output}`].join(" ");
+}
+
 function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windowsExe"]>): Job {
-  const target = exe.extras.length > 0 ? `.[${exe.extras.join(",")}]` : ".";
   const pyinstaller = [
     "pyinstaller --onefile",
     `--name ${exe.name}`,
@@ -179,14 +218,29 @@ function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windo
     runsOn: RUNNERS.windows,
     permissions: READ,
     timeoutMinutes: TIMEOUT.test,
-    needs: [JOB.version, JOB.lint, JOB.test],
+    // Freezes the very wheel the build job made (and that is attested and published).
+    needs: [JOB.version, JOB.build],
     steps: [
       checkout(),
       { name: "Set up Python", uses: action("setupPython"), with: { "python-version": pkg.pythonVersion } },
+      setupUv(pkg),
+      download(ARTIFACT.dist, inPackage(pkg, "wheel")),
       {
-        name: "Install the package and PyInstaller",
-        env: { SETUPTOOLS_SCM_PRETEND_VERSION: VERSION },
-        run: `python -m pip install "${target}" pyinstaller==${PYTHON_TOOLS.pyinstaller}\n`,
+        name: "Export the locked dependency set (uv.lock, with hashes)",
+        run: lockedExport(exe.extras, '"$RUNNER_TEMP/requirements.txt"'),
+      },
+      {
+        name: "Install the locked set, the release wheel and PyInstaller",
+        run: [
+          // Every dependency exactly as locked, each checked against its hash.
+          'python -m pip install --require-hashes --no-deps -r "$RUNNER_TEMP/requirements.txt"',
+          // The package itself: the wheel built with the decided version, nothing resolved.
+          "python -m pip install --no-deps wheel/*.whl",
+          // PyInstaller by exact version (not hash-locked: it is not in the project's lock).
+          `python -m pip install pyinstaller==${PYTHON_TOOLS.pyinstaller}`,
+          "python -m pip check",
+          "",
+        ].join("\n"),
       },
       { name: "Build one-file executable", run: pyinstaller },
       {
@@ -207,37 +261,157 @@ function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windo
   };
 }
 
+function openapiJob(pkg: PythonPackage, openapi: NonNullable<PythonPackage["openapi"]>): Job {
+  return {
+    name: "OpenAPI spec",
+    runsOn: RUNNERS.linux,
+    permissions: READ,
+    timeoutMinutes: TIMEOUT.build,
+    needs: [JOB.version, JOB.lint, JOB.test],
+    steps: [
+      checkout(),
+      setupUv(pkg),
+      {
+        name: "Install the app (from uv.lock) with the decided version",
+        env: { SETUPTOOLS_SCM_PRETEND_VERSION: VERSION },
+        run: ["uv sync --locked", ...openapi.extras.map((e) => `--extra ${e}`)].join(" "),
+      },
+      {
+        name: "Build openapi-<version>.json as upstream does",
+        env: { ...openapi.env, OPENAPI_APP: openapi.app, VERSION },
+        run: `uv run --no-sync python - <<'PY'\n${OPENAPI_SCRIPT}PY\n`,
+      },
+      {
+        name: "Upload",
+        uses: action("uploadArtifact"),
+        with: { name: ARTIFACT.openapi, path: inPackage(pkg, "openapi/"), "if-no-files-found": "error" },
+      },
+    ],
+  };
+}
+
+/** The files a release attests, each as its own subject with its own bundle. */
+function attestedFiles(pkg: PythonPackage): Array<{ id: string; label: string; glob: string }> {
+  return [
+    { id: "wheel", label: "the wheel", glob: "assets/*.whl" },
+    { id: "sdist", label: "the sdist", glob: "assets/*.tar.gz" },
+    ...(pkg.windowsExe ? [{ id: "exe", label: "the Windows executable", glob: "assets/*.exe" }] : []),
+  ];
+}
+
+function attestJob(pkg: PythonPackage): Job {
+  const files = attestedFiles(pkg);
+  return {
+    name: "Attest build provenance",
+    runsOn: RUNNERS.linux,
+    // The only job with a signing identity for files: the build jobs run third-party build
+    // code (setuptools plugins, PyInstaller hooks) and get no OIDC token.
+    permissions: { contents: "read", idToken: "write", attestations: "write" },
+    timeoutMinutes: TIMEOUT.short,
+    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : [])],
+    steps: [
+      download(ARTIFACT.dist, "assets"),
+      ...(pkg.windowsExe ? [download(ARTIFACT.exe, "assets")] : []),
+      ...files.map((f): Step => ({
+        id: `attest-${f.id}`,
+        name: `Attest ${f.label}`,
+        uses: action("attestBuildProvenance"),
+        with: { "subject-path": f.glob },
+      })),
+      {
+        // in-toto's convention: the bundle of <file> is <file>.intoto.jsonl, one JSON per line.
+        name: "Bundles as <file>.intoto.jsonl",
+        workingDirectory: WORKSPACE,
+        env: Object.fromEntries(files.map((f) => [`BUNDLE_${f.id.toUpperCase()}`, `\${{ steps.attest-${f.id}.outputs.bundle-path }}`])),
+        run: [
+          "mkdir -p attestations",
+          ...files.map((f) => `for file in ${f.glob}; do jq -c . "$BUNDLE_${f.id.toUpperCase()}" > "attestations/\${file##*/}.intoto.jsonl"; done`),
+          "ls -l attestations",
+          "",
+        ].join("\n"),
+      },
+      {
+        name: "Upload",
+        uses: action("uploadArtifact"),
+        with: { name: ARTIFACT.attestations, path: "attestations/", "if-no-files-found": "error" },
+      },
+    ],
+  };
+}
+
+/**
+ * Draft, fill, publish: with GitHub's immutable releases a published release can no longer
+ * take assets, so every asset goes onto a draft first. A failed upload leaves a draft (never a
+ * published release without its files); a re-run finds the draft and fills it again
+ * (`--clobber`); a release an earlier attempt already published is only checked for completeness.
+ * A draft creates no tag: the release-candidate tag appears on publishing, at the built commit.
+ */
+export const RELEASE_SCRIPT = `shopt -s nullglob
+assets=(release/*)
+if [ "\${#assets[@]}" -eq 0 ]; then echo "::error::no release assets"; exit 1; fi
+# Publishing creates a missing tag at TARGET; a tag that appeared meanwhile elsewhere stops the run.
+if tagged=$(gh api "repos/\${GH_REPO}/commits/tags/\${TAG}" --jq .sha 2>/dev/null) && [ "$tagged" != "$TARGET" ]; then
+  echo "::error::tag \${TAG} is on commit \${tagged}, not on \${TARGET}; it was not made by this run"
+  exit 1
+fi
+state=$(gh release view "$TAG" --json isDraft --jq .isDraft 2>/dev/null || echo missing)
+case "$state" in
+  missing)
+    flags=(--draft --target "$TARGET" --title "$TITLE" --generate-notes)
+    if [ "$KIND" = stable ]; then flags+=(--verify-tag); fi
+    if [ "$PRERELEASE" = true ]; then flags+=(--prerelease); fi
+    gh release create "$TAG" "\${flags[@]}"
+    ;;
+  true)
+    echo "draft release \${TAG} exists (a re-run): filling it again"
+    ;;
+  *)
+    missing=$(comm -23 <(printf '%s\\n' "\${assets[@]##*/}" | sort) <(gh release view "$TAG" --json assets --jq '.assets[].name' | sort))
+    if [ -n "$missing" ]; then echo "::error::release \${TAG} is published without: \${missing}"; exit 1; fi
+    echo "release \${TAG} is already published with every asset"
+    exit 0
+    ;;
+esac
+gh release upload "$TAG" "\${assets[@]}" --clobber
+gh release edit "$TAG" --draft=false --prerelease="$PRERELEASE" --latest="$LATEST"
+`;
+
 function githubReleaseJob(pkg: PythonPackage): Job {
-  const download = (name: string): Step => ({
-    name: `Download ${name}`,
-    uses: action("downloadArtifact"),
-    with: { name, path: "release" },
-  });
   return {
     name: "GitHub release",
     runsOn: RUNNERS.linux,
-    // Creates the release and, for release candidates, the tag.
+    // Creates the release and, by publishing it, the release-candidate tag.
     permissions: { contents: "write" },
     timeoutMinutes: TIMEOUT.short,
     // A stable release appears only after the PyPI upload was approved and done.
-    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : []), JOB.publishPypi],
+    needs: [
+      JOB.version,
+      JOB.build,
+      ...(pkg.windowsExe ? [JOB.windowsExe] : []),
+      ...(pkg.openapi ? [JOB.openapi] : []),
+      JOB.attest,
+      JOB.publishPypi,
+    ],
     steps: [
-      download(ARTIFACT.dist),
-      ...(pkg.windowsExe ? [download(ARTIFACT.exe)] : []),
+      download(ARTIFACT.dist, "release"),
+      ...(pkg.windowsExe ? [download(ARTIFACT.exe, "release")] : []),
+      ...(pkg.openapi ? [download(ARTIFACT.openapi, "release")] : []),
+      download(ARTIFACT.attestations, "release"),
       {
-        name: "Create the release (and the release-candidate tag)",
-        uses: action("ghRelease"),
-        with: {
-          tag_name: "${{ needs.version.outputs.tag }}",
-          target_commitish: "${{ github.sha }}",
-          name: `${pkg.name} ${VERSION}`,
-          prerelease: "${{ needs.version.outputs.prerelease == 'true' }}",
+        name: "Draft, upload every asset, publish (creates the release-candidate tag)",
+        workingDirectory: WORKSPACE,
+        env: {
+          GH_TOKEN: "${{ github.token }}",
+          GH_REPO: "${{ github.repository }}",
+          TAG: "${{ needs.version.outputs.tag }}",
+          TARGET: "${{ github.sha }}",
+          TITLE: `${pkg.name} ${VERSION}`,
+          KIND: "${{ needs.version.outputs.kind }}",
+          PRERELEASE: "${{ needs.version.outputs.prerelease }}",
           // Only the highest final release becomes latest (a backport does not).
-          make_latest: "${{ needs.version.outputs.latest }}",
-          generate_release_notes: true,
-          fail_on_unmatched_files: true,
-          files: "release/*",
+          LATEST: "${{ needs.version.outputs.latest }}",
         },
+        run: RELEASE_SCRIPT,
       },
     ],
   };
@@ -247,14 +421,15 @@ function publishPypiJob(pkg: PythonPackage): Job {
   return {
     name: "Publish to PyPI",
     runsOn: RUNNERS.linux,
-    // Trusted Publishing: the OIDC token is the only credential, and only this job gets one for PyPI.
+    // Trusted Publishing: the OIDC token is the only credential, and only this job gets one for
+    // PyPI. The publish action also makes PyPI's PEP 740 attestations with it.
     permissions: { idToken: "write" },
     timeoutMinutes: TIMEOUT.short,
-    // Every artifact is built and checked before anything is published.
-    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : [])],
+    // Every artifact is built, checked and attested before anything is published.
+    needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : []), JOB.attest],
     environment: { name: pkg.pypiEnvironment, url: `https://pypi.org/p/${pkg.name}` },
     steps: [
-      { name: `Download ${ARTIFACT.dist}`, uses: action("downloadArtifact"), with: { name: ARTIFACT.dist, path: "dist" } },
+      download(ARTIFACT.dist, "dist"),
       { name: "Publish", uses: action("pypiPublish"), with: { "packages-dir": "dist/" } },
     ],
   };
@@ -328,6 +503,8 @@ export function planJobs(pkg: PythonPackage): PlannedJob[] {
     { id: JOB.build, runsFor: built, job: buildJob(pkg) },
   ];
   if (pkg.windowsExe) jobs.push({ id: JOB.windowsExe, runsFor: built, job: windowsExeJob(pkg, pkg.windowsExe) });
+  if (pkg.openapi) jobs.push({ id: JOB.openapi, runsFor: built, job: openapiJob(pkg, pkg.openapi) });
+  jobs.push({ id: JOB.attest, runsFor: published, job: attestJob(pkg) });
   jobs.push({ id: JOB.publishPypi, runsFor: ["stable"], job: publishPypiJob(pkg) });
   jobs.push({ id: JOB.githubRelease, runsFor: published, job: githubReleaseJob(pkg) });
   if (pkg.container) jobs.push({ id: JOB.container, runsFor: ["stable"], job: containerJob(pkg, pkg.container) });

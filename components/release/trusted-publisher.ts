@@ -58,5 +58,29 @@ export function trustedPublisherInstructions(publishers: readonly TrustedPublish
       "",
     );
   }
+  const repo = `${first.owner}/${first.repository}`;
+  lines.push(
+    "## Attestations and how to verify a download",
+    "",
+    "Trusted publishing brings PyPI's PEP 740 attestations with it: the publish action signs each",
+    "uploaded file with the workflow's OIDC identity, and PyPI shows and serves the attestation. With an",
+    "API token there would be none. The release workflow also attests the wheel, the sdist and the",
+    "Windows executable with GitHub's build provenance (bundles attached to the GitHub release as",
+    "`<file>.intoto.jsonl`), and the container image.",
+    "",
+    "| What | Verify with |",
+    "| --- | --- |",
+  );
+  for (const p of publishers) {
+    const dist = p.pypiProject.replace(/-/g, "_");
+    lines.push(
+      `| \`${dist}-<version>-py3-none-any.whl\`, \`${dist}-<version>.tar.gz\` from PyPI | \`pypi-attestations verify pypi --repository https://github.com/${repo} pypi:${dist}-<version>-py3-none-any.whl\` (and \`pypi:${dist}-<version>.tar.gz\`) |`,
+      `| the same files, or the \`.exe\`, from the GitHub release | \`gh attestation verify <file> --repo ${repo}\` (offline: add \`--bundle <file>.intoto.jsonl\`) |`,
+    );
+  }
+  lines.push(
+    `| a container image built by the workflow | \`gh attestation verify oci://<image>:<version> --repo ${repo}\` |`,
+    "",
+  );
   return lines.join("\n");
 }

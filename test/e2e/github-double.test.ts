@@ -18,7 +18,12 @@ describe("GitHub API double", function () {
   });
   after(() => double.stop());
 
-  async function call(method: string, path: string, body?: unknown, token = "token e2e"): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = "token e2e",
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(new URL(path, base), {
       method,
       headers: { authorization: token, "content-type": "application/json" },
@@ -44,8 +49,14 @@ describe("GitHub API double", function () {
     };
     const created = await call("POST", `${REPO}/rulesets`, ruleset);
     expect(created.status).to.equal(201);
-    expect((await call("GET", `/api/v3${REPO}/rulesets/${String(created.json.id)}`)).json).to.include({ name: ruleset.name, target: "tag" });
-    expect(double.state("smartem-decisions").rulesets[ruleset.name]).to.deep.include({ conditions: ruleset.conditions, rules: ruleset.rules });
+    expect((await call("GET", `/api/v3${REPO}/rulesets/${String(created.json.id)}`)).json).to.include({
+      name: ruleset.name,
+      target: "tag",
+    });
+    expect(double.state("smartem-decisions").rulesets[ruleset.name]).to.deep.include({
+      conditions: ruleset.conditions,
+      rules: ruleset.rules,
+    });
 
     const before = double.problems.length;
     const bad = await call("POST", `${REPO}/rulesets`, { ...ruleset, name: "x", target: "tags" });
@@ -63,28 +74,46 @@ describe("GitHub API double", function () {
   it("an environment PUT keeps its deployment policies; a missing object is a 404, not a problem", async () => {
     const before = double.problems.length;
     expect((await call("GET", `${REPO}/environments/pypi`)).status).to.equal(404);
-    const settings = { reviewers: [{ type: "Team", id: 1000001 }], prevent_self_review: true, deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } };
+    const settings = {
+      reviewers: [{ type: "Team", id: 1000001 }],
+      prevent_self_review: true,
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    };
     expect((await call("PUT", `${REPO}/environments/pypi`, settings)).status).to.equal(200);
-    const policy = await call("POST", `${REPO}/environments/pypi/deployment-branch-policies`, { name: "smartem-decisions-v*", type: "tag" });
+    const policy = await call("POST", `${REPO}/environments/pypi/deployment-branch-policies`, {
+      name: "smartem-decisions-v*",
+      type: "tag",
+    });
     expect(policy.status).to.equal(200);
     await call("PUT", `${REPO}/environments/pypi`, settings);
-    expect(double.state("smartem-decisions").environments.pypi!.policies).to.deep.equal([{ name: "smartem-decisions-v*", type: "tag" }]);
+    expect(double.state("smartem-decisions").environments.pypi!.policies).to.deep.equal([
+      { name: "smartem-decisions-v*", type: "tag" },
+    ]);
     expect(double.problems.length).to.equal(before);
   });
 
   it("commits a file, updates it only with the current sha, and deletes it", async () => {
     const path = `${REPO}/contents/.github/workflows/release-smartem-decisions.yml`;
     const put = (content: string, sha?: string) =>
-      call("PUT", path, { message: "Update release workflow", content: Buffer.from(content).toString("base64"), branch: "main", ...(sha ? { sha } : {}) });
+      call("PUT", path, {
+        message: "Update release workflow",
+        content: Buffer.from(content).toString("base64"),
+        branch: "main",
+        ...(sha ? { sha } : {}),
+      });
     const created = await put("name: release\n");
     expect(created.status).to.equal(201);
     const sha = (created.json.content as { sha: string }).sha;
     expect((await put("name: release 2\n")).status, "no sha: conflict").to.equal(422);
     expect((await put("name: release 2\n", sha)).status).to.equal(200);
-    expect(double.state("smartem-decisions").files[".github/workflows/release-smartem-decisions.yml"]).to.equal("name: release 2\n");
+    expect(double.state("smartem-decisions").files[".github/workflows/release-smartem-decisions.yml"]).to.equal(
+      "name: release 2\n",
+    );
     const current = await call("GET", `${path}?ref=main`);
     expect(Buffer.from(String(current.json.content), "base64").toString()).to.equal("name: release 2\n");
-    expect((await call("DELETE", path, { message: "Remove", sha: String(current.json.sha), branch: "main" })).status).to.equal(200);
+    expect((await call("DELETE", path, { message: "Remove", sha: String(current.json.sha), branch: "main" })).status).to.equal(
+      200,
+    );
     expect(double.state("smartem-decisions").files).to.deep.equal({});
   });
 });

@@ -19,13 +19,23 @@ describe("e2e scenarios harness", () => {
       "github-side",
     ]);
     SCENARIOS.forEach((s, i) => {
-      for (const dep of s.after) expect(SCENARIOS.findIndex((o) => o.id === dep), `${s.id} after ${dep}`).to.be.within(0, i - 1);
+      for (const dep of s.after)
+        expect(
+          SCENARIOS.findIndex((o) => o.id === dep),
+          `${s.id} after ${dep}`,
+        ).to.be.within(0, i - 1);
     });
   });
 
   it("--only runs what a scenario starts from, and reports only the selected one", () => {
     const { run, report } = plan(parseArgs(["--only", "rollback-after-failure"]).only);
-    expect(run.map((s) => s.id)).to.deep.equal(["first-deploy", "upgrade-zero-downtime", "failed-migration", "failed-rollout", "rollback-after-failure"]);
+    expect(run.map((s) => s.id)).to.deep.equal([
+      "first-deploy",
+      "upgrade-zero-downtime",
+      "failed-migration",
+      "failed-rollout",
+      "rollback-after-failure",
+    ]);
     expect([...report]).to.deep.equal(["rollback-after-failure"]);
     expect(parseArgs(["--keep"])).to.deep.equal({ only: [], keep: true });
     expect(() => parseArgs(["--only", "nope"])).to.throw(/--only nope: not a scenario; scenarios: first-deploy/);
@@ -36,16 +46,34 @@ describe("e2e scenarios harness", () => {
       steps: [
         { op: "same", urn: "urn:pulumi:staging::smartem::pulumi:pulumi:Stack::smartem-staging" },
         { op: "read", urn: "urn:pulumi:staging::smartem::pulumi:pulumi:StackReference::backend-deployed-version" },
-        { op: "create-replacement", urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate" },
+        {
+          op: "create-replacement",
+          urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate",
+        },
         { op: "replace", urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate" },
-        { op: "update", urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:apps/v1:Deployment::smartem-worker" },
+        {
+          op: "update",
+          urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:apps/v1:Deployment::smartem-worker",
+        },
       ],
     });
-    expect(changedResources(preview)).to.deep.equal(["kubernetes:apps/v1:Deployment::smartem-worker", "kubernetes:batch/v1:Job::smartem-migrate"]);
+    expect(changedResources(preview)).to.deep.equal([
+      "kubernetes:apps/v1:Deployment::smartem-worker",
+      "kubernetes:batch/v1:Job::smartem-migrate",
+    ]);
   });
 
   it("never passes on what would redirect a provider or the state", () => {
-    for (const key of ["GITHUB_TOKEN", "GITHUB_BASE_URL", "GITHUB_OWNER", "GITHUB_ORGANIZATION", "GITHUB_APP_ID", "KUBECONFIG", "PULUMI_K8S_UPSERT_EXISTING_OBJECTS", "PULUMI_BACKEND_URL"]) {
+    for (const key of [
+      "GITHUB_TOKEN",
+      "GITHUB_BASE_URL",
+      "GITHUB_OWNER",
+      "GITHUB_ORGANIZATION",
+      "GITHUB_APP_ID",
+      "KUBECONFIG",
+      "PULUMI_K8S_UPSERT_EXISTING_OBJECTS",
+      "PULUMI_BACKEND_URL",
+    ]) {
       expect(REDIRECTING_ENV.test(key), key).to.equal(true);
     }
     expect(REDIRECTING_ENV.test("PATH")).to.equal(false);

@@ -27,8 +27,8 @@ describe("release pipeline diagram", () => {
     });
   }
 
-  it("README.md shows the current diagram of smartem-decisions", () => {
-    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+  it("docs/release-workflow.md shows the current diagram of smartem-decisions", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "release-workflow.md"), "utf8");
     expect(readme).to.include("```mermaid\n" + pipelineDiagram(releasePlan(pythonPackage(SMARTEM_DECISIONS))) + "```");
   });
 });

@@ -3,8 +3,8 @@ import * as YAML from "yaml";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
 import { Job, RunStep, Step } from "../../components/actions/model";
-import { RUNNERS } from "../../components/actions/pins";
-import { ReleasePlan, releasePlan, trustedPublisher } from "../../components/release/release-workflow";
+import { PYTHON_TOOLS, RUNNERS } from "../../components/actions/pins";
+import { RELEASE_SCRIPT, ReleasePlan, releasePlan, trustedPublisher } from "../../components/release/release-workflow";
 import { decideRelease } from "../../components/release/version-decision";
 import { Event, startsRun } from "../support/github-filter";
 import { EPUPLAYER } from "../support/packages";
@@ -57,9 +57,9 @@ function jobsRun(plan: ReleasePlan, event: Event): string[] {
   return ran;
 }
 
-const ALL = ["version", "lint", "test", "build", "windows-exe", "publish-pypi", "github-release", "container"];
-const RC = ["version", "lint", "test", "build", "windows-exe", "github-release"];
-const CHECK = ["version", "lint", "test", "build", "windows-exe"];
+const ALL = ["version", "lint", "test", "build", "windows-exe", "openapi", "attest", "publish-pypi", "github-release", "container"];
+const RC = ["version", "lint", "test", "build", "windows-exe", "openapi", "attest", "github-release"];
+const CHECK = ["version", "lint", "test", "build", "windows-exe", "openapi"];
 const REJECTED = ["version", "lint", "test"];
 
 describe("release workflow of smartem-decisions", () => {
@@ -106,6 +106,9 @@ describe("release workflow of smartem-decisions", () => {
       test: { contents: "read" },
       build: { contents: "read" },
       "windows-exe": { contents: "read" },
+      openapi: { contents: "read" },
+      // The one job that signs files: build provenance of wheel, sdist and exe.
+      attest: { contents: "read", "id-token": "write", attestations: "write" },
       "github-release": { contents: "write" },
       "publish-pypi": { "id-token": "write" },
       container: { contents: "read", packages: "write", "id-token": "write", attestations: "write" },
@@ -144,15 +147,68 @@ describe("release workflow of smartem-decisions", () => {
     }
   });
 
-  it("builds wheel, sdist and exe with the decided version (SETUPTOOLS_SCM_PRETEND_VERSION) from full history", () => {
-    for (const id of ["build", "windows-exe"]) {
-      const job = smartem.workflow.jobs[id]!;
-      const builds = runSteps(job).filter((s) => /uv build|pip install "\./.test(s.run));
-      expect(builds, id).to.have.length(1);
-      expect(builds[0]!.env?.SETUPTOOLS_SCM_PRETEND_VERSION, id).to.equal("${{ needs.version.outputs.version }}");
-      const checkout = job.steps.find((s) => "uses" in s && s.uses.action === "actions/checkout");
-      expect(checkout && "with" in checkout ? checkout.with?.["fetch-depth"] : undefined, id).to.equal(0);
+  it("builds wheel and sdist with the decided version (SETUPTOOLS_SCM_PRETEND_VERSION) from full history; the exe freezes that wheel", () => {
+    const build = smartem.workflow.jobs.build!;
+    const builds = runSteps(build).filter((s) => s.run.includes("uv build"));
+    expect(builds).to.have.length(1);
+    expect(builds[0]!.env?.SETUPTOOLS_SCM_PRETEND_VERSION).to.equal("${{ needs.version.outputs.version }}");
+    const checkout = build.steps.find((s) => "uses" in s && s.uses.action === "actions/checkout");
+    expect(checkout && "with" in checkout ? checkout.with?.["fetch-depth"] : undefined).to.equal(0);
+    const exe = smartem.workflow.jobs["windows-exe"]!;
+    expect(exe.needs).to.include("build");
+    const download = exe.steps.find((s) => "uses" in s && s.uses.action === "actions/download-artifact");
+    expect(download && "with" in download ? download.with : undefined).to.deep.equal({ name: "python-dist", path: "wheel" });
+  });
+
+  it("the exe is built from the locked set: uv export with hashes, pip --require-hashes, the wheel without dependencies, PyInstaller pinned", () => {
+    const runs = runSteps(smartem.workflow.jobs["windows-exe"]!).map((s) => s.run).join("\n");
+    const order = [
+      "uv export --frozen --no-dev --no-emit-project --extra agent --format requirements.txt",
+      'python -m pip install --require-hashes --no-deps -r "$RUNNER_TEMP/requirements.txt"',
+      "python -m pip install --no-deps wheel/*.whl",
+      `python -m pip install pyinstaller==${PYTHON_TOOLS.pyinstaller}`,
+      "python -m pip check",
+      "pyinstaller --onefile",
+    ].map((text) => runs.indexOf(text));
+    expect(order, runs).to.not.include(-1);
+    expect([...order].sort((a, b) => a - b)).to.deep.equal(order);
+    expect(runs).to.not.include("--no-hashes");
+  });
+
+  it("uv, twine and packaging are pinned; pyright blocks", () => {
+    const doc = workflowContent(smartem);
+    for (const job of Object.values(smartem.workflow.jobs)) {
+      for (const step of job.steps) if ("uses" in step && step.uses.action === "astral-sh/setup-uv") expect(step.with?.version).to.equal(PYTHON_TOOLS.uv);
     }
+    expect(doc).to.include(`uvx --from twine==${PYTHON_TOOLS.twine} --with packaging==${PYTHON_TOOLS.packaging} twine check --strict dist/*`);
+    const lint = smartem.workflow.jobs.lint!;
+    expect(lint.steps.filter((s) => s.continueOnError)).to.deep.equal([]);
+    expect(doc).to.not.match(/continue-on-error|not blocking/);
+  });
+
+  it("the OpenAPI spec is built as upstream builds it and attached as openapi-<version>.json", () => {
+    const job = smartem.workflow.jobs.openapi!;
+    const [sync, spec] = runSteps(job);
+    expect(sync!.run).to.equal("uv sync --locked --extra backend");
+    expect(sync!.env?.SETUPTOOLS_SCM_PRETEND_VERSION).to.equal("${{ needs.version.outputs.version }}");
+    expect(spec!.env).to.include({ SKIP_DB_INIT: "true", OPENAPI_APP: "smartem_backend.api_server:app" });
+    expect(spec!.run).to.include("json.dumps(spec, indent=2, sort_keys=True)").and.include("openapi-{os.environ['VERSION']}.json");
+    const release = smartem.workflow.jobs["github-release"]!;
+    expect(release.needs).to.include("openapi");
+    expect(epuplayer.workflow.jobs.openapi, "a package without an app has no spec").to.equal(undefined);
+  });
+
+  it("attests wheel, sdist and exe, each with its own bundle attached as <file>.intoto.jsonl; PyPI waits for the attestations", () => {
+    const job = smartem.workflow.jobs.attest!;
+    expect(job.if).to.equal("needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc'");
+    const subjects = job.steps.flatMap((s) => ("uses" in s && s.uses.action === "actions/attest-build-provenance" ? [s.with?.["subject-path"]] : []));
+    expect(subjects).to.deep.equal(["assets/*.whl", "assets/*.tar.gz", "assets/*.exe"]);
+    expect(runSteps(job).map((s) => s.run).join("\n")).to.match(/> "attestations\/\$\{file##\*\/\}\.intoto\.jsonl"/);
+    expect(smartem.workflow.jobs["publish-pypi"]!.needs).to.include("attest");
+    const downloads = smartem.workflow.jobs["github-release"]!.steps.flatMap((s) => ("uses" in s && s.uses.action === "actions/download-artifact" ? [s.with?.name] : []));
+    expect(downloads).to.deep.equal(["python-dist", "windows-exe", "openapi", "attestations"]);
+    // The build jobs run third-party build code: no signing identity there.
+    for (const id of ["build", "windows-exe", "openapi"]) expect(smartem.workflow.jobs[id]!.permissions, id).to.deep.equal({ contents: "read" });
   });
 
   it("the Windows exe is PyInstaller one-file smartem-agent with the hidden imports, smoke-tested, named by version", () => {
@@ -176,18 +232,20 @@ describe("release workflow of smartem-decisions", () => {
     ]);
   });
 
-  it("the GitHub release comes after the PyPI upload, is a pre-release for RCs, `latest` only for the highest stable, and creates the RC tag", () => {
+  it("the GitHub release comes after the PyPI upload and runs the draft-fill-publish script with the decided tag, kind and latest", () => {
     const job = smartem.workflow.jobs["github-release"]!;
     expect(job.needs).to.include("publish-pypi");
     expect(smartem.workflow.jobs["publish-pypi"]!.needs).to.not.include("github-release");
     // publish-pypi is skipped for RCs: the release still runs then, but never after a failure.
     expect(job.if).to.equal("!cancelled() && !failure() && (needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc')");
-    const release = job.steps.find((s) => "uses" in s && s.uses.action === "softprops/action-gh-release");
-    expect(release && "with" in release ? release.with : undefined).to.include({
-      tag_name: "${{ needs.version.outputs.tag }}",
-      target_commitish: "${{ github.sha }}",
-      prerelease: "${{ needs.version.outputs.prerelease == 'true' }}",
-      make_latest: "${{ needs.version.outputs.latest }}",
+    const [release] = runSteps(job);
+    expect(release!.run).to.equal(RELEASE_SCRIPT);
+    expect(release!.env).to.include({
+      TAG: "${{ needs.version.outputs.tag }}",
+      TARGET: "${{ github.sha }}",
+      KIND: "${{ needs.version.outputs.kind }}",
+      PRERELEASE: "${{ needs.version.outputs.prerelease }}",
+      LATEST: "${{ needs.version.outputs.latest }}",
     });
   });
 
@@ -220,10 +278,10 @@ describe("release workflow of smartem-decisions", () => {
 describe("release workflow of a second package (EPUPlayer in smartem-devtools)", () => {
   it("starts on its own tags and paths only", () => {
     expect(jobsRun(epuplayer, tagPush("epuplayer-v1.0.0"))).to.deep.equal(
-      ["version", "lint", "test", "build", "windows-exe", "publish-pypi", "github-release"],
+      ["version", "lint", "test", "build", "windows-exe", "attest", "publish-pypi", "github-release"],
     );
     expect(jobsRun(epuplayer, tagPush("smartem-decisions-v0.1.0"))).to.deep.equal([]);
-    expect(jobsRun(epuplayer, { eventName: "pull_request", changed: ["packages/smartem-epuplayer/src/x.py"] })).to.deep.equal(CHECK);
+    expect(jobsRun(epuplayer, { eventName: "pull_request", changed: ["packages/smartem-epuplayer/src/x.py"] })).to.deep.equal(CHECK.filter((j) => j !== "openapi"));
     expect(jobsRun(epuplayer, { eventName: "pull_request", changed: [AGENT_FILE] })).to.deep.equal([]);
   });
 

@@ -24,7 +24,13 @@ export function evaluateStack(
     else config[full] = value;
   }
   const stackReferences = { ...base.stackReferences, ...extra.stackReferences };
-  return evaluate({ ...base, config, ...extra, stackReferences, invokes: { ...base.invokes, ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes } });
+  return evaluate({
+    ...base,
+    config,
+    ...extra,
+    stackReferences,
+    invokes: { ...base.invokes, ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes },
+  });
 }
 
 /**

@@ -9,6 +9,7 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { readStackFile } from "../engine/stack-file";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
@@ -74,6 +75,19 @@ interface PulumiRun {
   readonly drift?: boolean;
 }
 
+/**
+ * Whether the stack manages a GitHub side (`smartem:manageGithub`, default true), read from its
+ * stack file as the CLI passes it. A stack that does not gets no GitHub token at all.
+ */
+export function managesGithub(stack: DeployedStack): boolean {
+  return readStackFile(stack).config["smartem:manageGithub"] !== "false";
+}
+
+/** The concurrency group every job that reads or changes a stack's live state joins: one at a time. */
+export function stackConcurrency(stack: DeployedStack): string {
+  return `pulumi-${stack}`;
+}
+
 /** One `pulumi/actions` run with the policy pack, against the configured backend. */
 function pulumi(run: PulumiRun): Step {
   return {
@@ -92,7 +106,7 @@ function pulumi(run: PulumiRun): Step {
     env: {
       PULUMI_ACCESS_TOKEN: CREDENTIALS.pulumiToken,
       PULUMI_CONFIG_PASSPHRASE: CREDENTIALS.passphrase,
-      GITHUB_TOKEN: CREDENTIALS.githubToken,
+      ...(managesGithub(run.stack) ? { GITHUB_TOKEN: CREDENTIALS.githubToken } : {}),
     },
   };
 }
@@ -117,6 +131,8 @@ function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job 
     environment: { name: credentialsEnvironment(run) },
     permissions: run.commentOnPr ? { contents: "read", pullRequests: "write" } : { contents: "read" },
     timeoutMinutes: 30,
+    // A drift check never refreshes in the middle of an apply of the same stack (and vice versa).
+    ...(run.command === "up" || run.drift ? { concurrency: { group: stackConcurrency(run.stack), cancelInProgress: false } } : {}),
     ...extra,
     steps: [checkout(), ...setupNode(), kubeconfig(run.stack), pulumi(run)],
   };
@@ -134,6 +150,8 @@ const testJob: Job = {
     { name: "Set up Python", uses: action("setupPython"), with: { "python-version": "3.12" } },
     { name: "Python packaging", run: `python -m pip install packaging==${PYTHON_TOOLS.packaging}` },
     { name: "Test (type-check, unit, golden, validators)", run: "npm test" },
+    // The release workflow's steps with the exact pinned Python tools from PyPI, and zizmor.
+    { name: "Test the release steps with the real Python tools", run: "npm run test:python" },
   ],
 };
 
@@ -165,13 +183,25 @@ const renderDiffJob: Job = {
       name: "Diff into the job summary",
       // Also after a failed render: the summary then names the stack that failed.
       if: "always()",
+      // GitHub runs this as `bash --noprofile --norc -eo pipefail`: every expected non-zero
+      // status is caught where it happens (diff exits 1 on a change; no *.failed file is normal).
       run: [
-        "set -uo pipefail",
         'cd "$RUNNER_TEMP/render"',
-        "diff -ruN base head > render.diff",
-        "status=$?",
-        '{ echo "## What this PR changes in the rendered desired state"; cat ./*.failed 2>/dev/null; if [ "$status" -eq 0 ]; then echo "No change."; else echo \'```diff\'; head -c 900000 render.diff; echo \'```\'; fi; } >> "$GITHUB_STEP_SUMMARY"',
-        '[ ! -e head.failed ]',
+        "status=0",
+        "diff -ruN base head > render.diff || status=$?",
+        "{",
+        '  echo "## What this PR changes in the rendered desired state"',
+        "  if compgen -G './*.failed' > /dev/null; then cat ./*.failed; fi",
+        '  case "$status" in',
+        '    0) echo "No change." ;;',
+        "    1) echo '```diff'; head -c 900000 render.diff; echo '```' ;;",
+        '    *) echo "diff failed with status $status" ;;',
+        "  esac",
+        '} >> "$GITHUB_STEP_SUMMARY"',
+        "# The job fails when the PR's own render failed or diff itself broke, never on a change.",
+        'if [ -e head.failed ]; then exit 1; fi',
+        'if [ "$status" -gt 1 ]; then exit "$status"; fi',
+        "",
       ].join("\n"),
     },
   ],

@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
-import { DEPLOYED_STACKS, deliveryWorkflowFiles } from "../../../tools/delivery/delivery-workflows";
+import { DEPLOYED_STACKS, deliveryWorkflowFiles, managesGithub } from "../../../tools/delivery/delivery-workflows";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
 
 interface Doc {
@@ -89,6 +91,61 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(summary.if).to.equal("always()");
   });
 
+  describe("the render diff summary step, run as GitHub runs it (bash --noprofile --norc -eo pipefail)", () => {
+    const step = doc("pull-request.yml").jobs["render-diff"].steps.find((s) => s.run?.includes("GITHUB_STEP_SUMMARY"))!;
+    let temp: string;
+    beforeEach(() => {
+      temp = fs.mkdtempSync(path.join(os.tmpdir(), "render-diff-"));
+    });
+    afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+    /** Lays out $RUNNER_TEMP/render/{base,head} and runs the step's script; returns its status and the summary. */
+    function runStep(base: Record<string, string>, head: Record<string, string>, failed: string[] = []): { status: number | null; summary: string; stderr: string } {
+      for (const [side, files] of [["base", base], ["head", head]] as const) {
+        for (const [file, content] of Object.entries(files)) {
+          fs.mkdirSync(path.dirname(path.join(temp, "render", side, file)), { recursive: true });
+          fs.writeFileSync(path.join(temp, "render", side, file), content);
+        }
+      }
+      for (const f of failed) fs.writeFileSync(path.join(temp, "render", `${f}.failed`), `render of production failed (${f})\n`);
+      const script = path.join(temp, "step.sh");
+      fs.writeFileSync(script, step.run!);
+      const summary = path.join(temp, "summary.md");
+      fs.writeFileSync(summary, "");
+      const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: summary },
+      });
+      return { status: run.status, summary: fs.readFileSync(summary, "utf8"), stderr: run.stderr };
+    }
+
+    const render = { "production/plan.json": "{}\n", "production/github/r/.github/workflows/w.yml": "on: push\n" };
+
+    it("an unchanged render: success and 'No change.'", () => {
+      const run = runStep(render, render);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.summary).to.equal("## What this PR changes in the rendered desired state\nNo change.\n");
+    });
+
+    it("a changed render: success and the unified diff in the summary", () => {
+      const run = runStep(render, { ...render, "production/plan.json": '{"changed": true}\n' });
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.summary).to.contain("```diff\n").and.contain('+{"changed": true}').and.match(/```\n$/);
+    });
+
+    it("a failed render of the PR head: the summary names it and the job fails", () => {
+      const run = runStep(render, render, ["head"]);
+      expect(run.status).to.equal(1);
+      expect(run.summary).to.contain("render of production failed (head)");
+    });
+
+    it("a failed render of the base only: reported, the job still passes", () => {
+      const run = runStep(render, render, ["base"]);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.summary).to.contain("render of production failed (base)");
+    });
+  });
+
   it("give write credentials only to the applies; previews read-only ones; drift checks their own", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
@@ -102,6 +159,30 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
         const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
         const expected = command === "up" ? stack : steps[0].with?.refresh ? `drift-${stack}` : `preview-${stack}`;
         expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
+      }
+    }
+  });
+
+  it("a stack's applies and drift checks share one concurrency group; previews do not wait for it", () => {
+    for (const stack of DEPLOYED_STACKS) {
+      const up = doc("deploy.yml").jobs[`up-${stack}`] as { concurrency?: unknown };
+      const drift = doc("drift.yml").jobs[`drift-${stack}`] as { concurrency?: unknown };
+      expect(up.concurrency, stack).to.deep.equal({ group: `pulumi-${stack}`, "cancel-in-progress": false });
+      expect(drift.concurrency, stack).to.deep.equal(up.concurrency);
+      expect((doc("pull-request.yml").jobs[`preview-${stack}`] as { concurrency?: unknown }).concurrency).to.equal(undefined);
+    }
+  });
+
+  it("jobs of a stack that manages no GitHub side (smartem:manageGithub: false) get no GitHub token", () => {
+    expect(managesGithub("staging")).to.equal(false);
+    expect(managesGithub("production")).to.equal(true);
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const id of Object.keys(d.jobs)) {
+        for (const step of pulumiSteps(d, id)) {
+          const stack = String(step.with?.["stack-name"]).split("/").pop() as "staging" | "production";
+          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stack));
+        }
       }
     }
   });
