@@ -47,11 +47,9 @@ export interface UpgradeFacts {
 export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
-  // A stack with outputs has a checkpoint; the engine cannot read the resources of one
-  // that was never deployed (see migration-history.ts).
   const migratedVersion = highest([
     await readOutput(self, MIGRATED_VERSION_OUTPUT),
-    deployedVersion === undefined ? undefined : await readCompletedMigration(currentStackName(), migrationJobResourceName(BACKEND_RESOURCE_NAME)),
+    await readCompletedMigration(currentStackName(), migrationJobResourceName(BACKEND_RESOURCE_NAME)),
   ]);
   const promotion =
     config.promoteFrom === undefined

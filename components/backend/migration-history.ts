@@ -11,10 +11,11 @@
  * migration against D's schema.
  *
  * The read is the engine's built-in invoke `pulumi:pulumi:readStackResourceOutputs`, which
- * returns every live resource of the stack's last checkpoint as `{type, outputs}` keyed by
- * URN (a replaced resource awaiting deletion is left out). The engine dereferences the
- * checkpoint without a nil check, so a stack that was never deployed must not be asked:
- * callers read it only once the stack has outputs (see deployed-version.ts).
+ * returns every live resource of the stack's checkpoint as `{type, outputs}` keyed by URN (a
+ * replaced resource awaiting deletion is left out). Tried with the real CLI (3.276, file
+ * backend): a stack never deployed answers no resources; during an update the answer already
+ * holds what this update has checkpointed, which never includes this run's Job, because the
+ * program reads before it registers the backend.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";

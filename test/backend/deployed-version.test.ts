@@ -121,10 +121,16 @@ describe("backend upgrade guards in the program", () => {
     expect(e.outputs.migratedVersion).to.equal("0.3.0");
   });
 
-  it("never asks the engine for the checkpoint of a stack that has no outputs (it cannot read one never deployed)", async () => {
-    // The mock's invoke throws if it is asked; a first deploy must not ask.
-    const first = await evaluateStack("dev", { backendVersion: "0.1.0" }, { stackReferences: { [SELF("dev")]: {} } });
+  it("a first deploy: the engine answers no resources for a stack never deployed, and the migration runs", async () => {
+    const first = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", {}, []));
     expect(first.resources.filter((r) => r.type === JOB)).to.have.length(1);
+    expect(first.outputs.migratedVersion).to.equal("0.1.0");
+  });
+
+  it("a first deploy that migrated and then failed to roll out has no outputs, but its checkpoint has the Job", async () => {
+    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", {}, [migrationJobState("0.2.0", "complete")]));
+    expect(back.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
+    expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 
   it("refuses on production a version staging does not run, naming the override", async () => {

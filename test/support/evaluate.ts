@@ -35,11 +35,12 @@ export function evaluateStack(
 
 /**
  * Unless a test gives the checkpoint, a stack whose outputs name a backendVersion has the
- * checkpoint a successful update leaves: that version's migration Job, completed.
+ * checkpoint a successful update leaves: that version's migration Job, completed; a stack
+ * without outputs answers no resources, as the engine does for a stack never deployed.
  */
 function afterSuccessfulUpdate(stack: string, references: Record<string, Record<string, unknown>>): EvaluateOptions["invokes"] {
   const deployed = references[`${ORGANIZATION}/${PROJECT}/${stack}`]?.backendVersion;
-  return typeof deployed === "string" ? checkpointInvokes(stack, [migrationJobState(deployed, "complete")]) : {};
+  return checkpointInvokes(stack, typeof deployed === "string" ? [migrationJobState(deployed, "complete")] : []);
 }
 
 export function resourcesOfType(evaluation: Evaluation, type: string): RegisteredResource[] {
