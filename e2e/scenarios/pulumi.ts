@@ -52,6 +52,8 @@ export class PulumiWorkspace {
       PULUMI_BACKEND_URL: `file://${state}`,
       PULUMI_CONFIG_PASSPHRASE: "smartem-e2e-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
+      // A plugin that is not on PATH fails at once instead of a download attempt.
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       NO_COLOR: "1",
       KUBECONFIG: kubeconfig,
