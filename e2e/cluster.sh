@@ -46,7 +46,7 @@ EOF
 # their command line (so a recycled pid is never hit).
 is_ours() { # dir pid
   local cmdline
-  cmdline="$(tr '\0' ' ' <"/proc/$2/cmdline" 2>/dev/null)" || return 1
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$2/cmdline")" || return 1
   grep -qF -- "$1" <<<"$cmdline"
 }
 
