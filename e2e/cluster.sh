@@ -45,7 +45,9 @@ EOF
 # ---- stopping: only the pids recorded in DIR/pids, and only if they still run with DIR in
 # their command line (so a recycled pid is never hit).
 is_ours() { # dir pid
-  [[ -r "/proc/$2/cmdline" ]] && tr '\0' ' ' <"/proc/$2/cmdline" | grep -qF -- "$1"
+  local cmdline
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$2/cmdline")" || return 1
+  grep -qF -- "$1" <<<"$cmdline"
 }
 
 stop_dir() { # dir

@@ -176,10 +176,11 @@ check_pulumi_offline() {
     PULUMI_CONFIG_PASSPHRASE=e2e PULUMI_BACKEND_URL="file://$work/state"
   mkdir -p "$work/state"
   v="$(unshare -n pulumi version 2>&1)" || fail "pulumi version failed offline: $v"
-  want="$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" {print $2}' "$here/tools/pulumi/go.mod")"
+  want="$(awk '{ m = $1; v = $2 } $1 == "require" { m = $2; v = $3 }
+    m == "github.com/pulumi/pulumi/pkg/v3" { print v; exit }' "$here/tools/pulumi/go.mod")"
   [[ "$v" == "$want" ]] || fail "pulumi version prints $v, the pin is $want"
   unshare -n pulumi about >"$work/about" 2>&1 || fail "pulumi about failed offline: $(tail -3 "$work/about")"
-  grep -q "^Version *$v" "$work/about" || grep -q "$v" "$work/about" || fail "pulumi about does not show $v"
+  grep -q "^Version *${v#v}\$" "$work/about" || fail "pulumi about does not show ${v#v}"
   unshare -n pulumi plugin ls >"$work/plugins" 2>&1 || fail "pulumi plugin ls failed offline: $(tail -3 "$work/plugins")"
 }
 
