@@ -13,12 +13,15 @@ import type * as github from "@pulumi/github";
 import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, schemaVersion } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
-import { ConfigError, RawConfig } from "./config/keys";
-import { StackConfig, loadStackConfig } from "./program-config";
+import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
+import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
+import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
+import { placeholderProblems } from "./placeholders";
+import { ProgramHost, pulumiEngineHost } from "./program-host";
+import { StackConfig, configSchema, describeKey, loadStackConfig } from "./program-config";
 import { KubernetesCluster, clusterNameProblems, readKubeconfig } from "./backend/kubernetes-provider";
 import { Environment, GITHUB_ENV, gitHubProvider, githubEnvironmentProblems } from "./github/provider";
 import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
-import { releaseGateProblems } from "./release/gate-config";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
@@ -43,10 +46,17 @@ export async function runProgram(
   raw: RawConfig,
   secretKeys?: ReadonlySet<string>,
   live?: LiveRun,
+  host: ProgramHost = pulumiEngineHost(),
 ): Promise<Record<string, unknown>> {
+  const files = projectStackFiles(stack, host);
   const config = loadStackConfig(raw, secretKeys);
-  const problems = releaseGateProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const owners = repositoryOwnershipProblems(stack, config, files.others);
+  if (owners.length > 0) throw new ConfigError(owners);
+  // Under the real engine a placeholder is refused; the offline render runs with it and warns.
+  // (A placeholder secret never reaches the program under the CLI: it cannot decrypt it.)
+  const placeholders = placeholderProblems(stack, config, live ? [] : (files.own?.placeholderSecrets ?? []));
+  if (placeholders.length > 0 && live) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
+  for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
@@ -69,6 +79,33 @@ export async function runProgram(
     [MIGRATED_VERSION_OUTPUT]: skipMigration ? schemaVersion(facts) : backend.migratedVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
+}
+
+/** The keys of another stack's file that say which repositories it manages. */
+const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
+
+/** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
+const READ = { describe: describeKey, secretText: "[secret]" } as const;
+
+/**
+ * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
+ * the same forms), and what the project's other stack files say about GitHub ownership. A
+ * broken other stack file is reported and skipped: it never stops this stack.
+ */
+function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
+  const own = readStackFileIn(host.projectDir, stack, READ);
+  const others: Array<{ stack: string; config: GithubOwnership }> = [];
+  for (const other of stacksIn(host.projectDir)) {
+    if (other === stack) continue;
+    try {
+      const file = readStackFileIn(host.projectDir, other, READ);
+      if (file) others.push({ stack: other, config: parseKeys(OWNERSHIP_KEYS, file.config) });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      host.warn(`Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`);
+    }
+  }
+  return { ...(own ? { own } : {}), others };
 }
 
 interface GithubPlan {

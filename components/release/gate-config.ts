@@ -130,7 +130,7 @@ export interface ReleaseGateSettings {
 }
 
 /**
- * Rules across keys: GitHub offers rulesets and custom deployment policies on private
+ * Rules across keys (run by loadStackConfig once every key parsed): GitHub offers rulesets and custom deployment policies on private
  * repositories only with Pro/Team/Enterprise, required reviewers only with Enterprise
  * (public repositories have all of them on every plan); `internal` exists only in
  * Enterprise; legacy tags belong to a managed repository; one environment per package.
@@ -148,7 +148,15 @@ export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProble
   const repositories = [...new Set(settings.packages.map((p) => p.repository))];
 
   for (const [repository, visibility] of Object.entries(settings.repositoryVisibility)) {
-    if (visibility === "public" || !repositories.includes(repository)) continue;
+    if (!repositories.includes(repository)) {
+      problems.push({
+        key: `smartem:repositoryVisibility.${repository}`,
+        value: JSON.stringify(visibility),
+        message: `${repository} is not a repository of smartem:packages, so this entry would be ignored; allowed: one of ${repositories.join(", ")}`,
+      });
+      continue;
+    }
+    if (visibility === "public") continue;
     const fix = `make ${repository} public, or set smartem:githubPlan to enterprise if the owner has it`;
     const message =
       visibility === "internal" && plan !== "enterprise"

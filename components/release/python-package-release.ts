@@ -9,7 +9,7 @@ import { renderWorkflow } from "../actions/model";
 import { KEEP_ON_GITHUB } from "../github/provider";
 import { pipelineDiagram } from "./pipeline-diagram";
 import { ReleasePlan, trustedPublisher } from "./release-workflow";
-import { PythonPackage } from "./package";
+import { workflowPath } from "./package";
 import { TrustedPublisher } from "./trusted-publisher";
 
 /** Who generated the workflow files and where to change them (their header says so). */
@@ -31,11 +31,6 @@ export interface PythonPackageReleaseArgs {
    * @default []
    */
   readonly workflowDependsOn?: pulumi.Input<pulumi.Resource>[];
-}
-
-/** The path of the workflow file inside the repository. */
-export function workflowPath(pkg: PythonPackage): string {
-  return `.github/workflows/${pkg.workflowFile}`;
 }
 
 /** Rendered workflows by package model: a plan is a pure function of its package. */

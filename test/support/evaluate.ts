@@ -29,7 +29,7 @@ export function evaluateStack(
     config,
     ...extra,
     stackReferences,
-    invokes: { ...base.invokes, ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes },
+    invokes: { ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes },
   });
 }
 

@@ -1,7 +1,9 @@
 /**
  * `npm run bump -- --stack <s> --version <v>`: moves one stack's backend to another
- * release by rewriting only `smartem:backendVersion` in `Pulumi.<s>.yaml`, after the
- * same version guards the program applies (components/backend/guards.ts) have passed.
+ * release by rewriting only `smartem:backendVersion` in `Pulumi.<s>.yaml` (and, given the
+ * verified digest of its image, that version's entry of `smartem:backendImageDigests`:
+ * verified-pin.ts), after the same version guards the program applies
+ * (components/backend/guards.ts) have passed.
  *
  * Offline, the best knowledge of what runs now is the version in the stack file (the
  * program, at `pulumi preview`, checks again against the live deployment), and a
@@ -17,6 +19,7 @@ import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../compo
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { replaceFileIfUnchanged } from "../fs/replace-file";
 import { StackFileEditError, setConfigValue, yamlProblem } from "./stack-file-edit";
+import { setImageDigest } from "./image-digest-edit";
 
 export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
@@ -28,6 +31,12 @@ export interface BumpRequest {
   readonly version: string;
   /** The text of `Pulumi.<stack>.yaml` for a stack name (throws when there is none). */
   readonly readStackText: (stack: string) => string;
+  /**
+   * The verified digest of `version`'s image (verified-pin.ts), recorded beside the version in
+   * `smartem:backendImageDigests` so every container runs exactly those bytes.
+   * @default none: only `smartem:backendVersion` changes
+   */
+  readonly imageDigest?: string;
 }
 
 export type BumpResult =
@@ -88,6 +97,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   let edited: string;
   try {
     edited = setConfigValue(text, BACKEND_VERSION_KEY, version, fileNameOf(stack));
+    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, BACKEND_VERSION_KEY);
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
@@ -97,7 +107,11 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   }
 
   const deployedVersion = current.backendVersion;
-  if (deployedVersion === version) return { ok: true, from: version, to: version, changed: false, text, nextSteps: [] };
+  if (deployedVersion === version) {
+    // The same version: at most its digest is recorded.
+    const changed = edited !== text;
+    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [] };
+  }
 
   let promotion: VersionGuardFacts["promotion"];
   if (current.promoteFrom !== undefined) {
@@ -150,21 +164,31 @@ export function bumpStackFile(
   version: string,
   guards: VersionGuards = checkVersionGuards,
   root = PROJECT_ROOT,
+  imageDigest?: string,
 ): BumpResult {
   const read = new Map<string, string>();
   const readStackText = (name: string): string => {
-    try {
-      readStackFile(name, root); // a missing file is refused with the list of stacks there are
-    } catch (error) {
-      if (!(error instanceof YAML.YAMLError)) throw error; // bad YAML: planBump says where
-    }
-    const text = fs.readFileSync(stackFilePath(name, root), "utf8");
+    const text = stackText(name, root);
     read.set(name, text);
     return text;
   };
-  const result = planBump({ stack, version, readStackText }, guards);
+  const result = planBump({ stack, version, readStackText, ...(imageDigest !== undefined ? { imageDigest } : {}) }, guards);
   if (result.ok && result.changed) {
     replaceFileIfUnchanged(stackFilePath(stack, root), read.get(stack) ?? "", result.text, fileNameOf(stack));
   }
   return result;
+}
+
+/**
+ * The text of `Pulumi.<stack>.yaml` under `root`. A missing file is refused with the list of
+ * stacks there are; a file that is not YAML is returned, for planBump to say where.
+ */
+export function stackText(stack: string, root = PROJECT_ROOT): string {
+  try {
+    readStackFile(stack, root); // a missing file is refused with the list of stacks there are
+  } catch (error) {
+    // An invalid file (bad YAML too): planBump says where; only a missing one stops here.
+    if (!(error instanceof ConfigError || error instanceof YAML.YAMLError)) throw error;
+  }
+  return fs.readFileSync(stackFilePath(stack, root), "utf8");
 }

@@ -22,7 +22,7 @@ const RUNNER = RUNNERS.linux;
 const NODE_VERSION = "24";
 
 /**
- * Secrets and variables the workflows read, named once (README: "Delivery").
+ * Secrets and variables the workflows read, named once (docs/operations.md: "Delivery").
  * The Pulumi backend is Pulumi Cloud (PULUMI_ACCESS_TOKEN) unless PULUMI_BACKEND_URL names
  * another (then PULUMI_CONFIG_PASSPHRASE decrypts the stack secrets).
  */

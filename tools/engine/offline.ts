@@ -5,15 +5,25 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { READ_STACK_RESOURCE_OUTPUTS } from "../../components/backend/migration-history";
+import { ConfigError } from "../../components/config/keys";
 import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
-import { PROJECT_ROOT, listStacks, readStackFile } from "./stack-file";
+import { PROJECT_ROOT, StackFile, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
 const PROMOTE_FROM = "smartem:promoteFrom";
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
+
+/** Another stack's file, or undefined when it is invalid: a broken other file never stops this stack. */
+function readOtherStackFile(stack: string, root: string): StackFile | undefined {
+  try {
+    return readStackFile(stack, root);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
 
 /** Where a stack's last reviewed outputs are: the golden render's outputs.json. */
 export function recordedOutputsPath(stack: string, root = PROJECT_ROOT): string {
@@ -59,7 +69,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
       references[qualified(other)] = recordedOutputs(stack, root) ?? {};
       continue;
     }
-    const version = readStackFile(other, root).config[BACKEND_VERSION];
+    const version = readOtherStackFile(other, root)?.config[BACKEND_VERSION];
     references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
@@ -87,30 +97,19 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         : `${source} is assumed to run ${String(assumed)} (its stack file); \`pulumi preview\` reads its live backendVersion output`,
     );
   }
+  const broken = listStacks(root).filter((other) => other !== stack && readOtherStackFile(other, root) === undefined);
+  if (broken.length > 0) {
+    caveats.push(`${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`);
+  }
   if (file.secretKeys.length > 0) {
     caveats.push(`encrypted config is not decrypted offline (${file.secretKeys.join(", ")}): placeholders stand in`);
   }
   return caveats;
 }
 
-/**
- * The engine's read of the stack's own last checkpoint (components/backend/migration-history.ts),
- * answered offline: no resource is known beyond the recorded outputs, so what has been
- * migrated is taken from their migratedVersion alone.
- */
-export function offlineCheckpoint(stack: string): NonNullable<EvaluateOptions["invokes"]> {
-  return { [READ_STACK_RESOURCE_OUTPUTS]: () => ({ name: qualified(stack), outputs: {} }) };
-}
-
 export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOptions {
   const file = readStackFile(stack, root);
-  return {
-    stack,
-    config: file.config,
-    secretKeys: file.secretKeys,
-    stackReferences: offlineStackReferences(stack, root),
-    invokes: offlineCheckpoint(stack),
-  };
+  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root), projectDir: root };
 }
 
 export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {

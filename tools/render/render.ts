@@ -1,5 +1,5 @@
 /**
- * Turns an Evaluation into the render layout of the contract (see README):
+ * Turns an Evaluation into the render layout of the contract (see docs/render.md):
  * plan.json, outputs.json, github/<repository>/..., k8s/<namespace>/<kind>-<name>.yaml.
  * Written by ./out-dir.ts: only over a previous render, crash-safely, so a failure
  * leaves the previous output untouched.
