@@ -59,6 +59,8 @@ export async function githubSide(world: World): Promise<void> {
     databaseHost: "postgres.e2e.test",
     rabbitmqHost: "rabbitmq.e2e.test",
     githubBaseUrl: world.githubApi,
+    // The stack file's reviewer id is a placeholder, which a real run refuses.
+    pypiReviewers: { teams: [4242] },
   });
   const token = { GITHUB_TOKEN: "e2e-token-for-the-double" };
 
