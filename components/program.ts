@@ -10,8 +10,8 @@
  * Returns the stack outputs.
  */
 import type * as github from "@pulumi/github";
-import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
+import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, schemaVersion } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
 import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
@@ -69,15 +69,16 @@ export async function runProgram(
   const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend("smartem", { settings, cluster, migrate: !skipMigration });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
     // value in the stack outputs, which the guards of this stack and of production read.
     [BACKEND_VERSION_OUTPUT]: backend.rolledOutVersion,
-    // The schema's version: set when this version's migration completed, even if the rollout
-    // then failed; kept across a rollback, which runs no migration.
-    [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
+    // The schema's version: this version once its migration completed; kept across a rollback,
+    // which runs no migration. Written only by a successful update, like every output: a
+    // migration whose rollout failed is known from the checkpoint (migration-history.ts).
+    [MIGRATED_VERSION_OUTPUT]: skipMigration ? schemaVersion(facts) : backend.migratedVersion,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }

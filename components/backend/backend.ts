@@ -11,7 +11,7 @@ import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./a
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
-import { migrationJob } from "./migration";
+import { migrationJob, migrationJobResourceName } from "./migration";
 import { namespaceManifest } from "./namespace";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
 import { BackendSettings } from "./settings";
@@ -29,6 +29,9 @@ export interface BackendArgs {
    */
   readonly migrate?: boolean;
 }
+
+/** The name the program gives its Backend (its children's names start with it). */
+export const BACKEND_RESOURCE_NAME = "smartem";
 
 /** Extra time over a Kubernetes deadline for scheduling and image pulls. */
 const TIMEOUT_MARGIN_SECONDS = 120;
@@ -87,7 +90,7 @@ export class Backend extends pulumi.ComponentResource {
 
     const job =
       (args.migrate ?? true)
-        ? new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
+        ? new k8s.batch.v1.Job(migrationJobResourceName(name), migrationJob(s, refs), {
             ...base,
             dependsOn: [namespace, ...backing],
             customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),

@@ -2,13 +2,19 @@
  * Gathers the facts of the upgrade guards (guards.ts) from Pulumi state:
  * - the version deployed now: this stack's own `backendVersion` output, read through a
  *   StackReference to itself (absent on a first deploy: the no-downgrade guard is skipped);
+ * - the highest version migrated here: the `migratedVersion` output, or a later migration
+ *   Job the last checkpoint shows completed (a failed rollout writes no outputs; see
+ *   migration-history.ts);
  * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack.
  * Called before any other resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../program-config";
-import { compareVersions } from "../version/version";
+import { compareVersions, isCanonicalVersion } from "../version/version";
+import { BACKEND_RESOURCE_NAME } from "./backend";
 import { VersionGuardFacts, assertVersionGuards } from "./guards";
+import { migrationJobResourceName } from "./migration";
+import { readCompletedMigration } from "./migration-history";
 
 /** The stack output every stack exports and the guards read back. */
 export const BACKEND_VERSION_OUTPUT = "backendVersion";
@@ -41,7 +47,10 @@ export interface UpgradeFacts {
 export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
-  const migratedVersion = await readOutput(self, MIGRATED_VERSION_OUTPUT);
+  const migratedVersion = highest([
+    await readOutput(self, MIGRATED_VERSION_OUTPUT),
+    await readCompletedMigration(currentStackName(), migrationJobResourceName(BACKEND_RESOURCE_NAME)),
+  ]);
   const promotion =
     config.promoteFrom === undefined
       ? undefined
@@ -79,6 +88,15 @@ export async function guardBackendVersion(stack: string, config: StackConfig): P
  * from rolling back.
  */
 export function isBelowMigratedSchema(facts: UpgradeFacts): boolean {
-  const version = facts.guards.version;
-  return [facts.guards.deployedVersion, facts.migratedVersion].some((v) => v !== undefined && compareVersions(version, v) < 0);
+  const schema = schemaVersion(facts);
+  return schema !== undefined && compareVersions(facts.guards.version, schema) < 0;
+}
+
+/** The version the database schema is at: the highest deployed or migrated here (undefined on a first deploy). */
+export function schemaVersion(facts: UpgradeFacts): string | undefined {
+  return highest([facts.guards.deployedVersion, facts.migratedVersion]);
+}
+
+function highest(versions: ReadonlyArray<string | undefined>): string | undefined {
+  return versions.filter((v): v is string => v !== undefined && isCanonicalVersion(v)).sort(compareVersions).at(-1);
 }
