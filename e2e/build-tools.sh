@@ -30,6 +30,8 @@ kube|k8s.io/kubernetes/cmd/kube-scheduler|kube-scheduler|VERSION_LDFLAGS
 kube|k8s.io/kubernetes/cmd/kubectl|kubectl|VERSION_LDFLAGS
 kwok|sigs.k8s.io/kwok/cmd/kwok|kwok|
 pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|pulumi|
+language-host|.|pulumi-language-nodejs|
+kubernetes-provider|./cmd/pulumi-resource-kubernetes|pulumi-resource-kubernetes|K8S_PROVIDER
 EOF
 }
 
@@ -45,6 +47,8 @@ group_key() { # group
   {
     go env GOVERSION
     cat "$here/tools/$g/go.mod" "$here/tools/$g/go.sum"
+    # our own Go code in the group (a main of ours), not the files copied in before a build
+    find "$here/tools/$g" -name '*.go' ! -name tools.go -print0 | LC_ALL=C sort -z | xargs -0 cat
     tool_list | grep "^$g|"
     echo "ldflags: -s -w; trimpath; cgo off"
   } | sha256sum | cut -c1-12
@@ -67,7 +71,27 @@ ldflags_for() { # group extra
     echo "-X $p.gitVersion=$v -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean" \
       "-X $q.gitVersion=$v -X $q.gitMajor=$major -X $q.gitMinor=$minor -X $q.gitTreeState=clean"
     ;;
+  K8S_PROVIDER)
+    local v
+    v="$(module_version "$g" github.com/pulumi/pulumi-kubernetes/provider/v4)"
+    echo "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${v#v}"
+    ;;
   *) echo "" ;;
+  esac
+}
+
+# Files a group's own main needs from an upstream module before it builds (git-ignored copies).
+prepare_group() { # group
+  case "$1" in
+  kubernetes-provider)
+    # Upstream's main embeds a schema its build generates; the module zip has the committed
+    # schema.json it is generated from (see tools/kubernetes-provider/cmd/.../main.go).
+    local dir
+    dir="$(cd "$here/tools/$1" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4 &&
+      go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+    install -m 0644 "$dir/cmd/pulumi-resource-kubernetes/schema.json" \
+      "$here/tools/$1/cmd/pulumi-resource-kubernetes/schema.json"
+    ;;
   esac
 }
 
@@ -92,6 +116,7 @@ build_group() { # group
   tmp="$(mktemp -d "$bin_root/.build-$g.XXXXXX")"
   trap 'rm -rf "$tmp"' RETURN
   local group_start=$SECONDS
+  prepare_group "$g"
   while IFS='|' read -r grp pkg name extra; do
     [[ "$grp" == "$g" ]] || continue
     local flags="-s -w $(ldflags_for "$g" "$extra")"
