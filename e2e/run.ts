@@ -4,8 +4,9 @@
  *
  *   node scripts/run.cjs e2e/run.ts [--only <id>]... [--keep]
  *
- * Prints `e2e: <id>: passed` or `e2e: <id>: failed (<why>)` per scenario, then
- * `N passed, N failed`; exits non-zero on any failure. `--only` runs the scenarios a
+ * Prints `e2e: <id>: passed`, `e2e: <id>: failed (<why>)` or `e2e: <id>: skipped (blocked: <why>)`
+ * per scenario (skipped: it needs a provider the Go module proxy does not serve), then
+ * `N passed, N failed[, N skipped]`; exits non-zero on any failure. `--only` runs the scenarios a
  * selected one starts from first, without reporting them. `--keep` leaves the cluster up
  * at the end (KUBECONFIG printed) until Ctrl-C.
  */
@@ -17,6 +18,7 @@ import { PROJECT_ROOT } from "../tools/engine/stack-file";
 import { GitHubDouble } from "./github-double/server";
 import { KubeClient } from "./scenarios/kube";
 import { PulumiWorkspace } from "./scenarios/pulumi";
+import { Outcome, dependencyOutcome, missingToolsOutcome, readBlockedTools, report } from "./scenarios/outcome";
 import { UsageError, parseArgs, plan } from "./scenarios/plan";
 import { World } from "./scenarios/scenarios";
 
@@ -50,32 +52,23 @@ function toolsOnPath(extra: readonly string[]): { path: string; missing: Set<str
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const { run, report } = plan(options.only);
-  const results = new Map<string, string | undefined>(); // id -> failure reason (undefined = passed)
+  const { run, report: reported } = plan(options.only);
+  const results = new Map<string, Outcome>();
   const print = (): number => {
-    let passed = 0;
-    let failed = 0;
-    for (const id of report) {
-      const why = results.get(id) ?? "not run";
-      if (results.has(id) && why === undefined) {
-        passed++;
-        console.log(`e2e: ${id}: passed`);
-      } else {
-        failed++;
-        console.log(`e2e: ${id}: failed (${why})`);
-      }
-    }
-    console.log(`${passed} passed, ${failed} failed`);
-    return failed === 0 ? 0 : 1;
+    const { lines, code } = report(reported, results);
+    for (const line of lines) console.log(line);
+    return code;
   };
 
   const tools = toolsOnPath(run.flatMap((s) => s.tools ?? []));
   const common = REQUIRED_TOOLS.filter((t) => tools.missing.has(t));
   if (common.length > 0) {
     // Never fall back to the mock runtime: say exactly what is missing.
-    for (const s of run) results.set(s.id, `tool missing on PATH: ${common.join(", ")} (see e2e/README.md)`);
+    const why = `tool missing on PATH: ${common.join(", ")} (see e2e/README.md)`;
+    for (const s of run) results.set(s.id, { status: "failed", why });
     return print();
   }
+  const blocked = readBlockedTools(REPO);
   const env = { ...process.env, PATH: tools.path, SMARTEM_E2E_TOOLS_ON_PATH: "1" };
   const root = mkdtempSync(path.join(tmpdir(), "smartem-e2e-scenarios."));
   const clusterDir = path.join(root, "cluster");
@@ -99,7 +92,7 @@ async function main(): Promise<number> {
     });
     clusterUp = up.status === 0;
     if (!clusterUp) {
-      for (const s of run) results.set(s.id, "the loopback cluster did not start (e2e/cluster.sh up)");
+      for (const s of run) results.set(s.id, { status: "failed", why: "the loopback cluster did not start (e2e/cluster.sh up)" });
       return print();
     }
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(up.stdout)![1]!;
@@ -115,22 +108,23 @@ async function main(): Promise<number> {
       githubApi: await github.start(),
     };
     for (const scenario of run) {
-      const failedBefore = scenario.after.find((dep) => results.get(dep) !== undefined);
-      if (failedBefore !== undefined) {
-        results.set(scenario.id, `it starts from ${failedBefore}, which failed`);
-        continue;
-      }
-      const missing = (scenario.tools ?? []).filter((t) => tools.missing.has(t));
-      if (missing.length > 0) {
-        results.set(scenario.id, `tool missing on PATH: ${missing.join(", ")} (see e2e/README.md)`);
+      const cannotStart =
+        dependencyOutcome(scenario.after, results) ??
+        missingToolsOutcome(
+          (scenario.tools ?? []).filter((t) => tools.missing.has(t)),
+          blocked,
+        );
+      if (cannotStart !== undefined) {
+        results.set(scenario.id, cannotStart);
         continue;
       }
       const started = Date.now();
       try {
         await scenario.run(world);
-        results.set(scenario.id, undefined);
+        results.set(scenario.id, { status: "passed" });
       } catch (error) {
-        results.set(scenario.id, error instanceof Error ? error.message.replace(/\s+/g, " ") : String(error));
+        const why = error instanceof Error ? error.message.replace(/\s+/g, " ") : String(error);
+        results.set(scenario.id, { status: "failed", why });
       }
       console.error(`e2e: ${scenario.id}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }

@@ -1,13 +1,15 @@
 /** The e2e harness's own logic (offline): selection, preview parsing, what is never passed on. */
 import { expect } from "chai";
+import { blockedTools, dependencyOutcome, missingToolsOutcome, report } from "../../e2e/scenarios/outcome";
 import { parseArgs, plan } from "../../e2e/scenarios/plan";
 import { REDIRECTING_ENV, hasStackTrace } from "../../e2e/scenarios/pulumi";
 import { SCENARIOS, changedResources } from "../../e2e/scenarios/scenarios";
 
 describe("e2e scenarios harness", () => {
-  it("has the ten scenarios of issue 10, each starting only from earlier ones", () => {
+  it("has the ten scenarios of issue 10 (first-deploy's dev-like stack on its own), each starting only from earlier ones", () => {
     expect(SCENARIOS.map((s) => s.id)).to.deep.equal([
       "first-deploy",
+      "first-deploy-dev",
       "upgrade-zero-downtime",
       "failed-migration",
       "failed-rollout",
@@ -82,5 +84,59 @@ describe("e2e scenarios harness", () => {
   it("tells a JavaScript stack trace from a config error", () => {
     expect(hasStackTrace("Error: boom\n    at runProgram (/p/components/program.ts:12:3)\n")).to.equal(true);
     expect(hasStackTrace("error: smartem:backendVersion = 0.1.0: 0.1.0 is lower than 0.2.0")).to.equal(false);
+  });
+
+  describe("outcomes", () => {
+    const pins = {
+      packages: {
+        "@pulumi/pulumi": { module: "github.com/pulumi/pulumi/pkg/v3", unavailable: { built: "3.276.0" } },
+        "@pulumi/kubernetes": { module: "github.com/pulumi/pulumi-kubernetes/provider/v4", unavailable: { built: "4.0.0-x" } },
+        "@pulumi/random": { module: "github.com/pulumi/pulumi-random/provider/v4", unavailable: { built: null } },
+      },
+    };
+    const blocked = blockedTools(pins);
+
+    it("blocks only the providers whose Go module the proxy does not serve at all", () => {
+      expect([...blocked.keys()]).to.deep.equal(["pulumi-resource-random"]);
+    });
+
+    it("skips a scenario whose missing tool is blocked, fails one whose missing tool is merely not built", () => {
+      expect(missingToolsOutcome(["pulumi-resource-random"], blocked)).to.deep.equal({
+        status: "skipped",
+        why: "blocked: pulumi-resource-random: github.com/pulumi/pulumi-random/provider/v4 is not served by the Go module proxy",
+      });
+      expect(missingToolsOutcome(["pulumi-resource-random", "pulumi-resource-kubernetes"], blocked)).to.deep.equal({
+        status: "failed",
+        why: "tool missing on PATH: pulumi-resource-kubernetes (see e2e/README.md)",
+      });
+      expect(missingToolsOutcome([], blocked)).to.equal(undefined);
+    });
+
+    it("carries a failed or skipped starting point over to the scenarios after it", () => {
+      const results = new Map([
+        ["a", { status: "failed" as const, why: "x" }],
+        ["b", { status: "skipped" as const, why: "blocked: y" }],
+      ]);
+      expect(dependencyOutcome(["a"], results)).to.deep.equal({ status: "failed", why: "it starts from a, which failed" });
+      expect(dependencyOutcome(["b"], results)?.status).to.equal("skipped");
+      expect(dependencyOutcome([], results)).to.equal(undefined);
+    });
+
+    it("reports skipped apart from passed and failed, and fails the run only on a failure", () => {
+      const skippedOnly = report(
+        ["a", "b"],
+        new Map([
+          ["a", { status: "passed" as const }],
+          ["b", { status: "skipped" as const, why: "blocked: z" }],
+        ]),
+      );
+      expect(skippedOnly).to.deep.equal({
+        lines: ["e2e: a: passed", "e2e: b: skipped (blocked: z)", "1 passed, 0 failed, 1 skipped"],
+        code: 0,
+      });
+      const notRun = report(["a", "b"], new Map([["a", { status: "passed" as const }]]));
+      expect(notRun.lines.slice(1)).to.deep.equal(["e2e: b: failed (not run)", "1 passed, 1 failed"]);
+      expect(notRun.code).to.equal(1);
+    });
   });
 });
