@@ -7,7 +7,7 @@
  * `refresh --yes`, `stack output --json`, always with `--policy-pack policy`.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
@@ -71,7 +71,13 @@ export class PulumiWorkspace {
       child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
       child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
       child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 }));
+      child.on("close", (code) => {
+        const result = { code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 };
+        // SMARTEM_E2E_LOG=<file>: every command's full output, for what a failure line cuts short.
+        const log = process.env.SMARTEM_E2E_LOG;
+        if (log) appendFileSync(log, `$ pulumi ${args.join(" ")}  # exit ${result.code}, ${result.seconds} s\n${stdout}${stderr}\n`);
+        resolve(result);
+      });
     });
   }
 
