@@ -14,12 +14,6 @@
  *   every object of the stack, and the next `up` would then fail to create objects that exist
  *   (creates do not adopt). `skipUpdateUnreachable: false` likewise: an unreachable cluster must
  *   fail the run, not report a deploy that changed nothing.
- * - `enablePatchForce: true`: the objects are this program's alone. Server-side apply otherwise
- *   refuses a field another field manager last set (a `kubectl edit`/`scale`/`patch`): both
- *   `pulumi up` and `pulumi preview --refresh` then fail with a conflict instead of restoring the
- *   field and reporting drift (seen against the real provider in the e2e `drift` scenario).
- *   Explicit, so a shell's PULUMI_K8S_ENABLE_PATCH_FORCE, which @pulumi/kubernetes would copy into
- *   the provider's inputs, changes nothing.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -44,7 +38,6 @@ export function kubernetesProviderArgs(cluster: KubernetesCluster): k8s.Provider
     ...(cluster.context !== undefined ? { context: cluster.context } : {}),
     deleteUnreachable: false,
     skipUpdateUnreachable: false,
-    enablePatchForce: true,
   };
 }
 

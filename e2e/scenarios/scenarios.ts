@@ -34,6 +34,7 @@ const TEST_STACK = {
   manageGithub: false,
   deliveryRepository: undefined,
   deliveryReviewers: undefined,
+  pypiReviewers: undefined,
 };
 /** External backing services: names that resolve nowhere (no pod connects: kwok runs none). */
 const EXTERNAL = { databaseHost: "postgres.e2e.test", rabbitmqHost: "rabbitmq.e2e.test" };
@@ -456,12 +457,12 @@ async function takeover(world: World): Promise<void> {
     ]);
     await kubectl(world.kubeEnv, ["-n", ns, "delete", "deployment", API, WORKER, "--cascade=orphan"]);
     // 2. The first pulumi up adopts the namespace and the Service and rolls the new Deployments.
-    const up = await stack.up([], { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true" });
+    const up = await stack.up([], { PULUMI_K8S_UPSERT_EXISTING_OBJECTS: "true", PULUMI_K8S_ENABLE_PATCH_FORCE: "true" });
     succeeded(up, "the takeover's pulumi up");
     // 3. Remove the old ReplicaSets and their pods.
     await kubectl(world.kubeEnv, ["-n", ns, "delete", "replicaset", "-l", `app in (${API},${WORKER})`]);
-    // 4. A plain pulumi up records that the provider no longer upserts (@pulumi/kubernetes copied
-    //    the variable into its inputs); from then on nothing changes.
+    // 4. A plain pulumi up records that the provider no longer upserts nor forces
+    //    (@pulumi/kubernetes copied the variables into its inputs); from then on nothing changes.
     succeeded(await stack.up(), "the plain pulumi up after the takeover");
     succeeded(await stack.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes after the takeover");
   });

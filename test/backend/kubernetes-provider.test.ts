@@ -37,7 +37,6 @@ describe("the Kubernetes provider gets the kubeconfig's contents, never its path
       clusterIdentifier: "production",
       deleteUnreachable: "false",
       skipUpdateUnreachable: "false",
-      enablePatchForce: "true",
     });
     const everything = JSON.stringify(ev);
     expect(everything).to.not.contain(KUBECONFIG_PATH);
