@@ -54,11 +54,17 @@ export interface ScheduleTrigger {
   readonly cron: string;
 }
 
+export interface RepositoryDispatchTrigger {
+  /** The event types (`event_type` of the dispatch) that start the workflow. */
+  readonly types: readonly string[];
+}
+
 export interface Triggers {
   readonly push?: PushTrigger;
   readonly pullRequest?: PullRequestTrigger;
   readonly schedule?: readonly ScheduleTrigger[];
   readonly workflowDispatch?: Record<string, never>;
+  readonly repositoryDispatch?: RepositoryDispatchTrigger;
 }
 
 export type Env = Readonly<Record<string, string>>;
@@ -140,6 +146,7 @@ export const YAML_KEY = {
   failFast: "fail-fast",
   pullRequest: "pull_request",
   workflowDispatch: "workflow_dispatch",
+  repositoryDispatch: "repository_dispatch",
   idToken: "id-token",
   pullRequests: "pull-requests",
   securityEvents: "security-events",

@@ -66,6 +66,13 @@ export const backendConfig = {
     description: "Whether this stack may move to a version lower than the one deployed now (a rollback).",
     allowed: "true or false",
   }),
+  backwardCompatibleMigrations: key({
+    schema: z.array(deployableVersion).default([]),
+    type: "object",
+    description:
+      "Versions whose database migration the previous version still works with: when such a version's rollout fails after its migration ran, deploy.yml rolls the stack back on its own instead of opening an incident.",
+    allowed: "a list of deployable versions, e.g. [\"0.2.0\"] (default [])",
+  }),
   promoteFrom: key({
     schema: fullyQualifiedStack.optional(),
     type: "string",

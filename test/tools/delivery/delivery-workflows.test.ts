@@ -40,13 +40,21 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     }
   });
 
-  it("grant nothing at workflow level; the only write is issues, in the drift-issue jobs", () => {
+  it("grant nothing at workflow level; the only writes: issues in the issue jobs, contents + pull-requests in the bump PR jobs", () => {
+    const expected = (id: string): string[] =>
+      id.startsWith("drift-issue-") || id.startsWith("rollout-issue-") ? ["issues"] : id.startsWith("pr-") ? ["contents", "pull-requests"] : [];
     for (const [file] of files) {
       const d = doc(path.basename(file));
       expect(d.permissions, file).to.deep.equal({});
       for (const [id, job] of Object.entries(d.jobs)) {
         const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
-        expect(writes, `${file} ${id}`).to.deep.equal(id.startsWith("drift-issue-") ? ["issues"] : []);
+        expect(writes, `${file} ${id}`).to.deep.equal(expected(id));
+        if (writes.length > 0) {
+          // A job with a write token holds no stack credential and installs nothing.
+          expect(job.environment, `${file} ${id}`).to.equal(undefined);
+          expect(secretsOf(job), `${file} ${id}`).to.deep.equal([]);
+          expect(JSON.stringify(job), `${file} ${id}`).to.not.match(/npm (ci|install|run)|cache/);
+        }
       }
     }
   });
@@ -174,7 +182,8 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
           continue;
         }
         const stack = stackOf(id);
-        const expected = id.startsWith("up-") ? stack : id.startsWith("drift-") ? `drift-${stack}` : `preview-${stack}`;
+        // A bump proposal reads the stack's outputs with the drift check's read-only credentials.
+        const expected = id.startsWith("up-") ? stack : id.startsWith("drift-") || id.startsWith("propose-") ? `drift-${stack}` : `preview-${stack}`;
         expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
       }
     }
@@ -216,7 +225,9 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
         for (const step of stackSteps(d, id)) {
-          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stackOf(id) as "staging" | "production"));
+          // A bump proposal only reads the stack's outputs: no GitHub provider runs.
+          const wanted = !id.startsWith("propose-") && managesGithub(stackOf(id) as "staging" | "production");
+          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(wanted);
         }
       }
     }
@@ -240,7 +251,7 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       for (const [id, job] of Object.entries(d.jobs)) {
         const secrets = job.steps.map((s) => s.env?.KUBECONFIG_DATA).filter(Boolean);
         for (const stack of DEPLOYED_STACKS) {
-          if (!id.endsWith(`-${stack}`) || id.startsWith("drift-issue-")) continue;
+          if (!id.endsWith(`-${stack}`) || !/^(up|preview|drift)-[a-z]+$/.test(id)) continue;
           const kind = id.startsWith("up-") ? "" : "_READONLY";
           expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}${kind} }}`]);
         }
