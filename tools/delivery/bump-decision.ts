@@ -7,7 +7,7 @@
  * pins, and, for a stack with a promotion source, the version that source runs.
  *
  *   node scripts/run.cjs tools/delivery/bump-decision.ts <stack> <releases.json> <outputs.json> [<source-outputs.json>]
- * prints the proposal as JSON (`version` to bump to, or `none` with why) for the workflow.
+ * prints the proposal as JSON (`version` to bump to, or `none` with why, and what the stack runs).
  */
 import * as fs from "node:fs";
 import { loadStackConfig } from "../../components/program-config";
@@ -104,17 +104,19 @@ function main(args: string[]): number {
   const file = readStackFile(stack);
   const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
   const read = (f: string): string => fs.readFileSync(f, "utf8");
+  const running = runningVersion(read(outputsFile));
   const proposal = decideBump({
     stack,
     releases: releasesFromPypi(JSON.parse(read(releasesFile))),
-    running: runningVersion(read(outputsFile)),
+    running,
     pinned: config.backendVersion,
     allowPrerelease: config.allowPrerelease,
     ...(config.promoteFrom
       ? { promotion: { from: config.promoteFrom, running: sourceOutputsFile ? runningVersion(read(sourceOutputsFile)) : undefined } }
       : {}),
   });
-  process.stdout.write(`${JSON.stringify(proposal)}\n`);
+  // What the stack runs goes along: the next stack in promotion order is decided from it.
+  process.stdout.write(`${JSON.stringify({ ...proposal, running: running ?? "" })}\n`);
   return 0;
 }
 
