@@ -65,7 +65,8 @@ export function decideBump(facts: BumpFacts): BumpProposal {
     if (!candidates.includes(source)) {
       return none(`${facts.promotion.from} runs ${source}, which ${stack} cannot take (a pre-release, yanked, or not a release)`);
     }
-    if (compareVersions(source, target) < 0) why = `${facts.promotion.from} runs ${source} (the newest release, ${target}, has not reached it yet)`;
+    if (compareVersions(source, target) < 0)
+      why = `${facts.promotion.from} runs ${source} (the newest release, ${target}, has not reached it yet)`;
     else why = `${facts.promotion.from} runs ${source}, the newest release`;
     target = source;
   }
@@ -74,7 +75,9 @@ export function decideBump(facts: BumpFacts): BumpProposal {
   }
   if (running !== undefined && compareVersions(target, running) === 0) return none(`${stack} runs ${running} already`);
   if (facts.pinned === target) {
-    return none(`main already pins ${target} on ${stack}, which runs ${running ?? "nothing yet"}: its deploy is pending or failed (see deploy.yml)`);
+    return none(
+      `main already pins ${target} on ${stack}, which runs ${running ?? "nothing yet"}: its deploy is pending or failed (see deploy.yml)`,
+    );
   }
   return { action: "bump", stack, version: target, why: `${why}; ${stack} runs ${running ?? "nothing yet"}` };
 }
@@ -112,7 +115,12 @@ function main(args: string[]): number {
     pinned: config.backendVersion,
     allowPrerelease: config.allowPrerelease,
     ...(config.promoteFrom
-      ? { promotion: { from: config.promoteFrom, running: sourceOutputsFile ? runningVersion(read(sourceOutputsFile)) : undefined } }
+      ? {
+          promotion: {
+            from: config.promoteFrom,
+            running: sourceOutputsFile ? runningVersion(read(sourceOutputsFile)) : undefined,
+          },
+        }
       : {}),
   });
   // What the stack runs goes along: the next stack in promotion order is decided from it.

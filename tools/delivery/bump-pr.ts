@@ -86,7 +86,12 @@ export function releaseNotesUrl(identity: string): string | undefined {
 }
 
 /** The body of the stack's bump PR (without its marker line). */
-export function prBody(proposal: Extract<Proposal, { action: "bump" }>, bumpLog: string, renderDiff: string, runUrl: string): string {
+export function prBody(
+  proposal: Extract<Proposal, { action: "bump" }>,
+  bumpLog: string,
+  renderDiff: string,
+  runUrl: string,
+): string {
   const evidence = verifiedEvidence(bumpLog);
   const notes = evidence && releaseNotesUrl(evidence.identity);
   const limit = 60000;
@@ -119,7 +124,11 @@ export type Git = (args: readonly string[]) => string;
 const realGit: Git = (args) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
 
 /** Reads the open bump PRs, decides, pushes the branch when needed and applies the decision. */
-export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as unknown as Fetch, git: Git = realGit): Promise<PrAction> {
+export async function upkeep(
+  env: NodeJS.ProcessEnv,
+  fetchImpl: Fetch = fetch as unknown as Fetch,
+  git: Git = realGit,
+): Promise<PrAction> {
   const need = (name: string): string => {
     const value = env[name];
     if (!value) throw new Error(`${name} is not set`);
@@ -136,24 +145,49 @@ export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as
   const api = `${(env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, "")}/repos/${repository}`;
   const headers = { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "content-type": "application/json" };
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(`${api}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetchImpl(`${api}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
     return response.json();
   };
   const owner = repository.split("/")[0];
-  const open = (await call("GET", `/pulls?state=open&head=${owner}:${encodeURIComponent(bumpBranch(stack))}&per_page=100`)) as OpenPr[];
+  const open = (await call(
+    "GET",
+    `/pulls?state=open&head=${owner}:${encodeURIComponent(bumpBranch(stack))}&per_page=100`,
+  )) as OpenPr[];
   const action = decidePr(proposal, patch, open);
   if (action.action === "open" || action.action === "update") {
     const version = (proposal as Extract<Proposal, { action: "bump" }>).version;
     const body = `${marker(stack, version, patch)}\n${fs.readFileSync(need("BODY"), "utf8")}`;
     // The branch is main plus exactly the bump job's patch, force-pushed: the PR shows one commit.
     git(["apply", "--index", patchFile]);
-    git(["-c", "user.name=github-actions[bot]", "-c", "user.email=41898282+github-actions[bot]@users.noreply.github.com", "commit", "--quiet", "-m", `${prTitle(stack, version)}\n\n${proposal.why}.`]);
+    git([
+      "-c",
+      "user.name=github-actions[bot]",
+      "-c",
+      "user.email=41898282+github-actions[bot]@users.noreply.github.com",
+      "commit",
+      "--quiet",
+      "-m",
+      `${prTitle(stack, version)}\n\n${proposal.why}.`,
+    ]);
     const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
     const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/$/, "");
-    git(["-c", `http.${server}/.extraheader=AUTHORIZATION: basic ${basic}`, "push", "--force", `${server}/${repository}.git`, `HEAD:refs/heads/${bumpBranch(stack)}`]);
+    git([
+      "-c",
+      `http.${server}/.extraheader=AUTHORIZATION: basic ${basic}`,
+      "push",
+      "--force",
+      `${server}/${repository}.git`,
+      `HEAD:refs/heads/${bumpBranch(stack)}`,
+    ]);
     if (action.action === "open") {
-      const pr = (await call("POST", "/pulls", { title: action.title, head: bumpBranch(stack), base, body })) as { number: number };
+      const pr = (await call("POST", "/pulls", { title: action.title, head: bumpBranch(stack), base, body })) as {
+        number: number;
+      };
       await call("POST", `/issues/${pr.number}/labels`, { labels: [BUMP_LABEL] });
     } else {
       await call("PATCH", `/pulls/${action.number}`, { title: action.title, body });
@@ -179,10 +213,14 @@ async function main(args: string[]): Promise<void> {
   }
   if (command === "upkeep" && rest.length === 0) {
     const action = await upkeep(process.env);
-    process.stdout.write(`${action.action}${"number" in action ? ` #${action.number}` : ""}${"why" in action ? `: ${action.why}` : ""}\n`);
+    process.stdout.write(
+      `${action.action}${"number" in action ? ` #${action.number}` : ""}${"why" in action ? `: ${action.why}` : ""}\n`,
+    );
     return;
   }
-  process.stderr.write("usage: node tools/delivery/bump-pr.ts body <proposal.json> <bump.log> <render.diff> <body.md> | upkeep\n");
+  process.stderr.write(
+    "usage: node tools/delivery/bump-pr.ts body <proposal.json> <bump.log> <render.diff> <body.md> | upkeep\n",
+  );
   process.exitCode = 2;
 }
 

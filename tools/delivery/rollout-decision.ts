@@ -36,7 +36,13 @@ export interface FailureFacts {
 }
 
 export type FailureDecision =
-  | { readonly action: "none"; readonly stack: string; readonly failedVersion: string; readonly previous: string | undefined; readonly why: string }
+  | {
+      readonly action: "none";
+      readonly stack: string;
+      readonly failedVersion: string;
+      readonly previous: string | undefined;
+      readonly why: string;
+    }
   | {
       readonly action: "rollback";
       readonly stack: string;
@@ -61,7 +67,10 @@ export function rollbackCommand(stack: string, previous: string): string {
 }
 
 const newest = (versions: ReadonlyArray<string | undefined>): string | undefined =>
-  versions.filter((v): v is string => v !== undefined).sort(compareVersions).at(-1);
+  versions
+    .filter((v): v is string => v !== undefined)
+    .sort(compareVersions)
+    .at(-1);
 
 /** Roll back or open an incident (pure). `stack` is the name the CLI takes. */
 export function decideFailure(facts: FailureFacts): FailureDecision {
@@ -77,7 +86,13 @@ export function decideFailure(facts: FailureFacts): FailureDecision {
   if (previous === undefined) return incident(`the first deploy of ${stack} failed: there is no earlier version to return to`);
   if (previous === failedVersion) {
     // Not a rollout of another version (a config or GitHub-side change failed): the job fails as usual.
-    return { action: "none", stack, failedVersion, previous, why: `${stack} already ran ${failedVersion}: not a version rollout, nothing to roll back` };
+    return {
+      action: "none",
+      stack,
+      failedVersion,
+      previous,
+      why: `${stack} already ran ${failedVersion}: not a version rollout, nothing to roll back`,
+    };
   }
   const schema = newest([facts.migratedOutput, facts.completedMigration]);
   const migratedPast = schema !== undefined && compareVersions(schema, previous) > 0;
@@ -110,10 +125,15 @@ export function decideFailure(facts: FailureFacts): FailureDecision {
 /** The checkpoint's resources (`pulumi stack export`) in the shape migration-history.ts reads. */
 export function checkpointResources(exportJson: string): Record<string, CheckpointResource> {
   const resources =
-    (JSON.parse(exportJson) as { deployment?: { resources?: Array<{ urn: string; type: string; outputs?: Record<string, unknown>; delete?: boolean }> } })
-      .deployment?.resources ?? [];
+    (
+      JSON.parse(exportJson) as {
+        deployment?: { resources?: Array<{ urn: string; type: string; outputs?: Record<string, unknown>; delete?: boolean }> };
+      }
+    ).deployment?.resources ?? [];
   // A resource awaiting deletion is not live (readStackResourceOutputs leaves it out too).
-  return Object.fromEntries(resources.filter((r) => r.delete !== true).map((r) => [r.urn, { type: r.type, outputs: r.outputs ?? {} }]));
+  return Object.fromEntries(
+    resources.filter((r) => r.delete !== true).map((r) => [r.urn, { type: r.type, outputs: r.outputs ?? {} }]),
+  );
 }
 
 function main(args: string[]): number {
@@ -141,10 +161,19 @@ function main(args: string[]): number {
   fs.writeFileSync(out, `${JSON.stringify({ ...decision, namespace: config.namespace }, null, 2)}\n`);
   process.stderr.write(`${decision.action}: ${decision.why}\n`);
   if (process.env.GITHUB_STEP_SUMMARY) {
-    const what = { none: "No rollback: the job fails as usual.", rollback: "Rolling back at once.", incident: "Leaving the old pods serving, no retry; an incident issue follows." }[decision.action];
-    fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, `## After the failed \`pulumi up\` of ${stack}\n${decision.why}. ${what}\n`);
+    const what = {
+      none: "No rollback: the job fails as usual.",
+      rollback: "Rolling back at once.",
+      incident: "Leaving the old pods serving, no retry; an incident issue follows.",
+    }[decision.action];
+    fs.appendFileSync(
+      process.env.GITHUB_STEP_SUMMARY,
+      `## After the failed \`pulumi up\` of ${stack}\n${decision.why}. ${what}\n`,
+    );
   }
-  process.stdout.write(`action=${decision.action}\nprevious=${decision.previous ?? ""}\nfailed=${decision.failedVersion}\nnamespace=${config.namespace}\n`);
+  process.stdout.write(
+    `action=${decision.action}\nprevious=${decision.previous ?? ""}\nfailed=${decision.failedVersion}\nnamespace=${config.namespace}\n`,
+  );
   return 0;
 }
 

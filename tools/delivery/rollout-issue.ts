@@ -57,19 +57,29 @@ export function reportBody(decision: Decision, outcome: RollbackOutcome, report:
         `Pin ${decision.previous} there (a PR), or fix forward with a newer release; then close this issue.`,
     );
   } else {
-    if (decision.action === "rollback") lines.push(`**The automatic rollback to ${decision.previous} failed** as well; see the run.`, "");
+    if (decision.action === "rollback")
+      lines.push(`**The automatic rollback to ${decision.previous} failed** as well; see the run.`, "");
     lines.push(
       "**The old pods keep serving; nothing was retried.** Decide whether the previous version works with the migrated schema " +
         "(or downgrade the schema by hand, `alembic downgrade <revision>` from a pod of the newer version), then roll back with:",
       "",
       "```sh",
-      decision.command ?? `# no earlier version: fix forward with a new release (npm run bump -- --stack ${stack} --version <next>)`,
+      decision.command ??
+        `# no earlier version: fix forward with a new release (npm run bump -- --stack ${stack} --version <next>)`,
       "```",
       "",
       `and pin that version in \`Pulumi.${stack}.yaml\` (a PR) so the next deploy does not try ${decision.failedVersion} again.`,
     );
   }
-  if (report.trim()) lines.push("", "<details><summary>Migration Job and failing pods: logs and events</summary>", "", report.slice(0, 50000), "", "</details>");
+  if (report.trim())
+    lines.push(
+      "",
+      "<details><summary>Migration Job and failing pods: logs and events</summary>",
+      "",
+      report.slice(0, 50000),
+      "",
+      "</details>",
+    );
   lines.push("");
   return lines.join("\n");
 }
@@ -101,20 +111,32 @@ export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as
     return value;
   };
   const decision = JSON.parse(fs.readFileSync(need("DECISION"), "utf8")) as Decision;
-  if (decision.stack.split("/").pop() !== need("STACK")) throw new Error(`DECISION is for stack ${decision.stack}, not ${env.STACK}`);
+  if (decision.stack.split("/").pop() !== need("STACK"))
+    throw new Error(`DECISION is for stack ${decision.stack}, not ${env.STACK}`);
   const outcome = (env.ROLLBACK_OUTCOME ?? "") as RollbackOutcome;
-  if (!["success", "failure", ""].includes(outcome)) throw new Error(`ROLLBACK_OUTCOME = ${JSON.stringify(outcome)}; allowed: success, failure or empty`);
+  if (!["success", "failure", ""].includes(outcome))
+    throw new Error(`ROLLBACK_OUTCOME = ${JSON.stringify(outcome)}; allowed: success, failure or empty`);
   const report = env.REPORT && fs.existsSync(env.REPORT) ? fs.readFileSync(env.REPORT, "utf8") : "";
   const api = `${(env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, "")}/repos/${need("GITHUB_REPOSITORY")}`;
-  const headers = { authorization: `Bearer ${need("GITHUB_TOKEN")}`, accept: "application/vnd.github+json", "content-type": "application/json" };
+  const headers = {
+    authorization: `Bearer ${need("GITHUB_TOKEN")}`,
+    accept: "application/vnd.github+json",
+    "content-type": "application/json",
+  };
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(`${api}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetchImpl(`${api}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
     return response.json();
   };
   const open: OpenIssue[] = [];
   for (let page = 1; ; page++) {
-    const batch = (await call("GET", `/issues?state=open&labels=${ROLLOUT_LABEL}&per_page=100&page=${page}`)) as Array<OpenIssue & { pull_request?: unknown }>;
+    const batch = (await call("GET", `/issues?state=open&labels=${ROLLOUT_LABEL}&per_page=100&page=${page}`)) as Array<
+      OpenIssue & { pull_request?: unknown }
+    >;
     open.push(...batch.filter((issue) => issue.pull_request === undefined));
     if (batch.length < 100) break;
   }

@@ -31,17 +31,41 @@ describe("which version bump.yml proposes per stack (tools/delivery/bump-decisio
   const table: Array<[string, BumpFacts, string]> = [
     ["staging takes the newest release, pre-releases included where allowed", staging({}), "bump 0.3.0rc1"],
     ["without allowPrerelease only finals", staging({ allowPrerelease: false }), "bump 0.2.0"],
-    ["yanked releases are skipped", staging({ releases: [...rel("0.1.0", "0.2.0"), { version: "0.3.0rc1", yanked: true }] }), "bump 0.2.0"],
-    ["dev, post and non-canonical versions are never proposed", staging({ releases: rel("0.1.0", "0.2.0.dev1", "0.1.0.post1", "v0.3.0") }), "none"],
+    [
+      "yanked releases are skipped",
+      staging({ releases: [...rel("0.1.0", "0.2.0"), { version: "0.3.0rc1", yanked: true }] }),
+      "bump 0.2.0",
+    ],
+    [
+      "dev, post and non-canonical versions are never proposed",
+      staging({ releases: rel("0.1.0", "0.2.0.dev1", "0.1.0.post1", "v0.3.0") }),
+      "none",
+    ],
     ["never a downgrade: the stack runs a newer version than any release", staging({ running: "0.4.0" }), "none"],
-    ["the version the stack RUNS decides, not the pin: a merged pin that failed to deploy is not re-proposed", staging({ running: "0.1.0", pinned: "0.3.0rc1" }), "none"],
+    [
+      "the version the stack RUNS decides, not the pin: a merged pin that failed to deploy is not re-proposed",
+      staging({ running: "0.1.0", pinned: "0.3.0rc1" }),
+      "none",
+    ],
     ["a first deploy (no outputs) takes the newest", staging({ running: undefined }), "bump 0.3.0rc1"],
     ["nothing newer than what runs", staging({ running: "0.3.0rc1", pinned: "0.3.0rc1" }), "none"],
     ["production takes what staging runs", production({}), "bump 0.2.0"],
-    ["production never a pre-release, even when staging runs one", production({ promotion: { from: "s", running: "0.3.0rc1" } }), "none"],
-    ["production waits when staging runs what production runs", production({ promotion: { from: "s", running: "0.1.0" } }), "none"],
+    [
+      "production never a pre-release, even when staging runs one",
+      production({ promotion: { from: "s", running: "0.3.0rc1" } }),
+      "none",
+    ],
+    [
+      "production waits when staging runs what production runs",
+      production({ promotion: { from: "s", running: "0.1.0" } }),
+      "none",
+    ],
     ["production waits when staging runs nothing", production({ promotion: { from: "s", running: undefined } }), "none"],
-    ["production: never a downgrade when staging rolled back below it", production({ running: "0.2.0", pinned: "0.2.0", promotion: { from: "s", running: "0.1.0" } }), "none"],
+    [
+      "production: never a downgrade when staging rolled back below it",
+      production({ running: "0.2.0", pinned: "0.2.0", promotion: { from: "s", running: "0.1.0" } }),
+      "none",
+    ],
   ];
   for (const [what, facts, expected] of table) {
     it(what, () => {
@@ -51,14 +75,18 @@ describe("which version bump.yml proposes per stack (tools/delivery/bump-decisio
   }
 
   it("the reasons say why, for the job summary", () => {
-    expect(decideBump(production({ promotion: { from: "o/smartem/staging", running: "0.1.0" } })).why).to.equal("production runs 0.1.0 already");
+    expect(decideBump(production({ promotion: { from: "o/smartem/staging", running: "0.1.0" } })).why).to.equal(
+      "production runs 0.1.0 already",
+    );
     expect(decideBump(staging({ running: "0.4.0" })).why).to.include("never a downgrade");
     expect(decideBump(production({ releases: rel("0.1.0", "0.2.0", "0.3.0") })).why).to.include("has not reached it yet");
   });
 
   it("reads PyPI's JSON API: a release whose files are all yanked is yanked; one without files is no release", () => {
     expect(
-      releasesFromPypi({ releases: { "0.1.0": [{ yanked: false }], "0.2.0": [{ yanked: true }, { yanked: true }], "0.3.0": [] } }),
+      releasesFromPypi({
+        releases: { "0.1.0": [{ yanked: false }], "0.2.0": [{ yanked: true }, { yanked: true }], "0.3.0": [] },
+      }),
     ).to.deep.equal([
       { version: "0.1.0", yanked: false },
       { version: "0.2.0", yanked: true },
@@ -66,7 +94,12 @@ describe("which version bump.yml proposes per stack (tools/delivery/bump-decisio
   });
 });
 
-const BUMP: Proposal = { action: "bump", stack: "staging", version: "0.2.0", why: "0.2.0 is the newest release; staging runs 0.1.0" };
+const BUMP: Proposal = {
+  action: "bump",
+  stack: "staging",
+  version: "0.2.0",
+  why: "0.2.0 is the newest release; staging runs 0.1.0",
+};
 const PATCH = "diff --git a/Pulumi.staging.yaml b/Pulumi.staging.yaml\n";
 const pr = (number: number, version: string, patch: string, ref = "bump/staging"): OpenPr => ({
   number,
@@ -80,12 +113,20 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
   });
   it("the same proposal and patch again: leave it; a newer version or another patch: update it in place", () => {
     expect(decidePr(BUMP, PATCH, [pr(5, "0.2.0", PATCH)]).action).to.equal("none");
-    expect(decidePr({ ...BUMP, version: "0.3.0" }, PATCH, [pr(5, "0.2.0", PATCH)])).to.deep.equal({ action: "update", number: 5, title: "Bump staging to 0.3.0" });
+    expect(decidePr({ ...BUMP, version: "0.3.0" }, PATCH, [pr(5, "0.2.0", PATCH)])).to.deep.equal({
+      action: "update",
+      number: 5,
+      title: "Bump staging to 0.3.0",
+    });
     expect(decidePr(BUMP, `${PATCH}+x\n`, [pr(5, "0.2.0", PATCH)]).action).to.equal("update");
   });
   it("nothing to propose (or an empty patch): close the open PR with the reason, or do nothing", () => {
     const none: Proposal = { action: "none", stack: "staging", why: "staging runs 0.2.0 already" };
-    expect(decidePr(none, "", [pr(5, "0.2.0", PATCH)])).to.deep.equal({ action: "close", number: 5, comment: "Nothing to propose for staging any more: staging runs 0.2.0 already." });
+    expect(decidePr(none, "", [pr(5, "0.2.0", PATCH)])).to.deep.equal({
+      action: "close",
+      number: 5,
+      comment: "Nothing to propose for staging any more: staging runs 0.2.0 already.",
+    });
     expect(decidePr(none, "", []).action).to.equal("none");
     expect(decidePr(BUMP, "", [pr(5, "0.2.0", PATCH)]).action).to.equal("close");
   });
@@ -94,7 +135,8 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
     expect(decidePr(BUMP, PATCH, other).action).to.equal("open");
   });
   it("the body names the release notes, the verified digest and attestation identity, and carries the render diff", () => {
-    const identity = "https://github.com/DiamondLightSource/smartem-decisions/.github/workflows/release-smartem-decisions.yml@refs/tags/smartem-decisions-v0.2.0";
+    const identity =
+      "https://github.com/DiamondLightSource/smartem-decisions/.github/workflows/release-smartem-decisions.yml@refs/tags/smartem-decisions-v0.2.0";
     const log = `verified: ghcr.io/diamondlightsource/smartem-decisions@sha256:${"a".repeat(64)}, built and attested by ${identity}\n`;
     const body = prBody(BUMP as Extract<Proposal, { action: "bump" }>, log, "-a\n+b\n", "https://run");
     expect(body)
@@ -112,7 +154,14 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
       fs.writeFileSync(path.join(temp, name), content);
       return path.join(temp, name);
     };
-    const pulls: Array<{ number: number; state: string; head: { ref: string }; body: string; labels: string[]; comments: string[] }> = [];
+    const pulls: Array<{
+      number: number;
+      state: string;
+      head: { ref: string };
+      body: string;
+      labels: string[];
+      comments: string[];
+    }> = [];
     const calls: string[] = [];
     const fakeFetch = async (url: string, init: { method?: string; body?: string } = {}) => {
       const { pathname, searchParams } = new URL(url);
@@ -143,7 +192,11 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
     };
     try {
       expect((await upkeep({ ...env, PROPOSAL: write("p.json", JSON.stringify(BUMP)) }, fakeFetch, git)).action).to.equal("open");
-      expect(gitCalls.map((a) => a.find((x) => ["apply", "commit", "push"].includes(x)))).to.deep.equal(["apply", "commit", "push"]);
+      expect(gitCalls.map((a) => a.find((x) => ["apply", "commit", "push"].includes(x)))).to.deep.equal([
+        "apply",
+        "commit",
+        "push",
+      ]);
       expect(gitCalls[2]).to.include("HEAD:refs/heads/bump/staging").and.include("--force");
       expect(gitCalls[2]!.join(" "), "the token goes in a header, never into the URL").to.not.include("t0ken@");
       expect(pulls[0]).to.deep.include({ labels: [BUMP_LABEL], head: { ref: "bump/staging" } });
@@ -151,7 +204,15 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
       expect((await upkeep({ ...env, PROPOSAL: write("p.json", JSON.stringify(BUMP)) }, fakeFetch, git)).action).to.equal("none");
       expect(gitCalls).to.have.length(3);
       const none = { action: "none", stack: "staging", why: "staging runs 0.2.0 already" };
-      expect((await upkeep({ ...env, PATCH: write("empty.patch", ""), PROPOSAL: write("p.json", JSON.stringify(none)) }, fakeFetch, git)).action).to.equal("close");
+      expect(
+        (
+          await upkeep(
+            { ...env, PATCH: write("empty.patch", ""), PROPOSAL: write("p.json", JSON.stringify(none)) },
+            fakeFetch,
+            git,
+          )
+        ).action,
+      ).to.equal("close");
       expect(pulls[0]).to.deep.include({ state: "closed" });
       expect(pulls[0]!.comments[0]).to.include("staging runs 0.2.0 already");
     } finally {
@@ -170,11 +231,15 @@ describe("the bump proposal step, run as GitHub runs it (bash --noprofile --norc
   afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
 
   function run(stack: string, outputs: string, pypi: string, extra: Record<string, string> = {}) {
-    const bin = (name: string, lines: string[]) => fs.writeFileSync(path.join(temp, "bin", name), ["#!/bin/bash", ...lines, ""].join("\n"), { mode: 0o755 });
+    const bin = (name: string, lines: string[]) =>
+      fs.writeFileSync(path.join(temp, "bin", name), ["#!/bin/bash", ...lines, ""].join("\n"), { mode: 0o755 });
     fs.writeFileSync(path.join(temp, "pypi.json"), pypi);
     fs.writeFileSync(path.join(temp, "outputs.json"), outputs);
     bin("curl", [`[ "\${@: -1}" = "https://pypi.org/pypi/smartem-decisions/json" ] || exit 22`, `cat "${temp}/pypi.json"`]);
-    bin("pulumi", [`[ "$*" = "stack output --json --stack o/smartem/${stack}" ] || { echo "unexpected: $*" >&2; exit 99; }`, `cat "${temp}/outputs.json"`]);
+    bin("pulumi", [
+      `[ "$*" = "stack output --json --stack o/smartem/${stack}" ] || { echo "unexpected: $*" >&2; exit 99; }`,
+      `cat "${temp}/outputs.json"`,
+    ]);
     bin("npm", ['echo "npm must not run when there is nothing to propose: $*" >&2', "exit 98"]);
     const script = path.join(temp, "step.sh");
     fs.writeFileSync(script, BUMP_PROPOSE_SCRIPT);
@@ -205,7 +270,8 @@ describe("the bump proposal step, run as GitHub runs it (bash --noprofile --norc
       proposal: fs.existsSync(proposal) ? JSON.parse(fs.readFileSync(proposal, "utf8")) : undefined,
     };
   }
-  const pypi = (...versions: string[]) => JSON.stringify({ releases: Object.fromEntries(versions.map((v) => [v, [{ yanked: false }]])) });
+  const pypi = (...versions: string[]) =>
+    JSON.stringify({ releases: Object.fromEntries(versions.map((v) => [v, [{ yanked: false }]])) });
 
   it("staging runs the newest release: no PR, the reason in the summary, what it runs as output, an empty patch", () => {
     const r = run("staging", '{"backendVersion": "0.1.0"}', pypi("0.1.0"));

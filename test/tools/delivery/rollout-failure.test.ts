@@ -21,11 +21,27 @@ const facts = (over: Partial<FailureFacts>): FailureFacts => ({
 describe("after a failed rollout: roll back or open an incident (tools/delivery/rollout-decision.ts, pure)", () => {
   const table: Array<[string, FailureFacts, string]> = [
     ["the failed version ran no migration: roll back at once", facts({}), "rollback"],
-    ["its migration failed (the checkpoint shows no completed Job of it): roll back", facts({ completedMigration: undefined }), "rollback"],
+    [
+      "its migration failed (the checkpoint shows no completed Job of it): roll back",
+      facts({ completedMigration: undefined }),
+      "rollback",
+    ],
     ["its migration completed, not declared backward compatible: incident", facts({ completedMigration: "0.2.0" }), "incident"],
-    ["its migration completed and is declared backward compatible: roll back", facts({ completedMigration: "0.2.0", backwardCompatible: ["0.2.0"] }), "rollback"],
-    ["another version's declaration does not count", facts({ completedMigration: "0.2.0", backwardCompatible: ["0.1.5"] }), "incident"],
-    ["a schema ahead of the previous version from an earlier migration (migratedVersion output): incident", facts({ migratedOutput: "0.1.5", completedMigration: undefined }), "incident"],
+    [
+      "its migration completed and is declared backward compatible: roll back",
+      facts({ completedMigration: "0.2.0", backwardCompatible: ["0.2.0"] }),
+      "rollback",
+    ],
+    [
+      "another version's declaration does not count",
+      facts({ completedMigration: "0.2.0", backwardCompatible: ["0.1.5"] }),
+      "incident",
+    ],
+    [
+      "a schema ahead of the previous version from an earlier migration (migratedVersion output): incident",
+      facts({ migratedOutput: "0.1.5", completedMigration: undefined }),
+      "incident",
+    ],
     ["a first deploy has nothing to return to: incident", facts({ previous: undefined, migratedOutput: undefined }), "incident"],
     ["the version did not change (a config or GitHub failure): neither", facts({ previous: "0.2.0" }), "none"],
   ];
@@ -45,7 +61,9 @@ describe("after a failed rollout: roll back or open an incident (tools/delivery/
   });
 
   it("the workflow's rollback step runs exactly the command the issue names", () => {
-    const expanded = ROLLBACK_SCRIPT.replace('"$STACK"', "o/smartem/staging").replace('"smartem:backendVersion=$PREVIOUS"', "smartem:backendVersion=0.1.0").trim();
+    const expanded = ROLLBACK_SCRIPT.replace('"$STACK"', "o/smartem/staging")
+      .replace('"smartem:backendVersion=$PREVIOUS"', "smartem:backendVersion=0.1.0")
+      .trim();
     expect(expanded).to.equal(rollbackCommand("o/smartem/staging", "0.1.0"));
   });
 });
@@ -56,18 +74,29 @@ describe("the rollout issue: one per stack and failed version (tools/delivery/ro
 
   it("an incident opens an issue with the logs and the exact rollback command; the same version again comments on it", () => {
     const first = decideRolloutIssue(incident, "", [], "#### kubectl logs job/x\nboom", "https://run");
-    expect(first).to.deep.include({ action: "open", title: "Incident: staging failed to roll out 0.2.0", labels: [ROLLOUT_LABEL] });
+    expect(first).to.deep.include({
+      action: "open",
+      title: "Incident: staging failed to roll out 0.2.0",
+      labels: [ROLLOUT_LABEL],
+    });
     const body = first.action === "open" ? first.body : "";
     expect(body).to.match(/^<!-- smartem-rollout stack=staging version=0.2.0 -->\n/);
-    expect(body).to.include("The old pods keep serving; nothing was retried").and.include(rollbackCommand("o/smartem/staging", "0.1.0")).and.include("boom");
+    expect(body)
+      .to.include("The old pods keep serving; nothing was retried")
+      .and.include(rollbackCommand("o/smartem/staging", "0.1.0"))
+      .and.include("boom");
     expect(decideRolloutIssue(incident, "", [{ number: 3, body }], "", "r")).to.deep.include({ action: "comment", number: 3 });
-    expect(decideRolloutIssue(incident, "", [{ number: 3, body: body.replace("0.2.0", "0.3.0") }], "", "r").action).to.equal("open");
+    expect(decideRolloutIssue(incident, "", [{ number: 3, body: body.replace("0.2.0", "0.3.0") }], "", "r").action).to.equal(
+      "open",
+    );
   });
 
   it("a rollback that worked is reported as such; one that failed is an incident", () => {
     const done = decideRolloutIssue(rollback, "success", [], "", "r");
     expect(done).to.deep.include({ action: "open", title: "Rolled back staging from 0.2.0 to 0.1.0" });
-    expect(done.action === "open" && done.body).to.include("Rolled back at once to 0.1.0").and.include("still pins 0.2.0");
+    expect(done.action === "open" && done.body)
+      .to.include("Rolled back at once to 0.1.0")
+      .and.include("still pins 0.2.0");
     const failed = decideRolloutIssue(rollback, "failure", [], "", "r");
     expect(failed).to.deep.include({ title: "Incident: staging failed to roll out 0.2.0" });
     expect(failed.action === "open" && failed.body).to.include("automatic rollback to 0.1.0 failed");
@@ -84,7 +113,11 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
   afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
 
   const bin = (name: string, lines: string[]) =>
-    fs.writeFileSync(path.join(temp, "bin", name), ["#!/bin/bash", `echo "$*" >> "${temp}/${name}.calls"`, ...lines, ""].join("\n"), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(temp, "bin", name),
+      ["#!/bin/bash", `echo "$*" >> "${temp}/${name}.calls"`, ...lines, ""].join("\n"),
+      { mode: 0o755 },
+    );
   function step(script: string, env: Record<string, string>) {
     fs.writeFileSync(path.join(temp, "step.sh"), script);
     const out = path.join(temp, "github-output");
@@ -92,7 +125,12 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(temp, "step.sh")], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
-      env: { PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`, RUNNER_TEMP: path.join(temp, "runner"), GITHUB_OUTPUT: out, ...env },
+      env: {
+        PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`,
+        RUNNER_TEMP: path.join(temp, "runner"),
+        GITHUB_OUTPUT: out,
+        ...env,
+      },
     });
     return { status: result.status, output: result.stdout + result.stderr, githubOutput: fs.readFileSync(out, "utf8") };
   }
@@ -106,7 +144,10 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
           {
             urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate",
             type: "kubernetes:batch/v1:Job",
-            outputs: { metadata: { name: "smartem-migrate-x1", labels: { "app.kubernetes.io/version": version } }, status: { conditions: [{ type: "Complete", status: "True" }] } },
+            outputs: {
+              metadata: { name: "smartem-migrate-x1", labels: { "app.kubernetes.io/version": version } },
+              status: { conditions: [{ type: "Complete", status: "True" }] },
+            },
           },
         ],
       },
@@ -129,7 +170,10 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported("0.0.9"));
     expect(r.status, r.output).to.equal(0);
     expect(r.githubOutput).to.equal(`action=rollback\nprevious=0.0.9\nfailed=${pinned}\nnamespace=smartem-decisions-staging\n`);
-    expect(JSON.parse(fs.readFileSync(path.join(temp, "runner", "rollout", "decision.json"), "utf8"))).to.deep.include({ action: "rollback", previous: "0.0.9" });
+    expect(JSON.parse(fs.readFileSync(path.join(temp, "runner", "rollout", "decision.json"), "utf8"))).to.deep.include({
+      action: "rollback",
+      previous: "0.0.9",
+    });
   });
 
   it("its migration completed (the checkpoint's Job, though the outputs still name the old version): action=incident", () => {
