@@ -66,12 +66,6 @@ export function rollbackCommand(stack: string, previous: string): string {
   return `pulumi up --yes --stack ${stack} --policy-pack policy --config smartem:backendVersion=${previous} --config smartem:allowDowngrade=true`;
 }
 
-const newest = (versions: ReadonlyArray<string | undefined>): string | undefined =>
-  versions
-    .filter((v): v is string => v !== undefined)
-    .sort(compareVersions)
-    .at(-1);
-
 /** Roll back or open an incident (pure). `stack` is the name the CLI takes. */
 export function decideFailure(facts: FailureFacts): FailureDecision {
   const { stack, failedVersion, previous } = facts;
@@ -94,30 +88,33 @@ export function decideFailure(facts: FailureFacts): FailureDecision {
       why: `${stack} already ran ${failedVersion}: not a version rollout, nothing to roll back`,
     };
   }
-  const schema = newest([facts.migratedOutput, facts.completedMigration]);
-  const migratedPast = schema !== undefined && compareVersions(schema, previous) > 0;
-  if (!migratedPast) {
+  // The schema `previous` served on: the migratedVersion output of the last successful update
+  // (after an earlier rollback it may be ahead of `previous`, which served on it fine).
+  const before = facts.migratedOutput ?? previous;
+  const migrated = facts.completedMigration;
+  const schemaMoved = migrated !== undefined && compareVersions(migrated, before) > 0;
+  if (!schemaMoved) {
     return {
       action: "rollback",
       stack,
       failedVersion,
       previous,
-      why: `${failedVersion} ran no migration (the schema is still ${schema ?? "unrecorded"}), so ${previous} works with it`,
+      why: `${failedVersion} ran no migration (the schema is still ${before}, which ${previous} served on)`,
       command: rollbackCommand(stack, previous),
     };
   }
-  if (schema === failedVersion && facts.backwardCompatible.includes(failedVersion)) {
+  if (facts.backwardCompatible.includes(migrated)) {
     return {
       action: "rollback",
       stack,
       failedVersion,
       previous,
-      why: `${failedVersion}'s migration ran and is declared backward compatible (smartem:backwardCompatibleMigrations)`,
+      why: `${migrated}'s migration ran and is declared backward compatible (smartem:backwardCompatibleMigrations)`,
       command: rollbackCommand(stack, previous),
     };
   }
   return incident(
-    `the schema was migrated to ${schema}, past ${previous}, and ${schema} is not in smartem:backwardCompatibleMigrations: ` +
+    `the schema was migrated from ${before} to ${migrated} and ${migrated} is not in smartem:backwardCompatibleMigrations: ` +
       `${previous} may not work with it; the old pods keep serving, nothing is retried`,
   );
 }

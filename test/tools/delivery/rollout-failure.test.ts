@@ -38,8 +38,18 @@ describe("after a failed rollout: roll back or open an incident (tools/delivery/
       "incident",
     ],
     [
-      "a schema ahead of the previous version from an earlier migration (migratedVersion output): incident",
+      "after an earlier rollback the previous version already serves on a newer schema (migratedVersion): the failed run moved nothing, roll back",
       facts({ migratedOutput: "0.1.5", completedMigration: undefined }),
+      "rollback",
+    ],
+    [
+      "the failed run migrated past the schema the previous version served on: incident",
+      facts({ migratedOutput: "0.1.5", completedMigration: "0.2.0" }),
+      "incident",
+    ],
+    [
+      "a failed version retried: its migration is still the checkpoint's completed Job, past the outputs: incident",
+      facts({ previous: "0.1.0", migratedOutput: "0.1.0", completedMigration: "0.2.0" }),
       "incident",
     ],
     ["a first deploy has nothing to return to: incident", facts({ previous: undefined, migratedOutput: undefined }), "incident"],
@@ -57,7 +67,7 @@ describe("after a failed rollout: roll back or open an incident (tools/delivery/
     );
     const incident = decideFailure(facts({ completedMigration: "0.2.0" }));
     expect(incident.action === "incident" && incident.command).to.equal(rollbackCommand("o/smartem/staging", "0.1.0"));
-    expect(incident.why).to.include("migrated to 0.2.0").and.include("smartem:backwardCompatibleMigrations");
+    expect(incident.why).to.include("migrated from 0.1.0 to 0.2.0").and.include("smartem:backwardCompatibleMigrations");
   });
 
   it("the workflow's rollback step runs exactly the command the issue names", () => {
