@@ -5,7 +5,7 @@ import { REDIRECTING_ENV, hasStackTrace } from "../../e2e/scenarios/pulumi";
 import { SCENARIOS, changedResources } from "../../e2e/scenarios/scenarios";
 
 describe("e2e scenarios harness", () => {
-  it("has the ten scenarios of issue 10, each starting only from earlier ones", () => {
+  it("has the ten scenarios of issue 10 and issue 12's rollback scenarios, each starting only from earlier ones", () => {
     expect(SCENARIOS.map((s) => s.id)).to.deep.equal([
       "first-deploy",
       "upgrade-zero-downtime",
@@ -17,6 +17,8 @@ describe("e2e scenarios harness", () => {
       "drift",
       "takeover",
       "github-side",
+      "auto-rollback",
+      "incident-on-unsafe-failure",
     ]);
     SCENARIOS.forEach((s, i) => {
       for (const dep of s.after)

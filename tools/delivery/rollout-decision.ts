@@ -133,28 +133,40 @@ export function checkpointResources(exportJson: string): Record<string, Checkpoi
   );
 }
 
+/**
+ * The decision from what the CLI prints: `pulumi stack output --json` and `pulumi stack export`
+ * (either may be empty: a stack without outputs or checkpoint), and the stack file's config.
+ */
+export function decideFromCli(
+  stack: string,
+  config: { readonly backendVersion: string; readonly backwardCompatibleMigrations: readonly string[] },
+  outputsJson: string,
+  exportJson: string,
+): FailureDecision {
+  const outputs = outputsJson.trim() ? (JSON.parse(outputsJson) as Record<string, unknown>) : {};
+  const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+  return decideFailure({
+    stack,
+    failedVersion: config.backendVersion,
+    previous: str(outputs[BACKEND_VERSION_OUTPUT]),
+    migratedOutput: str(outputs[MIGRATED_VERSION_OUTPUT]),
+    completedMigration: exportJson.trim()
+      ? completedMigration(checkpointResources(exportJson), migrationJobResourceName(BACKEND_RESOURCE_NAME))
+      : undefined,
+    backwardCompatible: config.backwardCompatibleMigrations,
+  });
+}
+
 function main(args: string[]): number {
   const [stack, outputsFile, exportFile, out] = args;
   if (!stack || !outputsFile || !exportFile || !out) {
     process.stderr.write("usage: rollout-decision.ts <stack> <outputs.json> <export.json> <decision.json>\n");
     return 2;
   }
-  const shortStack = stack.split("/").pop()!;
-  const file = readStackFile(shortStack);
+  const file = readStackFile(stack.split("/").pop()!);
   const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
-  const text = (f: string): string => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim() : "");
-  const outputs = text(outputsFile) ? (JSON.parse(text(outputsFile)) as Record<string, unknown>) : {};
-  const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-  const decision = decideFailure({
-    stack,
-    failedVersion: config.backendVersion,
-    previous: str(outputs[BACKEND_VERSION_OUTPUT]),
-    migratedOutput: str(outputs[MIGRATED_VERSION_OUTPUT]),
-    completedMigration: text(exportFile)
-      ? completedMigration(checkpointResources(text(exportFile)), migrationJobResourceName(BACKEND_RESOURCE_NAME))
-      : undefined,
-    backwardCompatible: config.backwardCompatibleMigrations,
-  });
+  const text = (f: string): string => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
+  const decision = decideFromCli(stack, config, text(outputsFile), text(exportFile));
   fs.writeFileSync(out, `${JSON.stringify({ ...decision, namespace: config.namespace }, null, 2)}\n`);
   process.stderr.write(`${decision.action}: ${decision.why}\n`);
   if (process.env.GITHUB_STEP_SUMMARY) {
