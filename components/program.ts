@@ -13,7 +13,7 @@ import type * as github from "@pulumi/github";
 import { Backend } from "./backend/backend";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
 import { backendSettings } from "./backend/settings";
-import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
+import { ConfigError, RawConfig, SECRET_MARKER, formatProblem, parseKeys } from "./config/keys";
 import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
 import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
 import { placeholderProblems } from "./placeholders";
@@ -25,7 +25,7 @@ import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
-import { trustedPublishers } from "./release/trusted-publisher";
+import { TrustedPublisher } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./release/release-workflow";
 
 /** What only a run under the real Pulumi engine has; the offline engine passes none. */
@@ -58,8 +58,10 @@ export async function runProgram(
   if (placeholders.length > 0 && live) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
   for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
+  const releases = config.packages.map(releasePlan);
+  host.onReleasePlans?.(releases);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
-  const githubPlan = config.manageGithub ? planGithub(config) : undefined;
+  const githubPlan = config.manageGithub ? planGithub(config, releases) : undefined;
   const cluster = kubernetesCluster(stack, config, live);
 
   const facts = await guardBackendVersion(stack, config);
@@ -84,7 +86,7 @@ export async function runProgram(
 const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
 
 /** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
-const READ = { describe: describeKey, secretText: "[secret]" } as const;
+const READ = { describe: describeKey, secretText: SECRET_MARKER } as const;
 
 /**
  * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
@@ -114,17 +116,14 @@ interface GithubPlan {
 }
 
 /** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
-function planGithub(config: StackConfig): GithubPlan {
-  const reviewers = config.pypiReviewers;
-  // releaseGateProblems has refused a GitHub-managing stack without reviewers.
-  if (!reviewers) throw new Error("smartem:pypiReviewers is required where smartem:manageGithub is true");
+function planGithub(config: StackConfig & { readonly manageGithub: true }, releases: readonly ReleasePlan[]): GithubPlan {
   return {
     gates: config.packages.map((pkg) => ({
       name: pkg.name,
-      plan: releaseGatePlan(pkg, { reviewers, stableTagCreators: config.stableTagCreators, waitTimer: config.pypiWaitTimer }),
+      plan: releaseGatePlan(pkg, { reviewers: config.pypiReviewers, stableTagCreators: config.stableTagCreators, waitTimer: config.pypiWaitTimer }),
     })),
     legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
-    releases: config.packages.map(releasePlan),
+    releases,
   };
 }
 
@@ -161,7 +160,7 @@ function offlineGithubProvider(stack: string, config: StackConfig): github.Provi
 }
 
 /** The GitHub side: release gates first, then the workflow files that need them. */
-function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Provider): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
+function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Provider): { trustedPublisher: Record<string, TrustedPublisher> } {
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
   const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
@@ -169,8 +168,9 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }
 
-  for (const release of plan.releases) {
-    new PythonPackageRelease(
+  const releases = plan.releases.map(
+    (release) =>
+      new PythonPackageRelease(
       release.pkg.name,
       {
         plan: release,
@@ -180,8 +180,10 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
         workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
       },
       { providers: { github } },
-    );
-  }
+    ),
+  );
 
-  return { trustedPublisher: trustedPublishers(config.packages, config.githubOwner) };
+  // A map by PyPI project, one shape whatever the number of packages, so
+  // `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'` keeps working when a package is added.
+  return { trustedPublisher: Object.fromEntries(releases.map((release) => [release.trustedPublisher.pypiProject, release.trustedPublisher])) };
 }

@@ -1,6 +1,6 @@
 /** Stack config of the backend deployment. */
 import { z } from "zod";
-import { key } from "../config/keys";
+import { ConfigProblem, ConfigValues, Refined, SECRET_MARKER, UNSET_MARKER, configKeys, key } from "../config/keys";
 import {
   DEPLOYABLE_VERSION_ALLOWED,
   DNS_LABEL_ALLOWED,
@@ -236,3 +236,69 @@ export const backendConfig = {
     allowed: "a client id, or several separated by commas",
   }),
 } as const;
+
+/** The backend's fully qualified keys. */
+const KEY = configKeys(backendConfig);
+
+/** The backend's values as parsed key by key. */
+export type BackendValues = ConfigValues<typeof backendConfig>;
+
+/** Where PostgreSQL and RabbitMQ run, as the rules across keys leave it: external ones are named, in-cluster ones are ours. */
+export type BackingServicesConfig =
+  | {
+      readonly backingServices: "in-cluster";
+      readonly databaseHost?: undefined;
+      readonly databasePassword?: undefined;
+      readonly rabbitmqHost?: undefined;
+      readonly rabbitmqPassword?: undefined;
+    }
+  | {
+      readonly backingServices: "external";
+      readonly databaseHost: string;
+      /** From secret config; never printed. */
+      readonly databasePassword: string;
+      readonly rabbitmqHost: string;
+      readonly rabbitmqPassword: string;
+    };
+
+/** The backend's config once its rules across keys hold. */
+export type BackendConfig = BackendValues & BackingServicesConfig;
+
+/**
+ * The backend's rules across keys (run by loadStackConfig once every key parsed): each
+ * external-only key is required with external services and refused in-cluster, where it
+ * would be silently ignored; Keycloak needs its URL and realm together.
+ */
+export function refineBackendConfig<V extends BackendValues>(values: V): Refined<V & BackingServicesConfig> {
+  const problems: ConfigProblem[] = [];
+  const external = values.backingServices === "external";
+  const externalOnly = {
+    databaseHost: values.databaseHost,
+    databasePassword: values.databasePassword,
+    rabbitmqHost: values.rabbitmqHost,
+    rabbitmqPassword: values.rabbitmqPassword,
+  } as const;
+  for (const [name, value] of Object.entries(externalOnly) as Array<[keyof typeof externalOnly, string | undefined]>) {
+    const secret = backendConfig[name].secret === true;
+    if (external && value === undefined) {
+      problems.push({
+        key: KEY[name],
+        value: UNSET_MARKER,
+        message: `required when ${KEY.backingServices} is external; allowed: a value when ${KEY.backingServices} is external, set with \`pulumi config set${secret ? " --secret" : ""} ${KEY[name]} ...\``,
+      });
+    }
+    if (!external && value !== undefined) {
+      problems.push({
+        key: KEY[name],
+        value: secret ? SECRET_MARKER : JSON.stringify(value),
+        message: `only used when ${KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
+      });
+    }
+  }
+  if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
+    const [set, unset] = values.keycloakUrl === undefined ? (["keycloakRealm", "keycloakUrl"] as const) : (["keycloakUrl", "keycloakRealm"] as const);
+    problems.push({ key: KEY[unset], value: UNSET_MARKER, message: `required together with ${KEY[set]}; allowed: both set, or neither` });
+  }
+  // The rules above are what the union says: external names its services, in-cluster none.
+  return problems.length > 0 ? { problems } : { config: values as V & BackingServicesConfig };
+}

@@ -6,8 +6,8 @@
  * Called before any other resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../program-config";
 import { compareVersions } from "../version/version";
+import { BackendConfig } from "./config";
 import { VersionGuardFacts, assertVersionGuards } from "./guards";
 
 /** The stack output every stack exports and the guards read back. */
@@ -38,7 +38,7 @@ export interface UpgradeFacts {
   readonly migratedVersion?: string;
 }
 
-export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+export async function upgradeFacts(stack: string, config: BackendConfig): Promise<UpgradeFacts> {
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
   const migratedVersion = await readOutput(self, MIGRATED_VERSION_OUTPUT);
@@ -65,7 +65,7 @@ export async function upgradeFacts(stack: string, config: StackConfig): Promise<
  * Refuses (throws a VersionGuardError) a version any guard refuses; returns the facts the
  * guards used (the program needs to know whether this is a rollback).
  */
-export async function guardBackendVersion(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+export async function guardBackendVersion(stack: string, config: BackendConfig): Promise<UpgradeFacts> {
   const facts = await upgradeFacts(stack, config);
   assertVersionGuards(facts.guards);
   return facts;

@@ -7,7 +7,6 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { renderWorkflow } from "../actions/model";
 import { KEEP_ON_GITHUB } from "../github/provider";
-import { pipelineDiagram } from "./pipeline-diagram";
 import { ReleasePlan, trustedPublisher } from "./release-workflow";
 import { workflowPath } from "./package";
 import { TrustedPublisher } from "./trusted-publisher";
@@ -55,8 +54,6 @@ export class PythonPackageRelease extends pulumi.ComponentResource {
   public readonly workflowPath: string;
   /** What to register on PyPI as the package's trusted publisher. */
   public readonly trustedPublisher: TrustedPublisher;
-  /** Mermaid picture of the release pipeline. */
-  public readonly diagram: string;
   public readonly file: github.RepositoryFile;
 
   constructor(name: string, args: PythonPackageReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -65,7 +62,6 @@ export class PythonPackageRelease extends pulumi.ComponentResource {
     const pkg = plan.pkg;
     this.workflowPath = workflowPath(pkg);
     this.trustedPublisher = trustedPublisher(plan, args.owner);
-    this.diagram = pipelineDiagram(plan);
 
     this.file = new github.RepositoryFile(
       `${name}-workflow`,

@@ -3,25 +3,9 @@
  * and the steps to register it: PyPI has no API for this, a person types it in.
  * Pure functions of the package model the release workflow is rendered from.
  */
-import { TrustedPublisher, releasePlan, trustedPublisher } from "./release-workflow";
+import { TrustedPublisher } from "./release-workflow";
 
 export type { TrustedPublisher };
-import { PythonPackage } from "./package";
-
-
-/** Read off the rendered workflow's plan, so PyPI is told what the workflow really does. */
-export function trustedPublisherFor(pkg: PythonPackage, owner: string): TrustedPublisher {
-  return trustedPublisher(releasePlan(pkg), owner);
-}
-
-/**
- * The stack output: a map from PyPI project to its tuple. One shape whatever the number
- * of packages, so `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'`
- * keeps working when a package is added.
- */
-export function trustedPublishers(packages: readonly PythonPackage[], owner: string): Record<string, TrustedPublisher> {
-  return Object.fromEntries(packages.map((p) => [p.name, trustedPublisherFor(p, owner)]));
-}
 
 /** Markdown steps to register the trusted publishers of one repository on PyPI. */
 export function trustedPublisherInstructions(publishers: readonly TrustedPublisher[]): string {

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
-import { goldenDir } from "../../tools/render/golden";
+import { goldenDir } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramHost } from "../../components/program-host";
+import type { ReleasePlan } from "../../components/release/release-workflow";
 import { PROJECT_ROOT } from "./stack-file";
 
 /**
@@ -57,13 +58,15 @@ export interface RegisteredResource {
 
 export interface Evaluation {
   readonly stack: string;
-  /** The stack config evaluated (secret values are {@link SECRET}), for renderers that rebuild from it. */
+  /** The stack config evaluated (secret values are {@link SECRET}). */
   readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly RegisteredResource[];
   /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
   readonly outputs: Readonly<Record<string, unknown>>;
   /** What the program warned about (offline it warns where `pulumi preview` refuses, e.g. placeholders). */
   readonly warnings?: readonly string[];
+  /** The release plan of every package, as the program built them. */
+  readonly releasePlans: readonly ReleasePlan[];
 }
 
 /** The Pulumi project name (and config namespace). */
@@ -174,14 +177,19 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
   const warnings: string[] = [];
-  const returned = await program({ projectDir: options.projectDir ?? PROJECT_ROOT, warn: (message) => warnings.push(message) });
+  let releasePlans: readonly ReleasePlan[] = [];
+  const returned = await program({
+    projectDir: options.projectDir ?? PROJECT_ROOT,
+    warn: (message) => warnings.push(message),
+    onReleasePlans: (plans) => (releasePlans = plans),
+  });
   // Every registration has reached the mock monitor once the RPC queue drains.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
   const secrets = new Set(options.secretKeys ?? []);
   const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
-  return { stack: options.stack, config, resources, outputs, warnings };
+  return { stack: options.stack, config, resources, outputs, warnings, releasePlans };
 }
 
 interface RecordedRequest {

@@ -6,9 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../components/config/keys";
-import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
-import { PROJECT_ROOT, StackFile, listStacks, readStackFile } from "./stack-file";
+import { PROJECT_ROOT, StackFile, goldenDir, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
 const PROMOTE_FROM = "smartem:promoteFrom";

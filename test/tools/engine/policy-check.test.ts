@@ -37,7 +37,7 @@ function deployment(name: string, image: string, custom = true): RegisteredResou
 }
 
 function evaluation(...resources: RegisteredResource[]): Evaluation {
-  return { stack: "test", config: {}, resources, outputs: {} };
+  return { stack: "test", config: {}, resources, outputs: {}, releasePlans: [] };
 }
 
 describe("offline policy check", () => {

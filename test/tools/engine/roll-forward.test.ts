@@ -12,8 +12,8 @@ import * as path from "node:path";
 import { bumpStackFile } from "../../../tools/bump/bump";
 import { setConfigValue } from "../../../tools/bump/stack-file-edit";
 import { evaluateOffline, offlineCaveats } from "../../../tools/engine/offline";
-import { listStacks, readStackFile, stackFilePath } from "../../../tools/engine/stack-file";
-import { goldenDir, goldenDrift, goldenRoot, readTree } from "../../../tools/render/golden";
+import { goldenDir, goldenRoot, listStacks, readStackFile, stackFilePath } from "../../../tools/engine/stack-file";
+import { goldenDrift, readTree } from "../../../tools/render/golden";
 import { writeGoldens } from "../../../tools/render/golden-write";
 import { renderFiles } from "../../../tools/render/render";
 

@@ -13,6 +13,7 @@ function withImage(image: string): Evaluation {
   return {
     stack: "test",
     config: {},
+    releasePlans: [],
     outputs: { backendVersion: "0.1.0" },
     resources: [
       {
