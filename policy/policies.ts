@@ -12,22 +12,15 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { OBJECT_NAMES } from "../components/backend/names";
+import { COMPONENT_LABEL } from "../components/backend/labels";
+import { TYPES } from "../components/shared/project";
 import { imagePinProblem } from "./images";
 import { Loose, at, containersOf, podSpecOf } from "./pod-specs";
 import { pypiPublishEnvironments, workflowProblems } from "./workflow";
 
-/** Resource type tokens the policies look at. */
-export const POLICY_TYPES = {
-  deployment: "kubernetes:apps/v1:Deployment",
-  repositoryFile: "github:index/repositoryFile:RepositoryFile",
-  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
-  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-} as const;
-
 /** The api Deployment by name, or any Deployment labelled as the api component. */
-export const API_DEPLOYMENT_NAME = "smartem-http-api";
-export const COMPONENT_LABEL = "app.kubernetes.io/component";
+const API_DEPLOYMENT_NAME = OBJECT_NAMES.api;
 
 const WORKFLOWS_DIR = ".github/workflows/";
 
@@ -92,7 +85,7 @@ export const apiZeroDowntimeRollout = mandatory(
   "api-zero-downtime-rollout",
   `The api Deployment (${API_DEPLOYMENT_NAME}, or ${COMPONENT_LABEL}=api) rolls with maxUnavailable 0 and gates traffic on a readiness probe.`,
   (args, report) => {
-    if (args.type !== POLICY_TYPES.deployment) return;
+    if (args.type !== TYPES.deployment) return;
     const props: Loose = args.props;
     const isApi =
       args.name === API_DEPLOYMENT_NAME ||
@@ -133,7 +126,7 @@ export const releaseTagRulesetActive = mandatory(
   "release-tag-ruleset-active",
   "Every tag ruleset is enforced (active) and covers some tags; one that blocks deleting or moving tags blocks both, with no bypass actor.",
   (args, report) => {
-    if (args.type !== POLICY_TYPES.ruleset || args.props.target !== "tag") return;
+    if (args.type !== TYPES.ruleset || args.props.target !== "tag") return;
     const props: Loose = args.props;
     if (props.enforcement !== "active") {
       report(`enforcement is ${JSON.stringify(props.enforcement)}; a tag ruleset must be "active" (evaluate/disabled protect nothing)`);
@@ -155,7 +148,7 @@ export const releaseTagsImmutable: StackValidationPolicy = {
     "Every tag pattern a tag ruleset protects (e.g. the stable-tag creation rule) is also covered by an active ruleset that blocks deleting and moving those tags, with no bypass actor.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
-    const tagRulesets = args.resources.filter((r) => r.type === POLICY_TYPES.ruleset && r.props.target === "tag");
+    const tagRulesets = args.resources.filter((r) => r.type === TYPES.ruleset && r.props.target === "tag");
     const immutable = tagRulesets.filter((r) => r.props.enforcement === "active" && isImmutabilityRuleset(r.props));
     const covered = (repository: unknown, pattern: unknown): boolean =>
       immutable.some((r) => r.props.repository === repository && (includesOf(r.props).includes(pattern) || includesOf(r.props).includes("~ALL")));
@@ -197,9 +190,9 @@ export const pypiEnvironmentTagOnly: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const ofType = (type: string) => args.resources.filter((r) => r.type === type);
-    const environments = ofType(POLICY_TYPES.environment);
-    const deploymentPolicies = ofType(POLICY_TYPES.deploymentPolicy);
-    for (const file of ofType(POLICY_TYPES.repositoryFile)) {
+    const environments = ofType(TYPES.environment);
+    const deploymentPolicies = ofType(TYPES.deploymentPolicy);
+    for (const file of ofType(TYPES.repositoryFile)) {
       const { repository, file: path, content } = file.props as Loose;
       if (typeof path !== "string" || !path.startsWith(WORKFLOWS_DIR) || typeof content !== "string") continue;
       for (const name of pypiPublishEnvironments(content)) {
@@ -230,7 +223,7 @@ export const workflowFilesHardened = mandatory(
   "workflow-files-hardened",
   "Generated workflow files pin every action to a commit SHA, keep the workflow-level token read-only, and grant id-token: write only to publishing jobs.",
   (args, report) => {
-    if (args.type !== POLICY_TYPES.repositoryFile) return;
+    if (args.type !== TYPES.repositoryFile) return;
     const file = args.props.file;
     if (typeof file !== "string" || !file.startsWith(WORKFLOWS_DIR)) return;
     const content = args.props.content;

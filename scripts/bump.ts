@@ -38,10 +38,9 @@ runScript(
     required: ["stack", "version"],
   },
   async (values) => {
-    const [{ BACKEND_VERSION_KEY }, { IMAGE_DIGESTS_KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] =
+    const [{ KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] =
       await Promise.all([
-        import("../tools/bump/bump"),
-        import("../tools/bump/image-digest-edit"),
+        import("../components/program-config"),
         import("../tools/bump/verified-pin"),
         import("../tools/engine/stack-file"),
       ]);
@@ -67,14 +66,14 @@ runScript(
     if (verifiedSigner)
       console.log(`verified: ${reference}@${digest}, built and attested by ${verifiedSigner.subjectAlternativeName}`);
     if (!result.changed) {
-      console.log(`${file} already pins ${BACKEND_VERSION_KEY}: ${result.to} with that digest; nothing changed.`);
+      console.log(`${file} already pins ${KEY.backendVersion}: ${result.to} with that digest; nothing changed.`);
       return 0;
     }
     const move =
       result.from === result.to
-        ? `${BACKEND_VERSION_KEY} stays ${result.to}`
-        : `${BACKEND_VERSION_KEY} ${result.from} -> ${result.to}`;
-    console.log(`${file}: ${move}, ${IMAGE_DIGESTS_KEY}["${result.to}"] = ${digest}`);
+        ? `${KEY.backendVersion} stays ${result.to}`
+        : `${KEY.backendVersion} ${result.from} -> ${result.to}`;
+    console.log(`${file}: ${move}, ${KEY.backendImageDigests}["${result.to}"] = ${digest}`);
     console.log("Next steps:");
     result.nextSteps.forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
     return 0;

@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../components/config/keys";
 import { loadStackConfig } from "../components/program-config";
+import { KEY } from "../components/program-config";
 
-const VALID: RawConfig = { "smartem:backendVersion": "0.1.1", "smartem:pypiReviewers": JSON.stringify({ teams: [1] }) };
+const VALID: RawConfig = { [KEY.backendVersion]: "0.1.1", [KEY.pypiReviewers]: JSON.stringify({ teams: [1] }) };
 
 function problemsOf(raw: RawConfig): string[] {
   try {
@@ -29,7 +30,7 @@ describe("stack config (smartem:)", () => {
   });
 
   it("decodes integers, booleans and JSON as Pulumi passes them", () => {
-    const config = loadStackConfig({ ...VALID, "smartem:apiReplicas": "3", "smartem:allowDowngrade": "true" });
+    const config = loadStackConfig({ ...VALID, [KEY.apiReplicas]: "3", [KEY.allowDowngrade]: "true" });
     expect(config.apiReplicas).to.equal(3);
     expect(config.allowDowngrade).to.equal(true);
   });
@@ -39,7 +40,7 @@ describe("stack config (smartem:)", () => {
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsOf({ ...VALID, "smartem:backendVersion": "latest", "smartem:apiReplicas": "-1", "smartem:namspace": "x" });
+    const problems = problemsOf({ ...VALID, [KEY.backendVersion]: "latest", [KEY.apiReplicas]: "-1", "smartem:namspace": "x" });
     expect(problems).to.have.length(3);
   });
 
@@ -106,9 +107,9 @@ describe("stack config (smartem:)", () => {
   });
 
   it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
-    const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", "smartem:databaseHost": "user:pw@host" };
+    const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", [KEY.databaseHost]: "user:pw@host" };
     try {
-      loadStackConfig(raw, new Set(["smartem:databasePasword", "smartem:databaseHost"]));
+      loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost]));
       expect.fail("expected a ConfigError");
     } catch (error) {
       expect(String(error)).to.contain("smartem:databasePasword = [secret]: unknown key");

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { TYPES } from "../shared/project";
 import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./api";
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
@@ -44,7 +45,7 @@ export class Backend extends pulumi.ComponentResource {
   readonly migratedVersion: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("smartem:backend:Backend", name, {}, opts);
+    super(TYPES.backend, name, {}, opts);
     const s = args.settings;
 
     const provider = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.cluster), { parent: this });

@@ -237,8 +237,8 @@ export const backendConfig = {
   }),
 } as const;
 
-/** The backend's fully qualified keys. */
-const KEY = configKeys(backendConfig);
+/** The backend's fully qualified keys: `BACKEND_KEY.backendVersion` is `smartem:backendVersion`. */
+export const BACKEND_KEY = configKeys(backendConfig);
 
 /** The backend's values as parsed key by key. */
 export type BackendValues = ConfigValues<typeof backendConfig>;
@@ -282,22 +282,22 @@ export function refineBackendConfig<V extends BackendValues>(values: V): Refined
     const secret = backendConfig[name].secret === true;
     if (external && value === undefined) {
       problems.push({
-        key: KEY[name],
+        key: BACKEND_KEY[name],
         value: UNSET_MARKER,
-        message: `required when ${KEY.backingServices} is external; allowed: a value when ${KEY.backingServices} is external, set with \`pulumi config set${secret ? " --secret" : ""} ${KEY[name]} ...\``,
+        message: `required when ${BACKEND_KEY.backingServices} is external; allowed: a value when ${BACKEND_KEY.backingServices} is external, set with \`pulumi config set${secret ? " --secret" : ""} ${BACKEND_KEY[name]} ...\``,
       });
     }
     if (!external && value !== undefined) {
       problems.push({
-        key: KEY[name],
+        key: BACKEND_KEY[name],
         value: secret ? SECRET_MARKER : JSON.stringify(value),
-        message: `only used when ${KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
+        message: `only used when ${BACKEND_KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
       });
     }
   }
   if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
     const [set, unset] = values.keycloakUrl === undefined ? (["keycloakRealm", "keycloakUrl"] as const) : (["keycloakUrl", "keycloakRealm"] as const);
-    problems.push({ key: KEY[unset], value: UNSET_MARKER, message: `required together with ${KEY[set]}; allowed: both set, or neither` });
+    problems.push({ key: BACKEND_KEY[unset], value: UNSET_MARKER, message: `required together with ${BACKEND_KEY[set]}; allowed: both set, or neither` });
   }
   // The rules above are what the union says: external names its services, in-cluster none.
   return problems.length > 0 ? { problems } : { config: values as V & BackingServicesConfig };

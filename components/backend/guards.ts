@@ -6,6 +6,7 @@
  * it registers any resource, so a refused version changes nothing in the cluster.
  */
 import { ConfigError, ConfigProblem } from "../config/keys";
+import { BACKEND_KEY } from "./config";
 import { VersionError, assertDeployable, compareVersions, isCanonicalVersion } from "../version/version";
 
 export interface VersionGuardFacts {
@@ -24,12 +25,12 @@ export interface VersionGuardFacts {
 export type GuardProblem = ConfigProblem;
 
 /** The config keys the guards name in their problems (and that override them). */
-export const GUARD_KEYS = {
-  version: "smartem:backendVersion",
-  allowPrerelease: "smartem:allowPrerelease",
-  allowDowngrade: "smartem:allowDowngrade",
-  promoteFrom: "smartem:promoteFrom",
-  skipPromotionCheck: "smartem:skipPromotionCheck",
+const GUARD_KEYS = {
+  version: BACKEND_KEY.backendVersion,
+  allowPrerelease: BACKEND_KEY.allowPrerelease,
+  allowDowngrade: BACKEND_KEY.allowDowngrade,
+  promoteFrom: BACKEND_KEY.promoteFrom,
+  skipPromotionCheck: BACKEND_KEY.skipPromotionCheck,
 } as const;
 
 /** Every guard that refuses this version; [] means the version may be deployed. */

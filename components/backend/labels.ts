@@ -8,6 +8,9 @@ export const MANAGED_BY = "pulumi";
 /** The annotation carrying the exact pip requirement the object runs. */
 export const REQUIREMENT_ANNOTATION = "smartem.diamond.ac.uk/requirement";
 
+/** The label naming an object's part of the backend (the policy pack finds the api by it). */
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+
 export type AppComponent = "api" | "worker" | "migration" | "database" | "broker";
 
 export interface AppIdentity {
@@ -34,7 +37,7 @@ export function selectorLabels(id: AppIdentity): Labels {
 export function stableLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),
-    "app.kubernetes.io/component": id.component,
+    [COMPONENT_LABEL]: id.component,
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": MANAGED_BY,
   };
@@ -44,7 +47,7 @@ export function appLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),
     "app.kubernetes.io/version": id.version,
-    "app.kubernetes.io/component": id.component,
+    [COMPONENT_LABEL]: id.component,
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": MANAGED_BY,
   };

@@ -7,9 +7,9 @@
 import { z } from "zod";
 import { ConfigProblem, ConfigValues, Refined, UNSET_MARKER, configKeys, key } from "../config/keys";
 import { GITHUB_REPOSITORY_ALLOWED, githubRepositoryName } from "../config/rules";
-import { GitHubPlan, RepositoryVisibility, githubConfig } from "../github/config";
+import { GITHUB_KEY, GitHubPlan, RepositoryVisibility } from "../github/config";
 import { REF_PATTERN_ALLOWED, RefPatternError, assertSupportedRefPattern } from "../github/ref-pattern";
-import { releaseConfig } from "./config";
+import { RELEASE_KEY } from "./config";
 import { PythonPackage } from "./package";
 import { MAX_REVIEWERS, MAX_WAIT_TIMER_MINUTES } from "./pypi-environment";
 import { DEFAULT_STABLE_TAG_CREATORS, REPOSITORY_ROLE } from "./tag-rules";
@@ -121,7 +121,7 @@ export const releaseGateConfig = {
 } as const;
 
 /** The fully qualified keys these rules name. */
-const KEY = configKeys({ ...githubConfig, ...releaseConfig, ...releaseGateConfig });
+const KEY = { ...GITHUB_KEY, ...RELEASE_KEY, ...configKeys(releaseGateConfig) };
 
 export type PypiReviewers = NonNullable<ConfigValues<typeof releaseGateConfig>["pypiReviewers"]>;
 

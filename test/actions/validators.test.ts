@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { TYPES } from "../../tools/render/render";
 import { listStacks } from "../../tools/engine/stack-file";
 import { pythonPackage } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
@@ -8,6 +7,8 @@ import { offlineOptions } from "../../tools/engine/offline";
 import { evaluateStack, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../support/workflow-lint";
+import { KEY } from "../../components/program-config";
+import { TYPES } from "../../components/shared/project";
 
 /** Every workflow the program commits, for every stack, plus the second package's. */
 async function generatedWorkflows(): Promise<Array<[string, string]>> {
@@ -28,7 +29,7 @@ describe("every generated workflow passes both validators and pins every action"
   });
 
   it("there is a workflow for every stack that manages GitHub and the second package", () => {
-    const managing = listStacks().filter((s) => offlineOptions(s).config["smartem:manageGithub"] !== "false");
+    const managing = listStacks().filter((s) => offlineOptions(s).config[KEY.manageGithub] !== "false");
     expect(managing).to.include.members(["dev", "production"]);
     expect(workflows.map(([label]) => label)).to.include.members(managing.map((s) => `${s}: smartem-decisions/.github/workflows/release-smartem-decisions.yml`));
     expect(workflows.length).to.equal(managing.length + 1);

@@ -11,10 +11,12 @@ import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offli
 import { listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
 import { goldenDir } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
+import { KEY } from "../../components/program-config";
+import { TYPES } from "../../components/shared/project";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
 const STAGING = "organization/smartem/staging";
-const pinOf = (stack: string): string | undefined => readStackFile(stack).config["smartem:backendVersion"];
+const pinOf = (stack: string): string | undefined => readStackFile(stack).config[KEY.backendVersion];
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
@@ -29,15 +31,15 @@ describe("backend upgrade guards in the program", () => {
   it("the stack references are the first resources, before anything else", async () => {
     const e = await evaluateStack("production");
     expect(e.resources.slice(0, 2).map((r) => [r.type, r.inputs.name])).to.deep.equal([
-      ["pulumi:pulumi:StackReference", SELF("production")],
-      ["pulumi:pulumi:StackReference", STAGING],
+      [TYPES.stackReference, SELF("production")],
+      [TYPES.stackReference, STAGING],
     ]);
     expect(e.outputs.backendVersion).to.equal(pinOf("production"));
   });
 
   it("a rollback runs no migration (the older code cannot migrate a newer schema); an upgrade does, first", async () => {
-    const JOB = "kubernetes:batch/v1:Job";
-    const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+    const JOB = TYPES.job;
+    const DEPLOYMENT = TYPES.deployment;
     const rollback = await evaluateStack(
       "dev",
       { backendVersion: "0.1.0", allowDowngrade: "true" },
@@ -74,7 +76,7 @@ describe("backend upgrade guards in the program", () => {
       { backendVersion: "0.1.0" },
       { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.0", migratedVersion: "0.2.0" } } },
     );
-    expect(back.resources.filter((r) => r.type === "kubernetes:batch/v1:Job")).to.deep.equal([]);
+    expect(back.resources.filter((r) => r.type === TYPES.job)).to.deep.equal([]);
     expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 

@@ -4,8 +4,9 @@ import { loadStackConfig } from "../../components/program-config";
 import { offlineOptions } from "../../tools/engine/offline";
 import { listStacks } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
+import { TYPES } from "../../components/shared/project";
 
-const isGithub = (type: string): boolean => type.startsWith("github:") || type === "pulumi:providers:github";
+const isGithub = (type: string): boolean => type.startsWith("github:") || type === TYPES.githubProvider;
 
 describe("one stack owns each repository's GitHub side (smartem:manageGithub)", () => {
   it("no two checked-in stacks converge the same owner/repository (the program's own rule)", () => {

@@ -11,13 +11,16 @@ import {
   releaseTagsImmutable,
   workflowFilesHardened,
 } from "../../policy/policies";
+import { TYPES } from "../../components/shared/project";
+import { OBJECT_NAMES } from "../../components/backend/names";
+import { COMPONENT_LABEL } from "../../components/backend/labels";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const JOB = "kubernetes:batch/v1:Job";
-const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
-const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
-const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
-const FILE = "github:index/repositoryFile:RepositoryFile";
+const DEPLOYMENT = TYPES.deployment;
+const JOB = TYPES.job;
+const STATEFUL_SET = TYPES.statefulSet;
+const RULESET = TYPES.ruleset;
+const ENVIRONMENT = TYPES.environment;
+const FILE = TYPES.repositoryFile;
 const SHA = "d23441a48e516b6c34aea4fa41551a30e30af803";
 const PUBLISH_SHA = "dc37677b2e1c63e2034f94d8a5b11f265b73ba33";
 
@@ -46,12 +49,12 @@ function apiDeployment(mutate: (d: Mutable) => void = () => {}): Mutable {
   const deployment: Mutable = {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "smartem-http-api", namespace: "smartem-decisions", labels: { "app.kubernetes.io/component": "api" } },
+    metadata: { name: OBJECT_NAMES.api, namespace: "smartem-decisions", labels: { [COMPONENT_LABEL]: "api" } },
     spec: {
       replicas: 3,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: { "app.kubernetes.io/component": "api" } },
+        metadata: { labels: { [COMPONENT_LABEL]: "api" } },
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
           containers: [restrictedContainer("api", "ghcr.io/diamondlightsource/smartem-decisions:0.1.1rc52")],
@@ -106,7 +109,7 @@ describe("policy pack", () => {
     }
 
     it("ignores resources that run no pods", async () => {
-      expect(await violations(pinnedImages, "kubernetes:core/v1:Service", { spec: { containers: [{ image: "x" }] } })).to.deep.equal([]);
+      expect(await violations(pinnedImages, TYPES.service, { spec: { containers: [{ image: "x" }] } })).to.deep.equal([]);
     });
   });
 
@@ -143,7 +146,7 @@ describe("policy pack", () => {
 
   describe("api-zero-downtime-rollout", () => {
     it("accepts the api Deployment with maxUnavailable 0 and a readiness probe", async () => {
-      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, apiDeployment(), "smartem-http-api")).to.deep.equal([]);
+      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, apiDeployment(), OBJECT_NAMES.api)).to.deep.equal([]);
     });
 
     it("rejects an api Deployment that may drop capacity or has no readiness probe", async () => {
@@ -168,12 +171,12 @@ describe("policy pack", () => {
       });
       expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, byNameOnly)).to.have.length(1);
       const worker = apiDeployment((d) => {
-        d.metadata = { name: "smartem-worker", labels: { "app.kubernetes.io/component": "worker" } };
-        d.spec.template.metadata.labels = { "app.kubernetes.io/component": "worker" };
+        d.metadata = { name: OBJECT_NAMES.worker, labels: { [COMPONENT_LABEL]: "worker" } };
+        d.spec.template.metadata.labels = { [COMPONENT_LABEL]: "worker" };
         delete d.spec.strategy;
         delete d.spec.template.spec.containers[0].readinessProbe;
       });
-      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, worker, "smartem-worker")).to.deep.equal([]);
+      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, worker, OBJECT_NAMES.worker)).to.deep.equal([]);
     });
   });
 
@@ -251,7 +254,7 @@ describe("policy pack", () => {
   });
 
   describe("pypi-environment-tag-only (the workflows and their environments together)", () => {
-    const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+    const POLICY = TYPES.deploymentPolicy;
     const publishing = (environment: unknown) => ({
       repository: "smartem-decisions",
       file: ".github/workflows/release-x.yml",

@@ -4,12 +4,13 @@ import { loadStackConfig } from "../../components/program-config";
 import { readStackFile } from "../../tools/engine/stack-file";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { EPUPLAYER } from "../support/packages";
+import { KEY } from "../../components/program-config";
 
 const BASE = readStackFile("dev").config;
 
 function problems(packages: unknown): string[] {
   try {
-    loadStackConfig({ ...BASE, "smartem:packages": JSON.stringify(packages) });
+    loadStackConfig({ ...BASE, [KEY.packages]: JSON.stringify(packages) });
     return [];
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -17,7 +18,7 @@ function problems(packages: unknown): string[] {
   }
 }
 
-describe("smartem:packages", () => {
+describe(KEY.packages, () => {
   it("defaults to smartem-decisions with its Windows agent and container image", () => {
     const [pkg] = loadStackConfig(BASE).packages;
     expect(pkg).to.deep.include({ name: "smartem-decisions", tagPrefix: "smartem-decisions-v", testPaths: ["tests/smartem_agent"] });
@@ -26,7 +27,7 @@ describe("smartem:packages", () => {
   });
 
   it("accepts a second package in another repository, with defaults filled in", () => {
-    const packages = loadStackConfig({ ...BASE, "smartem:packages": JSON.stringify([SMARTEM_DECISIONS, EPUPLAYER]) }).packages;
+    const packages = loadStackConfig({ ...BASE, [KEY.packages]: JSON.stringify([SMARTEM_DECISIONS, EPUPLAYER]) }).packages;
     expect(packages[1]).to.deep.include({ pythonVersion: "3.12", pypiEnvironment: "pypi", branch: "main" });
     expect(packages[1]).to.not.have.property("container");
     expect(packages[1]?.windowsExe).to.deep.include({ hiddenImports: [], smokeTests: [["--help"]] });
@@ -49,6 +50,6 @@ describe("smartem:packages", () => {
   }
 
   it("rejects a bad commit e-mail", () => {
-    expect(() => loadStackConfig({ ...BASE, "smartem:workflowCommitEmail": "not-an-email" })).to.throw(ConfigError, /smartem:workflowCommitEmail = "not-an-email"/);
+    expect(() => loadStackConfig({ ...BASE, [KEY.workflowCommitEmail]: "not-an-email" })).to.throw(ConfigError, /smartem:workflowCommitEmail = "not-an-email"/);
   });
 });

@@ -1,14 +1,14 @@
 import * as github from "@pulumi/github";
 import { expect } from "chai";
 import { evaluate } from "../../tools/engine/evaluate";
-import { TYPES } from "../../tools/render/render";
 import { SMARTEM_DECISIONS, pythonPackage } from "../../components/release/package";
 import { PythonPackageRelease, workflowContent } from "../../components/release/python-package-release";
 import { releasePlan } from "../../components/release/release-workflow";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
+import { TYPES } from "../../components/shared/project";
 
-const COMPONENT = "smartem:release:PythonPackageRelease";
+const COMPONENT = TYPES.pythonPackageRelease;
 
 describe("PythonPackageRelease", () => {
   it("commits the generated workflow of smartem-decisions to main (dev stack defaults)", async () => {

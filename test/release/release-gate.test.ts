@@ -1,9 +1,10 @@
 import { expect } from "chai";
-import { TYPES } from "../../tools/render/render";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
+import { TYPES } from "../../components/shared/project";
+import { SECRET_MARKER } from "../../components/config/keys";
 
-const PROVIDER = "pulumi:providers:github";
+const PROVIDER = TYPES.githubProvider;
 const packages = (...extra: object[]): string => JSON.stringify([SMARTEM_DECISIONS, ...extra]);
 const EPUPLAYER = { ...SMARTEM_DECISIONS, name: "epuplayer", tagPrefix: "epuplayer-v", workflowFile: "release-epuplayer.yml", pypiEnvironment: "pypi-epuplayer" };
 
@@ -49,7 +50,7 @@ describe("release gate on the dev stack", () => {
     try {
       const ev = await evaluateStack("dev");
       expect(JSON.stringify(ev)).to.not.include("ghp_must_not_leak");
-      expect(resourcesOfType(ev, PROVIDER)[0]!.inputs.token).to.equal("[secret]");
+      expect(resourcesOfType(ev, PROVIDER)[0]!.inputs.token).to.equal(SECRET_MARKER);
     } finally {
       if (saved === undefined) delete process.env.GITHUB_TOKEN;
       else process.env.GITHUB_TOKEN = saved;

@@ -7,6 +7,8 @@ import { Evaluation, EvaluateOptions, evaluate } from "../../tools/engine/evalua
 import { offlineOptions } from "../../tools/engine/offline";
 import { PLACEHOLDER_GITHUB_ID, PLACEHOLDER_HOST_SUFFIX } from "../../components/placeholders";
 import { runProgram } from "../../components/program";
+import { KEY } from "../../components/program-config";
+import { INVOKES } from "../../components/shared/project";
 
 export const TOKEN = "ghp_live_token_must_never_show";
 export const KUBECONFIG_PATH = "/runner/temp/kubeconfig";
@@ -20,8 +22,8 @@ export const KUBECONFIG_CONTENTS = [
 ].join("\n");
 
 export const INVOKE = {
-  environments: "github:index/getRepositoryEnvironments:getRepositoryEnvironments",
-  policies: "github:index/getRepositoryEnvironmentDeploymentPolicies:getRepositoryEnvironmentDeploymentPolicies",
+  environments: INVOKES.repositoryEnvironments,
+  policies: INVOKES.deploymentPolicies,
 } as const;
 
 /** `getRepositoryEnvironments` as the provider answers it: every environment's name and node id. */
@@ -57,8 +59,8 @@ export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } 
  */
 function filledIn(config: Readonly<Record<string, string>>): Record<string, string> {
   const real: Record<string, string> = { ...config };
-  if (real["smartem:pypiReviewers"]?.includes(String(PLACEHOLDER_GITHUB_ID))) real["smartem:pypiReviewers"] = '{"teams":[4242]}';
-  for (const key of ["smartem:databaseHost", "smartem:rabbitmqHost"]) {
+  if (real[KEY.pypiReviewers]?.includes(String(PLACEHOLDER_GITHUB_ID))) real[KEY.pypiReviewers] = '{"teams":[4242]}';
+  for (const key of [KEY.databaseHost, KEY.rabbitmqHost]) {
     if (real[key]?.endsWith(PLACEHOLDER_HOST_SUFFIX)) real[key] = real[key]!.replace(/\.invalid$/, ".example.org");
   }
   return real;

@@ -13,15 +13,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE as PROJECT, ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
-import { StackConfig, loadStackConfig } from "../../components/program-config";
+import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
+import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
+import { PROJECT } from "../../components/shared/project";
 import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { replaceFileIfUnchanged } from "../fs/replace-file";
 import { StackFileEditError, setConfigValue, yamlProblem } from "./stack-file-edit";
 import { setImageDigest } from "./image-digest-edit";
-
-export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
 /** The version guards; the program's own (components/backend/guards.ts) unless a test says otherwise. */
 export type VersionGuards = (facts: VersionGuardFacts) => readonly GuardProblem[];
@@ -96,8 +95,8 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
 
   let edited: string;
   try {
-    edited = setConfigValue(text, BACKEND_VERSION_KEY, version, fileNameOf(stack));
-    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, BACKEND_VERSION_KEY);
+    edited = setConfigValue(text, KEY.backendVersion, version, fileNameOf(stack));
+    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, KEY.backendVersion);
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
@@ -118,7 +117,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     const sourceStack = localStackOf(current.promoteFrom);
     if (sourceStack === undefined) {
       return refuse(
-        `smartem:promoteFrom = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set smartem:skipPromotionCheck`,
+        `${KEY.promoteFrom} = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set ${KEY.skipPromotionCheck}`,
       );
     }
     let sourceVersion: string;
@@ -126,7 +125,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
       sourceVersion = configOf(sourceStack, request.readStackText(sourceStack)).backendVersion;
     } catch (error) {
       return refuse(
-        `smartem:promoteFrom = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
+        `${KEY.promoteFrom} = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     promotion = { fromStack: current.promoteFrom, version: sourceVersion, override: current.skipPromotionCheck };

@@ -9,6 +9,7 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { KEY } from "../../components/program-config";
 import { readStackFile } from "../engine/stack-file";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
@@ -80,7 +81,7 @@ interface PulumiRun {
  * stack file as the CLI passes it. A stack that does not gets no GitHub token at all.
  */
 export function managesGithub(stack: DeployedStack): boolean {
-  return readStackFile(stack).config["smartem:manageGithub"] !== "false";
+  return readStackFile(stack).config[KEY.manageGithub] !== "false";
 }
 
 /** The concurrency group every job that reads or changes a stack's live state joins: one at a time. */

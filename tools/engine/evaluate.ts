@@ -5,15 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MARKER } from "../../components/config/keys";
 import { ProgramHost } from "../../components/program-host";
+import { PROJECT, TYPES } from "../../components/shared/project";
 import type { ReleasePlan } from "../../components/release/release-workflow";
 import { PROJECT_ROOT } from "./stack-file";
 
-/**
- * What every secret value becomes once it leaves the engine. A Kubernetes Secret's
- * `data`/`stringData` keeps its keys and has each value replaced (see {@link redactInputs}).
- */
-export const SECRET = "[secret]";
 
 export interface EvaluateOptions {
   /** Stack name, e.g. `dev`. */
@@ -37,7 +34,7 @@ export interface EvaluateOptions {
 export interface RegisteredResource {
   readonly type: string;
   readonly name: string;
-  /** Inputs as the provider would receive them; secrets are {@link SECRET}. */
+  /** Inputs as the provider would receive them; secrets are {@link SECRET_MARKER}. */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly urn: string;
   /** URN of the parent resource, if any. */
@@ -58,19 +55,16 @@ export interface RegisteredResource {
 
 export interface Evaluation {
   readonly stack: string;
-  /** The stack config evaluated (secret values are {@link SECRET}). */
+  /** The stack config evaluated (secret values are {@link SECRET_MARKER}). */
   readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly RegisteredResource[];
-  /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
+  /** Stack outputs, fully resolved; secret outputs are {@link SECRET_MARKER}. */
   readonly outputs: Readonly<Record<string, unknown>>;
   /** What the program warned about (offline it warns where `pulumi preview` refuses, e.g. placeholders). */
   readonly warnings?: readonly string[];
   /** The release plan of every package, as the program built them. */
   readonly releasePlans: readonly ReleasePlan[];
 }
-
-/** The Pulumi project name (and config namespace). */
-export const PROJECT = "smartem";
 
 /** The Pulumi organization offline (`pulumi.getOrganization()` throws under mocks without one). */
 export const ORGANIZATION = "organization";
@@ -188,7 +182,7 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
   const secrets = new Set(options.secretKeys ?? []);
-  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
+  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET_MARKER : v]));
   return { stack: options.stack, config, resources, outputs, warnings, releasePlans };
 }
 
@@ -247,14 +241,14 @@ function mockUrn(stack: string, parent: string | undefined, type: string, name: 
 /** Outputs a provider computes that the program reads back. */
 function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateOptions): Record<string, unknown> {
   switch (args.type) {
-    case "pulumi:pulumi:StackReference": {
+    case TYPES.stackReference: {
       const name = String(args.inputs.name);
       const outputs = options.stackReferences?.[name];
       if (!outputs) throw new Error(`no offline answer for the stack reference ${name}`);
       return { outputs };
     }
-    case "random:index/randomPassword:RandomPassword":
-    case "random:index/randomString:RandomString":
+    case TYPES.randomPassword:
+    case TYPES.randomString:
       // Offline stand-in: its value is never shown, the provider marks it secret.
       return { result: `offline-${args.name}` };
     default: {
@@ -272,23 +266,21 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** The Kubernetes Secret type, whose data the engine redacts per key. */
-export const KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret";
 const SECRET_DATA_FIELDS = ["data", "stringData"] as const;
 
 /**
- * A resource's inputs with every secret value replaced by {@link SECRET}. The Kubernetes
+ * A resource's inputs with every secret value replaced by {@link SECRET_MARKER}. The Kubernetes
  * SDK marks a Secret's whole `data`/`stringData` map secret; redacting it whole would hide
  * which keys the pods get and leave a string where Kubernetes wants a map, so its keys are
  * kept and every value (secret or not: it is a Secret's) is replaced.
  */
 export function redactInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const redacted = redact(inputs) as Record<string, unknown>;
-  if (type !== KUBERNETES_SECRET_TYPE) return redacted;
+  if (type !== TYPES.secret) return redacted;
   for (const field of SECRET_DATA_FIELDS) {
     const value = unwrapSecret(inputs[field]);
     if (value && typeof value === "object" && !Array.isArray(value)) {
-      redacted[field] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET]));
+      redacted[field] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET_MARKER]));
     }
   }
   return redacted;
@@ -306,7 +298,7 @@ function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isSecretValue(record)) return SECRET;
+    if (isSecretValue(record)) return SECRET_MARKER;
     if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return value;
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
   }
@@ -315,6 +307,6 @@ function redact(value: unknown): unknown {
 
 async function resolve(value: unknown): Promise<unknown> {
   const output: pulumi.Output<unknown> = pulumi.output(value);
-  if (await pulumi.isSecret(output)) return SECRET;
+  if (await pulumi.isSecret(output)) return SECRET_MARKER;
   return new Promise((done) => output.apply((v) => done(v)));
 }

@@ -6,11 +6,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../components/config/keys";
-import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
+import { KEY } from "../../components/program-config";
+import { PROJECT } from "../../components/shared/project";
+import { Evaluation, EvaluateOptions, ORGANIZATION, evaluate } from "./evaluate";
 import { PROJECT_ROOT, StackFile, goldenDir, listStacks, readStackFile } from "./stack-file";
 
-const BACKEND_VERSION = "smartem:backendVersion";
-const PROMOTE_FROM = "smartem:promoteFrom";
+const BACKEND_VERSION = KEY.backendVersion;
+const PROMOTE_FROM = KEY.promoteFrom;
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 

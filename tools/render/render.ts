@@ -7,6 +7,7 @@
 import * as YAML from "yaml";
 import { releasePipelines } from "./pipeline-render";
 import { TrustedPublisher, trustedPublisherInstructions } from "../../components/release/trusted-publisher";
+import { TYPES } from "../../components/shared/project";
 import { Evaluation, RegisteredResource, offlineAutoname } from "../engine/evaluate";
 import type { FileRenderer, RenderedFiles } from "./files";
 import { OutDirOptions, replaceFolder } from "./out-dir";
@@ -14,13 +15,6 @@ import { OutDirOptions, replaceFolder } from "./out-dir";
 export type { FileRenderer, RenderedFiles } from "./files";
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
-
-export const TYPES = {
-  repositoryFile: "github:index/repositoryFile:RepositoryFile",
-  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
-  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-} as const;
 
 function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
   return evaluation.resources.filter((r) => r.type === type);

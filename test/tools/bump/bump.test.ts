@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { VersionGuardFacts } from "../../../components/backend/guards";
 import { VersionGuards, bumpStackFile, planBump } from "../../../tools/bump/bump";
 import { stackFilePath } from "../../../tools/engine/stack-file";
+import { KEY } from "../../../components/program-config";
 
 const temporaryDirs: string[] = [];
 after(() => temporaryDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -54,7 +55,7 @@ describe("bump planning", () => {
 
   it("refuses with the guards' reasons and no new text", () => {
     const { read } = stackFiles({ staging: STAGING });
-    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, () => [{ key: "smartem:backendVersion", value: "0.1.1", message: "not today" }]);
+    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, () => [{ key: KEY.backendVersion, value: "0.1.1", message: "not today" }]);
     expect(result).to.deep.equal({ ok: false, problems: ["smartem:backendVersion = 0.1.1: not today"] });
   });
 
@@ -70,7 +71,7 @@ describe("bump planning", () => {
   });
 
   it("refuses while the stack file itself is invalid", () => {
-    const { read } = stackFiles({ staging: STAGING.replace("smartem:allowPrerelease", "smartem:allowPrereleases") });
+    const { read } = stackFiles({ staging: STAGING.replace(KEY.allowPrerelease, "smartem:allowPrereleases") });
     const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, recordingGuards().guards);
     expect(!result.ok && result.problems.join()).to.contain("smartem:allowPrereleases").and.to.contain("fix it first");
   });

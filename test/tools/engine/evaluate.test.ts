@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../../components/config/keys";
-import { SECRET, evaluate } from "../../../tools/engine/evaluate";
+import { ConfigError, SECRET_MARKER } from "../../../components/config/keys";
+import { evaluate } from "../../../tools/engine/evaluate";
 import { offlineOptions } from "../../../tools/engine/offline";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../../tools/engine/stack-file";
 import { runProgram } from "../../../components/program";
 import { evaluateStack } from "../../support/evaluate";
+import { KEY } from "../../../components/program-config";
+import { TYPES } from "../../../components/shared/project";
 
 describe("evaluation engine (mock runtime)", () => {
   it("evaluates a stack file offline and returns resources and outputs", async () => {
@@ -43,7 +45,7 @@ describe("evaluation engine (mock runtime)", () => {
     });
     let thrown: unknown;
     try {
-      await runProgram("dev", { "smartem:backendVersion": "1.2.3+local", "smartem:apiReplicas": "-3" });
+      await runProgram("dev", { [KEY.backendVersion]: "1.2.3+local", [KEY.apiReplicas]: "-3" });
     } catch (error) {
       thrown = error;
     }
@@ -57,16 +59,16 @@ describe("evaluation engine (mock runtime)", () => {
     const everything = JSON.stringify(evaluation);
     expect(everything).to.not.contain("a-very-secret-database-password");
     expect(everything).to.not.contain(OFFLINE_SECRET_PLACEHOLDER);
-    const secret = evaluation.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
-    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({ POSTGRES_PASSWORD: SECRET });
-    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) => values.every((v) => v === SECRET));
-    expect(evaluation.config["smartem:databasePassword"]).to.equal(SECRET);
+    const secret = evaluation.resources.find((r) => r.type === TYPES.secret);
+    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({ POSTGRES_PASSWORD: SECRET_MARKER });
+    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) => values.every((v) => v === SECRET_MARKER));
+    expect(evaluation.config[KEY.databasePassword]).to.equal(SECRET_MARKER);
   });
 
   it("refuses a secret key written in clear in the stack file, without echoing it", async () => {
     const options = offlineOptions("staging");
-    const config = { ...options.config, "smartem:databasePassword": "a-password-in-clear-text" };
-    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== "smartem:databasePassword");
+    const config = { ...options.config, [KEY.databasePassword]: "a-password-in-clear-text" };
+    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== KEY.databasePassword);
     try {
       await evaluate({ ...options, config, secretKeys });
       expect.fail("expected a ConfigError");

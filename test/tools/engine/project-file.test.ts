@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { presenceOf, projectFile } from "../../../tools/engine/project-file";
 import { configSchema } from "../../../components/program-config";
 import { PROJECT_ROOT, listStacks, stackFilePath } from "../../../tools/engine/stack-file";
+import { PROJECT } from "../../../components/shared/project";
 
 describe("Pulumi.yaml", () => {
   const onDisk = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
@@ -41,7 +42,7 @@ describe("Pulumi.yaml", () => {
     });
   }
   it("only types keys of the project's own namespace (the CLI refuses the file otherwise)", () => {
-    expect(doc.name).to.equal("smartem");
+    expect(doc.name).to.equal(PROJECT);
     for (const k of Object.keys(doc.config)) expect(k, "typed keys are written unqualified").to.not.contain(":");
   });
 

@@ -16,8 +16,9 @@ import { goldenDir, goldenRoot, listStacks, readStackFile, stackFilePath } from 
 import { goldenDrift, readTree } from "../../../tools/render/golden";
 import { writeGoldens } from "../../../tools/render/golden-write";
 import { renderFiles } from "../../../tools/render/render";
+import { KEY } from "../../../components/program-config";
 
-const VERSION = "smartem:backendVersion";
+const VERSION = KEY.backendVersion;
 const pin = (stack: string, root: string): string => readStackFile(stack, root).config[VERSION]!;
 
 /** A temporary copy of the project's stack files and golden renders (never the real ones). */
@@ -59,7 +60,7 @@ describe("the staging-first roll-forward (README runbook) on a copy of the proje
     production = pin("production", root);
     // The next final release after what staging runs now.
     next = inc(staging, "patch")!;
-    expect(readStackFile("production", root).config["smartem:promoteFrom"]).to.equal("organization/smartem/staging");
+    expect(readStackFile("production", root).config[KEY.promoteFrom]).to.equal("organization/smartem/staging");
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

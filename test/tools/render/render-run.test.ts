@@ -6,8 +6,10 @@ import * as k8s from "@pulumi/kubernetes";
 import { Evaluation, evaluate } from "../../../tools/engine/evaluate";
 import { offlineOptions } from "../../../tools/engine/offline";
 import { runRender } from "../../../tools/render/render-run";
+import { TYPES } from "../../../components/shared/project";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const DEPLOYMENT = TYPES.deployment;
 
 function withImage(image: string): Evaluation {
   return {
@@ -18,13 +20,13 @@ function withImage(image: string): Evaluation {
     resources: [
       {
         type: DEPLOYMENT,
-        name: "smartem-worker",
+        name: OBJECT_NAMES.worker,
         urn: `urn:pulumi:test::smartem::${DEPLOYMENT}::smartem-worker`,
         custom: true,
         dependsOn: [],
         inputs: {
           kind: "Deployment",
-          metadata: { name: "smartem-worker", namespace: "smartem-decisions" },
+          metadata: { name: OBJECT_NAMES.worker, namespace: "smartem-decisions" },
           spec: {
             template: {
               spec: {
@@ -70,7 +72,7 @@ describe("render run (policies before writing)", () => {
       program: async () => {
         const provider = new k8s.Provider("test-k8s", {});
         new k8s.apps.v1.Deployment(
-          "smartem-worker",
+          OBJECT_NAMES.worker,
           withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0].inputs as unknown as k8s.apps.v1.DeploymentArgs,
           { provider },
         );
