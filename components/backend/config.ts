@@ -27,7 +27,6 @@ const IDENTIFIER_ALLOWED = "letters, digits, '_', '.', '-', starting with a lett
 const password = z.string().min(16, "shorter than 16 characters");
 
 export const BACKING_SERVICES = ["in-cluster", "external"] as const;
-export type BackingServices = (typeof BACKING_SERVICES)[number];
 
 export const backendConfig = {
   backendVersion: key({

@@ -7,11 +7,11 @@
  */
 import { ConfigError, ConfigProblem } from "../config/keys";
 import { BACKEND_KEY } from "./config";
-import { VersionError, assertDeployable, compareVersions, isCanonicalVersion } from "../version/version";
+import { compareVersions, isCanonicalVersion, parseVersion } from "../version/version";
 
 export interface VersionGuardFacts {
   readonly stack: string;
-  /** requested smartem:backendVersion */
+  /** requested smartem:backendVersion: deployable, as the config parse has checked */
   readonly version: string;
   readonly allowPrerelease: boolean;
   readonly allowDowngrade: boolean;
@@ -38,14 +38,7 @@ export function checkVersionGuards(facts: VersionGuardFacts): GuardProblem[] {
   const { stack, version } = facts;
   const problems: GuardProblem[] = [];
 
-  try {
-    assertDeployable(version);
-  } catch (error) {
-    if (!(error instanceof VersionError)) throw error;
-    // The other guards compare versions; they have nothing to compare with.
-    return [{ key: GUARD_KEYS.version, value: version, message: `${error.message}; stack ${stack} deploys only released versions` }];
-  }
-  const parsed = assertDeployable(version);
+  const parsed = parseVersion(version);
 
   if (parsed.kind === "prerelease" && !facts.allowPrerelease) {
     problems.push({

@@ -118,5 +118,3 @@ export const gitBranchName = z.string().superRefine((name, ctx) => {
   const part = name.split("/").find((p) => p.startsWith(".") || p.endsWith(".lock"));
   if (part) return refuse(`the part ${part} ${part.startsWith(".") ? "starts with '.'" : "ends with .lock"}`);
 });
-export const GIT_BRANCH_ALLOWED =
-  "a branch name of letters, digits, '.', '_', '-' and '/' that git accepts (no '..', '//', leading '-' or '/', no part starting with '.' or ending with .lock, not ending with '/' or '.'), e.g. main";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as semver from "semver";
 import * as YAML from "yaml";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
@@ -13,7 +14,8 @@ describe("action pins", () => {
   it("every pin is a 40-hex commit with its vX.Y.Z release tag", () => {
     for (const pin of allPins()) {
       expect(pin.sha, pin.action).to.match(/^[0-9a-f]{40}$/);
-      expect(pin.tag, pin.action).to.match(/^v\d+\.\d+\.\d+$/);
+      // Action release tags are SemVer (unlike our PEP 440 versions): v + a release, no pre-release.
+      expect(semver.valid(pin.tag) !== null && semver.prerelease(pin.tag) === null && pin.tag.startsWith("v"), `${pin.action} ${pin.tag}`).to.equal(true);
       expect(pin.action, pin.action).to.match(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
     }
   });
