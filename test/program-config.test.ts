@@ -1,20 +1,12 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../components/config/keys";
-import { loadStackConfig } from "../components/program-config";
-import { KEY } from "../components/program-config";
+import { KEY, loadStackConfig } from "../components/program-config";
+import { printedProblems, thrown } from "./support/refusals";
 
 const VALID: RawConfig = { [KEY.backendVersion]: "0.1.1", [KEY.pypiReviewers]: JSON.stringify({ teams: [1] }) };
 
-function problemsOf(raw: RawConfig): string[] {
-  try {
-    loadStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (raw: RawConfig): string[] => printedProblems(() => loadStackConfig(raw));
 
 describe("stack config (smartem:)", () => {
   it("applies defaults and returns a frozen object", () => {
@@ -98,23 +90,16 @@ describe("stack config (smartem:)", () => {
 
   it("never prints the value of a secret key", () => {
     const schema = { token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }) };
-    try {
-      parseConfig(schema, { "smartem:token": "hunter2" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
-    }
+    const error = thrown(() => parseConfig(schema, { "smartem:token": "hunter2" }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
   });
 
   it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
     const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", [KEY.databaseHost]: "user:pw@host" };
-    try {
-      loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost]));
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:databasePasword = [secret]: unknown key");
-      expect(String(error)).to.contain("smartem:databaseHost = [secret]:");
-      expect(String(error)).to.not.contain("S3cr3t").and.not.contain("user:pw");
-    }
+    const problems = printedProblems(() => loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost])));
+    expect(problems.join("\n")).to.contain("smartem:databasePasword = [secret]: unknown key");
+    expect(problems.join("\n")).to.contain("smartem:databaseHost = [secret]:");
+    expect(problems.join("\n")).to.not.contain("S3cr3t").and.not.contain("user:pw");
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The stack-config machinery: every `smartem:` key is declared once with a zod
  * schema, a description and (through the schema) its default. The Pulumi.yaml
- * config block, the README table and the validation all come from these declarations.
+ * config block, the configuration reference (docs/reference/configuration.md) and the
+ * validation all come from these declarations.
  */
 import { z } from "zod";
 import { PROJECT } from "../shared/project";
@@ -42,7 +43,7 @@ export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | "obj
 export interface ConfigKey<S extends z.ZodType = z.ZodType> {
   /** Validates and defaults the decoded value. */
   readonly schema: S;
-  /** One sentence for Pulumi.yaml and the README. */
+  /** One sentence for Pulumi.yaml and the configuration reference. */
   readonly description: string;
   /** What is allowed, in words; every error for this key ends with it. */
   readonly allowed: string;

@@ -1,5 +1,5 @@
 /**
- * The tag rulesets of a released package, as pure data (see README, "Tag protection
+ * The tag rulesets of a released package, as pure data (see docs/design.md, "Tag protection
  * and the PyPI environment", for the reasoning behind every pattern).
  *
  * Two rulesets per package, both over every tag of the package's namespace:

@@ -8,24 +8,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
-import { listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
-import { goldenDir } from "../../tools/engine/stack-file";
+import { goldenDir, listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 import { KEY } from "../../components/program-config";
 import { TYPES } from "../../components/shared/project";
+import { rejection } from "../support/refusals";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
 const STAGING = "organization/smartem/staging";
 const pinOf = (stack: string): string | undefined => readStackFile(stack).config[KEY.backendVersion];
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return String(error instanceof Error ? error.message : error);
-  }
-  return expect.fail("the version should have been refused");
-}
+const refusal = async (promise: Promise<unknown>): Promise<string> => (await rejection(promise)).message;
 
 describe("backend upgrade guards in the program", () => {
   it("the stack references are the first resources, before anything else", async () => {

@@ -1,35 +1,20 @@
 /** Bad backend input is refused before any resource, naming the key, the value and what is allowed. */
 import { expect } from "chai";
 import { backendSettings } from "../../components/backend/settings";
-import { ConfigError, RawConfig, SECRET_MARKER, UNSET_MARKER } from "../../components/config/keys";
-import { loadStackConfig } from "../../components/program-config";
+import { ConfigProblem, RawConfig, SECRET_MARKER, UNSET_MARKER } from "../../components/config/keys";
+import { KEY, loadStackConfig } from "../../components/program-config";
 import { evaluateStack } from "../support/evaluate";
-import { KEY } from "../../components/program-config";
+import { EXTERNAL_BACKEND } from "../support/configs";
+import { configProblems } from "../support/refusals";
 
 // Backend keys only: these stacks leave the GitHub side to another stack.
 const DEV: RawConfig = { [KEY.backendVersion]: "0.1.1rc52", [KEY.allowPrerelease]: "true", [KEY.manageGithub]: "false" };
 /** A config without some keys. */
 const without = (raw: RawConfig, ...keys: string[]): RawConfig => Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
 
-const EXTERNAL: RawConfig = {
-  [KEY.backendVersion]: "0.1.0",
-  [KEY.manageGithub]: "false",
-  [KEY.backingServices]: "external",
-  [KEY.databaseHost]: "db.example.org",
-  [KEY.databasePassword]: "a-long-database-password",
-  [KEY.rabbitmqHost]: "mq.example.org",
-  [KEY.rabbitmqPassword]: "a-long-rabbitmq-password",
-};
+const EXTERNAL = EXTERNAL_BACKEND;
 
-function problems(raw: RawConfig): Array<{ key: string; value: string; message: string }> {
-  try {
-    backendSettings("test", loadStackConfig(raw));
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+const problems = (raw: RawConfig): ConfigProblem[] => configProblems(() => backendSettings("test", loadStackConfig(raw)));
 
 describe("backend settings: bad input", () => {
   const table: Array<[string, RawConfig, string, string, RegExp]> = [

@@ -16,6 +16,7 @@ import { evaluate } from "../../tools/engine/evaluate";
 import { offlineOptions } from "../../tools/engine/offline";
 import { PROJECT_ROOT, stackFilePath } from "../../tools/engine/stack-file";
 import { KEY } from "../../components/program-config";
+import { EXTERNAL_BACKEND } from "../support/configs";
 
 /** An environment with nothing in it: the placeholder check comes before anything reads it. */
 const LIVE: LiveRun = { env: {}, readFile: () => "" };
@@ -77,15 +78,7 @@ describe("the program checks stack files the CLI does not (and refuses placehold
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const REAL = {
-      [KEY.backendVersion]: "0.1.1",
-      [KEY.manageGithub]: "false",
-      [KEY.backingServices]: "external",
-      [KEY.databaseHost]: "db.example.org",
-      [KEY.databasePassword]: "a-long-database-password",
-      [KEY.rabbitmqHost]: "mq.example.org",
-      [KEY.rabbitmqPassword]: "a-long-rabbitmq-password",
-    };
+    const REAL = { ...EXTERNAL_BACKEND, [KEY.backendVersion]: "0.1.1" };
     const SECRETS = [KEY.databasePassword, KEY.rabbitmqPassword];
 
     it("refuses a second stack managing production's repository (the CLI passes its config; the program reads the sibling file)", async () => {

@@ -5,6 +5,7 @@ import { offlineOptions } from "../../tools/engine/offline";
 import { listStacks } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 import { TYPES } from "../../components/shared/project";
+import { rejection } from "../support/refusals";
 
 const isGithub = (type: string): boolean => type.startsWith("github:") || type === TYPES.githubProvider;
 
@@ -30,11 +31,7 @@ describe("one stack owns each repository's GitHub side (smartem:manageGithub)", 
   });
 
   it("a stack that manages GitHub must name the PyPI reviewers", async () => {
-    try {
-      await evaluateStack("staging", { manageGithub: "true" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.match(/smartem:pypiReviewers = \(unset\): required: .*allowed: \{users/);
-    }
+    const error = await rejection(evaluateStack("staging", { manageGithub: "true" }));
+    expect(error.message).to.match(/smartem:pypiReviewers = \(unset\): required: .*allowed: \{users/);
   });
 });

@@ -1,22 +1,14 @@
 import { expect } from "chai";
 import { ConfigError } from "../../components/config/keys";
-import { loadStackConfig } from "../../components/program-config";
+import { KEY, loadStackConfig } from "../../components/program-config";
 import { readStackFile } from "../../tools/engine/stack-file";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { EPUPLAYER } from "../support/packages";
-import { KEY } from "../../components/program-config";
+import { printedProblems } from "../support/refusals";
 
 const BASE = readStackFile("dev").config;
 
-function problems(packages: unknown): string[] {
-  try {
-    loadStackConfig({ ...BASE, [KEY.packages]: JSON.stringify(packages) });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
-  }
-}
+const problems = (packages: unknown): string[] => printedProblems(() => loadStackConfig({ ...BASE, [KEY.packages]: JSON.stringify(packages) }));
 
 describe(KEY.packages, () => {
   it("defaults to smartem-decisions with its Windows agent and container image", () => {

@@ -9,16 +9,6 @@ const trustedPublisherFor = (pkg: PythonPackage, owner: string) => trustedPublis
 const SMARTEM: PythonPackage = { ...SMARTEM_DECISIONS, paths: [...SMARTEM_DECISIONS.paths] };
 
 describe("trusted publisher", () => {
-  it("is the tuple PyPI binds, taken from the package model", () => {
-    expect(trustedPublisherFor(SMARTEM, "DiamondLightSource")).to.deep.equal({
-      pypiProject: "smartem-decisions",
-      owner: "DiamondLightSource",
-      repository: "smartem-decisions",
-      workflow: "release-smartem-decisions.yml",
-      environment: "pypi",
-    });
-  });
-
   it("follows every field of the model", () => {
     const other: PythonPackage = {
       ...SMARTEM,

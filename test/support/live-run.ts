@@ -9,6 +9,7 @@ import { PLACEHOLDER_GITHUB_ID, PLACEHOLDER_HOST_SUFFIX } from "../../components
 import { runProgram } from "../../components/program";
 import { KEY } from "../../components/program-config";
 import { INVOKES } from "../../components/shared/project";
+import { rejection } from "./refusals";
 
 export const TOKEN = "ghp_live_token_must_never_show";
 export const KUBECONFIG_PATH = "/runner/temp/kubeconfig";
@@ -94,12 +95,7 @@ export function evaluateLive(stack: string, options: LiveRunOptions = {}): Promi
 
 /** The message of a refused live run. */
 export async function liveRejection(stack: string, options: LiveRunOptions = {}): Promise<Error> {
-  try {
-    await evaluateLive(stack, options);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`stack ${stack} ran with ${JSON.stringify(options)}`);
+  return rejection(evaluateLive(stack, options));
 }
 
 /**

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import { StackFileEditError, setConfigValue } from "../../../tools/bump/stack-file-edit";
 import { listStacks, stackFilePath } from "../../../tools/engine/stack-file";
+import { thrown } from "../../support/refusals";
 
 const KEY = "smartem:backendVersion";
 
@@ -53,14 +54,9 @@ describe("stack file edit (one value, layout kept)", () => {
       [`config:\n  ${KEY}: |\n    0.1.0\n`, /is written as a literal block \(\|\)/],
     ];
     for (const [text, message] of cases) {
-      let error: unknown;
-      try {
-        setConfigValue(text, KEY, "0.2.0", "Pulumi.x.yaml");
-      } catch (e) {
-        error = e;
-      }
+      const error = thrown(() => setConfigValue(text, KEY, "0.2.0", "Pulumi.x.yaml"));
       expect(error, text).to.be.instanceOf(StackFileEditError);
-      const said = (error as Error).message;
+      const said = error.message;
       expect(said, text).to.match(message);
       expect(said, text).to.not.match(/YAML(Parse)?Error|BLOCK_|DUPLICATE_KEY|parseAllDocuments|\^|column/);
     }

@@ -8,6 +8,7 @@ import { runProgram } from "../../../components/program";
 import { evaluateStack } from "../../support/evaluate";
 import { KEY } from "../../../components/program-config";
 import { TYPES } from "../../../components/shared/project";
+import { rejection } from "../../support/refusals";
 
 describe("evaluation engine (mock runtime)", () => {
   it("evaluates a stack file offline and returns resources and outputs", async () => {
@@ -25,13 +26,9 @@ describe("evaluation engine (mock runtime)", () => {
   });
 
   it("rejects invalid config with a ConfigError naming the key", async () => {
-    try {
-      await evaluateStack("dev", { backendVersion: "latest" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(error).to.be.instanceOf(ConfigError);
-      expect(String(error)).to.contain('smartem:backendVersion = "latest"');
-    }
+    const error = await rejection(evaluateStack("dev", { backendVersion: "latest" }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain('smartem:backendVersion = "latest"');
   });
 
   it("registers no resource at all when the config is invalid", async () => {
@@ -43,12 +40,7 @@ describe("evaluation engine (mock runtime)", () => {
       },
       call: () => ({}),
     });
-    let thrown: unknown;
-    try {
-      await runProgram("dev", { [KEY.backendVersion]: "1.2.3+local", [KEY.apiReplicas]: "-3" });
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = await rejection(runProgram("dev", { [KEY.backendVersion]: "1.2.3+local", [KEY.apiReplicas]: "-3" }));
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     expect(thrown).to.be.instanceOf(ConfigError);
     expect(registered).to.deep.equal([]);
@@ -69,14 +61,11 @@ describe("evaluation engine (mock runtime)", () => {
     const options = offlineOptions("staging");
     const config = { ...options.config, [KEY.databasePassword]: "a-password-in-clear-text" };
     const secretKeys = (options.secretKeys ?? []).filter((k) => k !== KEY.databasePassword);
-    try {
-      await evaluate({ ...options, config, secretKeys });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
-      expect(String(error)).to.contain("pulumi config set --secret smartem:databasePassword");
-      expect(String(error)).to.not.contain("a-password-in-clear-text");
-    }
+    const error = await rejection(evaluate({ ...options, config, secretKeys }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
+    expect(error.message).to.contain("pulumi config set --secret smartem:databasePassword");
+    expect(error.message).to.not.contain("a-password-in-clear-text");
   });
 
   it("does not depend on the developer's environment (kubeconfig, provider flags, GitHub token)", async () => {
