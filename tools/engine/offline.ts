@@ -11,8 +11,6 @@ import { PROJECT } from "../../components/shared/project";
 import { Evaluation, EvaluateOptions, ORGANIZATION, evaluate } from "./evaluate";
 import { PROJECT_ROOT, StackFile, goldenDir, listStacks, readStackFile } from "./stack-file";
 
-const BACKEND_VERSION = KEY.backendVersion;
-const PROMOTE_FROM = KEY.promoteFrom;
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
@@ -70,7 +68,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
       references[qualified(other)] = recordedOutputs(stack, root) ?? {};
       continue;
     }
-    const version = readOtherStackFile(other, root)?.config[BACKEND_VERSION];
+    const version = readOtherStackFile(other, root)?.config[KEY.backendVersion];
     references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
@@ -79,7 +77,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
 /** What an offline render assumes or cannot know, in plain words, for the console. */
 export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
   const file = readStackFile(stack, root);
-  const pinned = file.config[BACKEND_VERSION];
+  const pinned = file.config[KEY.backendVersion];
   const recorded = recordedOutputs(stack, root)?.backendVersion;
   const where = path.relative(root, recordedOutputsPath(stack, root));
   const caveats = [
@@ -89,7 +87,7 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         (recorded === pinned ? ", which it pins: a re-apply, no promotion check" : `, and moves to ${String(pinned)}`) +
         "; `pulumi preview` checks against the live backendVersion output",
   ];
-  const source = file.config[PROMOTE_FROM];
+  const source = file.config[KEY.promoteFrom];
   if (source !== undefined) {
     const assumed = offlineStackReferences(stack, root)[source]?.backendVersion;
     caveats.push(
