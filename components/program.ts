@@ -10,8 +10,12 @@
  * Returns the stack outputs.
  */
 import type * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
 import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, promotionPolicy } from "./backend/deployed-version";
+import { promotionOverrideWarning } from "./backend/guards";
+import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
+import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig } from "./config/keys";
 import { StackConfig, loadStackConfig } from "./program-config";
@@ -33,6 +37,17 @@ export interface LiveRun {
   readonly readFile: (file: string) => string;
   /** The home folder (where ~/.kube/config is). */
   readonly home?: string;
+  /**
+   * This machine's clock, which the promotion guard measures the soak time against
+   * (SMARTEM_TEST_NOW may move it in tests against a loopback cluster: run-clock.ts).
+   * @default the system clock
+   */
+  readonly now?: () => Date;
+  /**
+   * Where warnings go (the override of the promotion check).
+   * @default pulumi.log.warn: printed by `pulumi preview`/`up` and kept in the update's log
+   */
+  readonly warn?: (message: string) => void;
 }
 
 /** Offline, the provider gets a secret that stands for the kubeconfig (the render shows "[secret]"). */
@@ -48,11 +63,17 @@ export async function runProgram(
   const problems = releaseGateProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
   const settings = backendSettings(stack, config);
+  promotionPolicy(config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
   const cluster = kubernetesCluster(stack, config, live);
+  // Offline there is no "now": the promotion evidence and soak time are left to pulumi preview.
+  const warn = live?.warn ?? ((message: string) => void pulumi.log.warn(message));
+  const now = live && clockOfRun(stack, cluster, live, warn);
 
-  const facts = await guardBackendVersion(stack, config);
+  const facts = await guardBackendVersion(stack, config, now);
+  const overridden = live && promotionOverrideWarning(facts.guards);
+  if (overridden) warn(overridden);
 
   const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
@@ -66,6 +87,9 @@ export async function runProgram(
     // The schema's version: set when this version's migration completed, even if the rollout
     // then failed; kept across a rollback, which runs no migration.
     [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
+    // What a stack promoting from this one requires (its version, digest, migration, rollout
+    // time): like backendVersion, recorded only by an update whose rollout succeeded.
+    [PROMOTION_EVIDENCE_OUTPUT]: backend.promotionEvidence,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }
@@ -100,6 +124,15 @@ function kubernetesCluster(stack: string, config: StackConfig, live: LiveRun | u
   const problems = [...clusterNameProblems(config.clusterName), ...("problems" in read ? read.problems : [])];
   if (problems.length > 0) throw new ConfigError(problems, `Stack ${stack} cannot reach its Kubernetes cluster as configured`);
   return { kubeconfig: "contents" in read ? read.contents : OFFLINE_KUBECONFIG, ...identifier, ...context };
+}
+
+/** The time of a real run: the system clock, or a test's SMARTEM_TEST_NOW against a loopback cluster. */
+function clockOfRun(stack: string, cluster: KubernetesCluster, live: LiveRun, warn: (message: string) => void): Date {
+  const kubeconfig = typeof cluster.kubeconfig === "string" ? cluster.kubeconfig : "";
+  const clock = runClock(live.env, kubeconfig, cluster.context, live.now ?? (() => new Date()));
+  if ("problems" in clock) throw new ConfigError(clock.problems, `Stack ${stack} refuses the test clock ${TEST_CLOCK_ENV}`);
+  if (clock.overridden) warn(`${TEST_CLOCK_ENV} sets this run's clock to ${clock.now.toISOString()} (tests only; the cluster is on the loopback interface)`);
+  return clock.now;
 }
 
 /**

@@ -13,6 +13,7 @@ import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
 import { migrationJob } from "./migration";
 import { namespaceManifest } from "./namespace";
+import { PromotionEvidence, promotionEvidence } from "./promotion-evidence";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
 import { BackendSettings } from "./settings";
 import { workerDeployment, workerIdentity } from "./worker";
@@ -42,6 +43,11 @@ export class Backend extends pulumi.ComponentResource {
   readonly rolledOutVersion: pulumi.Output<string>;
   /** The backend version, known once its migration Job completed (undefined without a Job). */
   readonly migratedVersion: pulumi.Output<string | undefined>;
+  /**
+   * What this rollout proves for a promotion (promotion-evidence.ts), known only once both
+   * Deployments rolled out: from their status as the provider read it back after the await.
+   */
+  readonly promotionEvidence: pulumi.Output<PromotionEvidence>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("smartem:backend:Backend", name, {}, opts);
@@ -119,11 +125,26 @@ export class Backend extends pulumi.ComponentResource {
     this.migrationJob = job ? job.metadata.name : pulumi.output(undefined);
     this.rolledOutVersion = pulumi.all([api.id, worker.id]).apply(() => s.version);
     this.migratedVersion = job ? job.id.apply(() => s.version) : pulumi.output(undefined);
+    // The ids resolve with the rest of each Deployment's outputs: after its await succeeded.
+    this.promotionEvidence = pulumi
+      .all([api.id, worker.id, api.metadata, api.status, worker.metadata, worker.status])
+      .apply(([, , apiMetadata, apiStatus, workerMetadata, workerStatus]) =>
+        promotionEvidence({
+          version: s.version,
+          ...(s.imageDigest !== undefined ? { digest: s.imageDigest } : {}),
+          migrated: job !== undefined,
+          deployments: [
+            { metadata: apiMetadata, status: apiStatus },
+            { metadata: workerMetadata, status: workerStatus },
+          ],
+        }),
+      );
     this.registerOutputs({
       namespace: this.namespace,
       migrationJob: this.migrationJob,
       rolledOutVersion: this.rolledOutVersion,
       migratedVersion: this.migratedVersion,
+      promotionEvidence: this.promotionEvidence,
     });
   }
 }

@@ -68,14 +68,22 @@ export const backendConfig = {
     schema: fullyQualifiedStack.optional(),
     type: "string",
     description:
-      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output.",
+      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output, and its promotionEvidence must show the same image digest and smartem:promotionSoakHours since its rollout.",
     allowed: FULLY_QUALIFIED_STACK_ALLOWED,
   }),
   skipPromotionCheck: key({
     schema: z.boolean().default(false),
     type: "boolean",
-    description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
+    description:
+      "Emergency override: take a backend version that the smartem:promoteFrom stack does not run, or has not proved (its promotion evidence, digest and soak time are not checked either); warned about on every run.",
     allowed: "true or false",
+  }),
+  promotionSoakHours: key({
+    schema: z.number().int().min(0).max(720).optional(),
+    type: "integer",
+    description:
+      "Hours that must pass after the smartem:promoteFrom stack rolled a version out (the time its cluster stamped) before this stack takes it; default 24 where smartem:promoteFrom is set, 0: no wait.",
+    allowed: "an integer from 0 to 720 (30 days), only with smartem:promoteFrom",
   }),
   clusterName: key({
     schema: dnsLabel.optional(),

@@ -2,13 +2,16 @@
  * Gathers the facts of the upgrade guards (guards.ts) from Pulumi state:
  * - the version deployed now: this stack's own `backendVersion` output, read through a
  *   StackReference to itself (absent on a first deploy: the no-downgrade guard is skipped);
- * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack.
+ * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack and, given the
+ *   time of the run (only under the real engine), its `promotionEvidence` output.
  * Called before any other resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config/keys";
 import { StackConfig } from "../program-config";
 import { compareVersions } from "../version/version";
-import { VersionGuardFacts, assertVersionGuards } from "./guards";
+import { GUARD_KEYS, PromotionFacts, VersionGuardFacts, assertVersionGuards } from "./guards";
+import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "./promotion-evidence";
 
 /** The stack output every stack exports and the guards read back. */
 export const BACKEND_VERSION_OUTPUT = "backendVersion";
@@ -21,14 +24,44 @@ export function currentStackName(): string {
 /** The stack output with the highest version whose migration Job completed on this stack. */
 export const MIGRATED_VERSION_OUTPUT = "migratedVersion";
 
-async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
+async function readValue(reference: pulumi.StackReference, name: string): Promise<unknown> {
   const details = await reference.getOutputDetails(name);
-  const value = details.value ?? details.secretValue;
+  return details.value ?? details.secretValue;
+}
+
+async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
+  const value = await readValue(reference, name);
   return typeof value === "string" ? value : undefined;
 }
 
-async function readBackendVersion(resourceName: string, stackName: string): Promise<string | undefined> {
-  return readOutput(new pulumi.StackReference(resourceName, { name: stackName }), BACKEND_VERSION_OUTPUT);
+/** Hours a promoting stack waits after its source's rollout unless smartem:promotionSoakHours says otherwise. */
+export const DEFAULT_PROMOTION_SOAK_HOURS = 24;
+
+/** A stack's promotion rule, from `smartem:promoteFrom` and the keys that qualify it. */
+export interface PromotionPolicy {
+  readonly fromStack: string;
+  readonly soakHours: number;
+  readonly override: boolean;
+}
+
+/**
+ * The promotion rule of a stack, undefined without `smartem:promoteFrom`. Throws a ConfigError
+ * for `smartem:promotionSoakHours` without `smartem:promoteFrom`, where nothing would read it.
+ */
+export function promotionPolicy(config: StackConfig): PromotionPolicy | undefined {
+  if (config.promoteFrom === undefined) {
+    if (config.promotionSoakHours !== undefined) {
+      throw new ConfigError([
+        {
+          key: GUARD_KEYS.promotionSoakHours,
+          value: String(config.promotionSoakHours),
+          message: `only used with ${GUARD_KEYS.promoteFrom} (a stack that takes its version from another): set ${GUARD_KEYS.promoteFrom}, or remove the key`,
+        },
+      ]);
+    }
+    return undefined;
+  }
+  return { fromStack: config.promoteFrom, soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS, override: config.skipPromotionCheck };
 }
 
 /** What the program knows of this stack's live state before it changes anything. */
@@ -38,18 +71,16 @@ export interface UpgradeFacts {
   readonly migratedVersion?: string;
 }
 
-export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+/**
+ * The facts of the guards. `now` is the time of the run: given (under the real engine), the
+ * promotion guard also checks the source's evidence and the soak time; offline it cannot.
+ */
+export async function upgradeFacts(stack: string, config: StackConfig, now?: Date): Promise<UpgradeFacts> {
+  const policy = promotionPolicy(config);
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
   const migratedVersion = await readOutput(self, MIGRATED_VERSION_OUTPUT);
-  const promotion =
-    config.promoteFrom === undefined
-      ? undefined
-      : {
-          fromStack: config.promoteFrom,
-          version: await readBackendVersion("backend-promotion-source", config.promoteFrom),
-          override: config.skipPromotionCheck,
-        };
+  const promotion = policy && (await promotionFacts(policy, config, now));
   const guards: VersionGuardFacts = {
     stack,
     version: config.backendVersion,
@@ -61,12 +92,34 @@ export async function upgradeFacts(stack: string, config: StackConfig): Promise<
   return { guards, ...(migratedVersion !== undefined ? { migratedVersion } : {}) };
 }
 
+/** What the source stack reports: its version and, when the run has a clock, its evidence. */
+async function promotionFacts(policy: PromotionPolicy, config: StackConfig, now: Date | undefined): Promise<PromotionFacts> {
+  const source = new pulumi.StackReference("backend-promotion-source", { name: policy.fromStack });
+  const version = await readOutput(source, BACKEND_VERSION_OUTPUT);
+  const digest = config.backendImageDigests?.[config.backendVersion];
+  return {
+    fromStack: policy.fromStack,
+    ...(version !== undefined ? { version } : {}),
+    override: policy.override,
+    ...(now !== undefined
+      ? {
+          evidence: {
+            recorded: readEvidence(await readValue(source, PROMOTION_EVIDENCE_OUTPUT)),
+            ...(digest !== undefined ? { digest } : {}),
+            soakHours: policy.soakHours,
+            now,
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * Refuses (throws a VersionGuardError) a version any guard refuses; returns the facts the
  * guards used (the program needs to know whether this is a rollback).
  */
-export async function guardBackendVersion(stack: string, config: StackConfig): Promise<UpgradeFacts> {
-  const facts = await upgradeFacts(stack, config);
+export async function guardBackendVersion(stack: string, config: StackConfig, now?: Date): Promise<UpgradeFacts> {
+  const facts = await upgradeFacts(stack, config, now);
   assertVersionGuards(facts.guards);
   return facts;
 }

@@ -46,6 +46,14 @@ export interface LiveRunOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** Live GitHub answers. @default no environment exists yet */
   readonly invokes?: EvaluateOptions["invokes"];
+  /** Stack references' last outputs, by fully qualified name. @default the offline answers */
+  readonly stackReferences?: EvaluateOptions["stackReferences"];
+  /** What the providers read back (a Deployment's status after its rollout). @default nothing */
+  readonly providerState?: EvaluateOptions["providerState"];
+  /** The machine's clock. @default the system clock */
+  readonly now?: Date;
+  /** Receives the program's warnings. @default pulumi.log.warn */
+  readonly warn?: (message: string) => void;
 }
 
 export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } as const;
@@ -65,10 +73,18 @@ export function evaluateLive(stack: string, options: LiveRunOptions = {}): Promi
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: "ENOENT" });
     return contents;
   };
-  const live = { env: options.env ?? DEFAULT_ENV, readFile, home: "/home/someone" };
+  const live = {
+    env: options.env ?? DEFAULT_ENV,
+    readFile,
+    home: "/home/someone",
+    ...(options.now ? { now: () => options.now! } : {}),
+    ...(options.warn ? { warn: options.warn } : {}),
+  };
   return evaluate({
     ...base,
     config,
+    stackReferences: { ...base.stackReferences, ...options.stackReferences },
+    ...(options.providerState ? { providerState: options.providerState } : {}),
     invokes: options.invokes ?? {
       [INVOKE.environments]: (inputs) => environmentsAnswer(String(inputs.repository), []),
     },

@@ -6,9 +6,10 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import * as YAML from "yaml";
+import { GUARD_KEYS } from "../../components/backend/guards";
 import { StackFileEditError } from "./stack-file-edit";
 
-export const IMAGE_DIGESTS_KEY = "smartem:backendImageDigests";
+export const IMAGE_DIGESTS_KEY = GUARD_KEYS.imageDigests;
 
 /** The text after the end of the line where `offset` is (and the newline it needs, if any). */
 function lineEnd(text: string, offset: number): number {

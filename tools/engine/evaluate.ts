@@ -23,6 +23,12 @@ export interface EvaluateOptions {
   readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  /**
+   * What providers compute beyond the inputs, per resource (merged into its outputs): tests
+   * model a real provider with it, e.g. the status the Kubernetes provider reads back after a
+   * Deployment's rollout. Offline nothing is invented. @default none
+   */
+  readonly providerState?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
   readonly program?: () => Promise<Record<string, unknown>>;
   /** Told of every registration request the monitor receives (`<type>::<name>`), also when the evaluation then fails. */
@@ -149,7 +155,7 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
           ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
-        return { id, state: { ...args.inputs, ...computedState(args, options) } };
+        return { id, state: { ...args.inputs, ...computedState(args, options), ...options.providerState?.(args.type, args.name, args.inputs) } };
       },
       call(args) {
         const answer = options.invokes?.[args.token];

@@ -5,12 +5,17 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/deployed-version";
+import { GUARD_KEYS } from "../../components/backend/guards";
+import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
 import { PROJECT_ROOT, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
-const PROMOTE_FROM = "smartem:promoteFrom";
+const PROMOTE_FROM = GUARD_KEYS.promoteFrom;
+const SOAK_HOURS = GUARD_KEYS.promotionSoakHours;
+const SKIP_PROMOTION_CHECK = GUARD_KEYS.skipPromotionCheck;
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
@@ -85,7 +90,14 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         ? `${source} has no stack file here: the promotion guard cannot be answered offline`
         : `${source} is assumed to run ${String(assumed)} (its stack file); \`pulumi preview\` reads its live backendVersion output`,
     );
+    caveats.push(
+      file.config[SKIP_PROMOTION_CHECK] === "true"
+        ? `${SKIP_PROMOTION_CHECK} is true: the promotion check from ${source} (version, evidence, soak time) is SKIPPED, an emergency; unset it once it is over`
+        : `${source}'s ${PROMOTION_EVIDENCE_OUTPUT} (migration, rollout, image digest) and the ${file.config[SOAK_HOURS] ?? DEFAULT_PROMOTION_SOAK_HOURS} h soak since its rollout are not known offline: ` +
+            `soak time checked by \`pulumi preview\`, against ${source}'s live output; the render checks the version alone`,
+    );
   }
+  caveats.push(`${PROMOTION_EVIDENCE_OUTPUT}.rolledOutAt is stamped by the cluster at \`pulumi up\`: the render leaves it out`);
   if (file.secretKeys.length > 0) {
     caveats.push(`encrypted config is not decrypted offline (${file.secretKeys.join(", ")}): placeholders stand in`);
   }
