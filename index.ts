@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { ConfigError } from "./components/config/keys";
 import { LiveRun, runProgram } from "./components/program";
+import { ProgramHost, pulumiEngineHost } from "./components/program-host";
 
 /** `isConfigSecret` is the SDK's own check (not in its typings): was the key set with --secret? */
 const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
@@ -20,12 +21,13 @@ function liveRun(): LiveRun | undefined {
   return { env: process.env, readFile: (file) => fs.readFileSync(file, "utf8") };
 }
 
-export = async (): Promise<Record<string, unknown>> => {
+/** `pulumi preview`/`up` call this with no argument; the offline engine passes its host (project folder, warnings). */
+export = async (host: ProgramHost = pulumiEngineHost()): Promise<Record<string, unknown>> => {
   const config = pulumi.runtime.allConfig();
   const secretKeys = new Set(Object.keys(config).filter((key) => runtime.isConfigSecret(key)));
   const live = liveRun();
   try {
-    return await runProgram(pulumi.getStack(), config, secretKeys, live);
+    return await runProgram(pulumi.getStack(), config, secretKeys, live, host);
   } catch (error) {
     // The Pulumi CLI prints a RunError's message alone; any other error with its JavaScript
     // stack trace, which says nothing to someone who mistyped a config value. (The offline

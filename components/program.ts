@@ -10,19 +10,31 @@
  * Returns the stack outputs.
  */
 import type * as github from "@pulumi/github";
-import * as pulumi from "@pulumi/pulumi";
-import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, promotionPolicy } from "./backend/deployed-version";
+import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
+import {
+  BACKEND_VERSION_OUTPUT,
+  MIGRATED_VERSION_OUTPUT,
+  guardBackendVersion,
+  isBelowMigratedSchema,
+  migratedEarlier,
+  promotionPolicy,
+  schemaVersion,
+} from "./backend/deployed-version";
 import { promotionOverrideWarning } from "./backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
 import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";
 import { backendSettings } from "./backend/settings";
-import { ConfigError, RawConfig } from "./config/keys";
-import { StackConfig, loadStackConfig } from "./program-config";
+import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
+import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
+import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
+import { placeholderProblems } from "./placeholders";
+import { ProgramHost, pulumiEngineHost } from "./program-host";
+import { StackConfig, configSchema, describeKey, loadStackConfig } from "./program-config";
 import { KubernetesCluster, clusterNameProblems, readKubeconfig } from "./backend/kubernetes-provider";
 import { Environment, GITHUB_ENV, gitHubProvider, githubEnvironmentProblems } from "./github/provider";
 import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
-import { releaseGateProblems } from "./release/gate-config";
+import { DeliveryEnvironments, deliveryEnvironmentSpecs } from "./delivery/environments";
+import type { EnvironmentSpec } from "./release/release-gate";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
@@ -43,11 +55,6 @@ export interface LiveRun {
    * @default the system clock
    */
   readonly now?: () => Date;
-  /**
-   * Where warnings go (the override of the promotion check).
-   * @default pulumi.log.warn: printed by `pulumi preview`/`up` and kept in the update's log
-   */
-  readonly warn?: (message: string) => void;
 }
 
 /** Offline, the provider gets a secret that stands for the kubeconfig (the render shows "[secret]"). */
@@ -58,35 +65,42 @@ export async function runProgram(
   raw: RawConfig,
   secretKeys?: ReadonlySet<string>,
   live?: LiveRun,
+  host: ProgramHost = pulumiEngineHost(),
 ): Promise<Record<string, unknown>> {
+  const files = projectStackFiles(stack, host);
   const config = loadStackConfig(raw, secretKeys);
-  const problems = releaseGateProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const owners = repositoryOwnershipProblems(stack, config, files.others);
+  if (owners.length > 0) throw new ConfigError(owners);
+  // Under the real engine a placeholder is refused; the offline render runs with it and warns.
+  // (A placeholder secret never reaches the program under the CLI: it cannot decrypt it.)
+  const placeholders = placeholderProblems(stack, config, live ? [] : (files.own?.placeholderSecrets ?? []));
+  if (placeholders.length > 0 && live) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
+  for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
   promotionPolicy(config);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config) : undefined;
   const cluster = kubernetesCluster(stack, config, live);
   // Offline there is no "now": the promotion evidence and soak time are left to pulumi preview.
-  const warn = live?.warn ?? ((message: string) => void pulumi.log.warn(message));
-  const now = live && clockOfRun(stack, cluster, live, warn);
+  const now = live && clockOfRun(stack, cluster, live, host.warn);
 
   const facts = await guardBackendVersion(stack, config, now);
   const overridden = live && promotionOverrideWarning(facts.guards);
-  if (overridden) warn(overridden);
+  if (overridden) host.warn(overridden);
 
   const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend("smartem", { settings, cluster, migrate: !skipMigration });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration, migratedEarlier: migratedEarlier(facts) });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
     // value in the stack outputs, which the guards of this stack and of production read.
     [BACKEND_VERSION_OUTPUT]: backend.rolledOutVersion,
-    // The schema's version: set when this version's migration completed, even if the rollout
-    // then failed; kept across a rollback, which runs no migration.
-    [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
+    // The schema's version: this version once its migration completed; kept across a rollback,
+    // which runs no migration. Written only by a successful update, like every output: a
+    // migration whose rollout failed is known from the checkpoint (migration-history.ts).
+    [MIGRATED_VERSION_OUTPUT]: skipMigration ? schemaVersion(facts) : backend.migratedVersion,
     // What a stack promoting from this one requires (its version, digest, migration, rollout
     // time): like backendVersion, recorded only by an update whose rollout succeeded.
     [PROMOTION_EVIDENCE_OUTPUT]: backend.promotionEvidence,
@@ -94,10 +108,39 @@ export async function runProgram(
   };
 }
 
+/** The keys of another stack's file that say which repositories it manages. */
+const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
+
+/** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
+const READ = { describe: describeKey, secretText: "[secret]" } as const;
+
+/**
+ * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
+ * the same forms), and what the project's other stack files say about GitHub ownership. A
+ * broken other stack file is reported and skipped: it never stops this stack.
+ */
+function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
+  const own = readStackFileIn(host.projectDir, stack, READ);
+  const others: Array<{ stack: string; config: GithubOwnership }> = [];
+  for (const other of stacksIn(host.projectDir)) {
+    if (other === stack) continue;
+    try {
+      const file = readStackFileIn(host.projectDir, other, READ);
+      if (file) others.push({ stack: other, config: parseKeys(OWNERSHIP_KEYS, file.config) });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      host.warn(`Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`);
+    }
+  }
+  return { ...(own ? { own } : {}), others };
+}
+
 interface GithubPlan {
   readonly gates: ReadonlyArray<{ readonly name: string; readonly plan: ReleaseGatePlan }>;
   readonly legacyRulesets: readonly TagRuleset[];
   readonly releases: readonly ReleasePlan[];
+  /** This repository's own delivery environments (smartem:deliveryRepository), if declared. */
+  readonly deliveryEnvironments: readonly EnvironmentSpec[];
 }
 
 /** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
@@ -112,6 +155,11 @@ function planGithub(config: StackConfig): GithubPlan {
     })),
     legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
     releases: config.packages.map(releasePlan),
+    // deliveryProblems has refused a repository without reviewers.
+    deliveryEnvironments:
+      config.deliveryRepository !== undefined && config.deliveryReviewers !== undefined
+        ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers)
+        : [],
   };
 }
 
@@ -161,6 +209,9 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
   const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  if (plan.deliveryEnvironments.length > 0) {
+    new DeliveryEnvironments("delivery", { specs: plan.deliveryEnvironments, provider: github });
+  }
   for (const ruleset of plan.legacyRulesets) {
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }

@@ -65,7 +65,7 @@ describe("stack config (smartem:)", () => {
     ["namespace", "a".repeat(64), /^smartem:namespace = "a{64}": .*at most 63 characters/],
     ["githubOwner", "Diamond Light Source", /^smartem:githubOwner = "Diamond Light Source": .*not a GitHub login/],
     ["allowPrerelease", "yes", /^smartem:allowPrerelease = "yes": .*allowed: true or false/],
-    ["backendVerison", "0.1.1", /^smartem:backendVerison = "0\.1\.1": unknown key; the keys of smartem: are: .*backendVersion/],
+    ["backendVerison", "0.1.1", /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/],
     ["packages", "[]", /^smartem:packages = \[\]: at least one package is needed/],
     ["packages", "not json", /^smartem:packages = "not json": .*expected array/],
     [

@@ -11,7 +11,7 @@ import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./a
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
-import { migrationJob } from "./migration";
+import { migrationJob, migrationJobResourceName } from "./migration";
 import { namespaceManifest } from "./namespace";
 import { PromotionEvidence, promotionEvidence } from "./promotion-evidence";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
@@ -29,7 +29,16 @@ export interface BackendArgs {
    * @default true
    */
   readonly migrate?: boolean;
+  /**
+   * With `migrate: false`: this version's migration completed here in an earlier rollout
+   * (deployed-version.ts `migratedEarlier`), which its promotion evidence keeps saying.
+   * @default false
+   */
+  readonly migratedEarlier?: boolean;
 }
+
+/** The name the program gives its Backend (its children's names start with it). */
+export const BACKEND_RESOURCE_NAME = "smartem";
 
 /** Extra time over a Kubernetes deadline for scheduling and image pulls. */
 const TIMEOUT_MARGIN_SECONDS = 120;
@@ -93,7 +102,7 @@ export class Backend extends pulumi.ComponentResource {
 
     const job =
       (args.migrate ?? true)
-        ? new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
+        ? new k8s.batch.v1.Job(migrationJobResourceName(name), migrationJob(s, refs), {
             ...base,
             dependsOn: [namespace, ...backing],
             customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
@@ -132,7 +141,7 @@ export class Backend extends pulumi.ComponentResource {
         promotionEvidence({
           version: s.version,
           ...(s.imageDigest !== undefined ? { digest: s.imageDigest } : {}),
-          migrated: job !== undefined,
+          migrated: job !== undefined || (args.migratedEarlier ?? false),
           deployments: [
             { metadata: apiMetadata, status: apiStatus },
             { metadata: workerMetadata, status: workerStatus },

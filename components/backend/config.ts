@@ -5,20 +5,22 @@ import {
   DEPLOYABLE_VERSION_ALLOWED,
   DNS_LABEL_ALLOWED,
   FULLY_QUALIFIED_STACK_ALLOWED,
+  HOST_NAME_ALLOWED,
+  HTTP_ORIGIN_ALLOWED,
   REPLICAS_ALLOWED,
   deployableVersion,
   dnsLabel,
   fullyQualifiedStack,
+  hostName,
+  httpOrigin,
   replicas,
+  urlHostProblem,
 } from "../config/rules";
 import { CONTAINER_RESOURCES_ALLOWED, DEFAULT_RESOURCES, containerResources, memoryQuantity } from "./resources";
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 const port = z.number().int().min(1).max(65535);
 const PORT_ALLOWED = "an integer from 1 to 65535";
-/** A host name or IP address (no scheme, no port). */
-const host = z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, "not a host name");
-const HOST_ALLOWED = "a DNS host name or IP address, without scheme or port, e.g. db.example.org";
 /** A user or database name passed to the backend as-is. */
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/, "not a plain name");
 const IDENTIFIER_ALLOWED = "letters, digits, '_', '.', '-', starting with a letter or '_', at most 63 characters";
@@ -169,7 +171,7 @@ export const backendConfig = {
     description: "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
     allowed: BACKING_SERVICES.join(" or "),
   }),
-  databaseHost: key({ schema: host.optional(), type: "string", description: "External PostgreSQL host (backingServices: external).", allowed: HOST_ALLOWED }),
+  databaseHost: key({ schema: hostName.optional(), type: "string", description: "External PostgreSQL host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
   databasePort: key({ schema: port.default(5432), type: "integer", description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
   databaseUser: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL user.", allowed: IDENTIFIER_ALLOWED }),
   databaseName: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL database.", allowed: IDENTIFIER_ALLOWED }),
@@ -180,7 +182,7 @@ export const backendConfig = {
     description: "External PostgreSQL password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
-  rabbitmqHost: key({ schema: host.optional(), type: "string", description: "External RabbitMQ host (backingServices: external).", allowed: HOST_ALLOWED }),
+  rabbitmqHost: key({ schema: hostName.optional(), type: "string", description: "External RabbitMQ host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
   rabbitmqPort: key({ schema: port.default(5672), type: "integer", description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
   rabbitmqUser: key({ schema: identifier.default("smartem"), type: "string", description: "RabbitMQ user.", allowed: IDENTIFIER_ALLOWED }),
   rabbitmqPassword: key({
@@ -205,10 +207,10 @@ export const backendConfig = {
     allowed: "a size in Ki/Mi/Gi, e.g. 2Gi",
   }),
   corsAllowedOrigins: key({
-    schema: z.array(z.url()).optional(),
+    schema: z.array(httpOrigin).min(1, "an empty list: remove the key instead").optional(),
     type: "array",
     description: "Origins the API allows (CORS_ALLOWED_ORIGINS).",
-    allowed: 'a JSON list of URLs, e.g. ["https://smartem.example.org"]',
+    allowed: `a list of origins, each ${HTTP_ORIGIN_ALLOWED}`,
   }),
   logLevel: key({
     schema: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
@@ -223,10 +225,16 @@ export const backendConfig = {
     allowed: "lower-case letters, digits and '-', e.g. production",
   }),
   keycloakUrl: key({
-    schema: z.url({ protocol: /^https$/, error: "not an https URL" }).optional(),
+    schema: z
+      .url({ protocol: /^https$/, error: "not an https URL" })
+      .superRefine((text, ctx) => {
+        const problem = urlHostProblem(new URL(text));
+        if (problem) ctx.addIssue({ code: "custom", message: `not a host name: ${problem}` });
+      })
+      .optional(),
     type: "string",
     description: "Keycloak base URL (KEYCLOAK_URL).",
-    allowed: "an https URL",
+    allowed: "an https URL whose host is a DNS name or IP address, e.g. https://auth.example.org",
   }),
   keycloakRealm: key({ schema: z.string().min(1).optional(), type: "string", description: "Keycloak realm (KEYCLOAK_REALM).", allowed: "a realm name" }),
   keycloakAllowedAzp: key({

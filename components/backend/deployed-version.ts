@@ -2,6 +2,9 @@
  * Gathers the facts of the upgrade guards (guards.ts) from Pulumi state:
  * - the version deployed now: this stack's own `backendVersion` output, read through a
  *   StackReference to itself (absent on a first deploy: the no-downgrade guard is skipped);
+ * - the highest version migrated here: the `migratedVersion` output, or a later migration
+ *   Job the last checkpoint shows completed (a failed rollout writes no outputs; see
+ *   migration-history.ts);
  * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack and, given the
  *   time of the run (only under the real engine), its `promotionEvidence` output.
  * Called before any other resource is registered.
@@ -9,9 +12,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/keys";
 import { StackConfig } from "../program-config";
-import { compareVersions } from "../version/version";
+import { compareVersions, isCanonicalVersion } from "../version/version";
+import { BACKEND_RESOURCE_NAME } from "./backend";
 import { GUARD_KEYS, PromotionFacts, VersionGuardFacts, assertVersionGuards } from "./guards";
-import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "./promotion-evidence";
+import { migrationJobResourceName } from "./migration";
+import { readCompletedMigration } from "./migration-history";
+import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
 
 /** The stack output every stack exports and the guards read back. */
 export const BACKEND_VERSION_OUTPUT = "backendVersion";
@@ -69,6 +75,8 @@ export interface UpgradeFacts {
   readonly guards: VersionGuardFacts;
   /** The highest version whose migration completed here (it may be above the one serving). */
   readonly migratedVersion?: string;
+  /** This stack's own last promotionEvidence output, if it is a valid record. */
+  readonly previousEvidence?: PromotionEvidence;
 }
 
 /**
@@ -79,7 +87,10 @@ export async function upgradeFacts(stack: string, config: StackConfig, now?: Dat
   const policy = promotionPolicy(config);
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
-  const migratedVersion = await readOutput(self, MIGRATED_VERSION_OUTPUT);
+  const migratedVersion = highest([
+    await readOutput(self, MIGRATED_VERSION_OUTPUT),
+    await readCompletedMigration(currentStackName(), migrationJobResourceName(BACKEND_RESOURCE_NAME)),
+  ]);
   const promotion = policy && (await promotionFacts(policy, config, now));
   const guards: VersionGuardFacts = {
     stack,
@@ -89,7 +100,22 @@ export async function upgradeFacts(stack: string, config: StackConfig, now?: Dat
     ...(deployedVersion !== undefined ? { deployedVersion } : {}),
     ...(promotion ? { promotion } : {}),
   };
-  return { guards, ...(migratedVersion !== undefined ? { migratedVersion } : {}) };
+  const previous = readEvidence(await readValue(self, PROMOTION_EVIDENCE_OUTPUT));
+  return {
+    guards,
+    ...(migratedVersion !== undefined ? { migratedVersion } : {}),
+    ...(previous.kind === "recorded" ? { previousEvidence: previous.evidence } : {}),
+  };
+}
+
+/**
+ * Whether this version's migration completed here in an earlier rollout that the stack's last
+ * record shows: a return to the version that served before a later one failed keeps proving
+ * its migration. A rollback to a version this stack never recorded does not.
+ */
+export function migratedEarlier(facts: UpgradeFacts): boolean {
+  const previous = facts.previousEvidence;
+  return previous !== undefined && previous.version === facts.guards.version && previous.migration === "completed";
 }
 
 /** What the source stack reports: its version and, when the run has a clock, its evidence. */
@@ -132,6 +158,15 @@ export async function guardBackendVersion(stack: string, config: StackConfig, no
  * from rolling back.
  */
 export function isBelowMigratedSchema(facts: UpgradeFacts): boolean {
-  const version = facts.guards.version;
-  return [facts.guards.deployedVersion, facts.migratedVersion].some((v) => v !== undefined && compareVersions(version, v) < 0);
+  const schema = schemaVersion(facts);
+  return schema !== undefined && compareVersions(facts.guards.version, schema) < 0;
+}
+
+/** The version the database schema is at: the highest deployed or migrated here (undefined on a first deploy). */
+export function schemaVersion(facts: UpgradeFacts): string | undefined {
+  return highest([facts.guards.deployedVersion, facts.migratedVersion]);
+}
+
+function highest(versions: ReadonlyArray<string | undefined>): string | undefined {
+  return versions.filter((v): v is string => v !== undefined && isCanonicalVersion(v)).sort(compareVersions).at(-1);
 }

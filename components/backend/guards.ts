@@ -175,7 +175,7 @@ function evidenceProblems(stack: string, version: string, source: string, facts:
   if (evidence.migration !== "completed") {
     problems.push(
       onSource(
-        `${source} rolled out ${version} without running its migration (it went back to ${version} below a newer schema), so nothing there proves ${version}'s migration; ` +
+        `${source} rolled out ${version} without running its migration (a rollback below a newer schema, and its record never showed ${version}'s own migration there), so nothing there proves ${version}'s migration; ` +
           `deploy ${version} to a stack that runs its migration first${override}`,
       ),
     );

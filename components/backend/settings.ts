@@ -1,11 +1,10 @@
 /**
- * The backend's settings for one stack, derived from validated config: the checks
- * that span several keys (external services need hosts and passwords) and the
- * derived values (image reference, requirement, environment variables).
- * Pure; throws a ConfigError before any resource is registered.
+ * The backend's settings for one stack, derived from validated config: the rules that
+ * span several keys (external services need hosts and passwords; run in the config parse)
+ * and the derived values (image reference, requirement, environment variables). Pure.
  */
-import { ConfigError, ConfigProblem } from "../config/keys";
-import { StackConfig } from "../program-config";
+import { ConfigProblem } from "../config/keys";
+import type { StackConfig } from "../program-config";
 import { imageTagForVersion, requirement } from "../version/version";
 import { API_PORT, BACKEND_EXTRAS, BACKEND_PACKAGE, OBJECT_NAMES } from "./names";
 import { ContainerResources } from "./resources";
@@ -59,12 +58,16 @@ export interface BackendSettings {
 
 const KEY = (name: string): string => `smartem:${name}`;
 
-export function backendSettings(stack: string, config: StackConfig): BackendSettings {
+/**
+ * The backend's rules across keys (run by loadStackConfig once every key parsed): each
+ * external-only key is required with external services and refused in-cluster, where it
+ * would be silently ignored; Keycloak needs its URL and realm together.
+ */
+export function backendConfigProblems(
+  config: Pick<StackConfig, "backingServices" | "databaseHost" | "databasePassword" | "rabbitmqHost" | "rabbitmqPassword" | "keycloakUrl" | "keycloakRealm">,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const external = config.backingServices === "external";
-
-  // Each external-only key is required with external services and refused in-cluster,
-  // where it would be silently ignored.
   const externalOnly = {
     databaseHost: config.databaseHost,
     databasePassword: config.databasePassword,
@@ -77,23 +80,27 @@ export function backendSettings(stack: string, config: StackConfig): BackendSett
       problems.push({
         key: KEY(name),
         value: "(unset)",
-        message: `required when smartem:backingServices is external; set it with \`pulumi config set${secret ? " --secret" : ""} ${KEY(name)} ...\``,
+        message: `required when smartem:backingServices is external; allowed: a value when smartem:backingServices is external, set with \`pulumi config set${secret ? " --secret" : ""} ${KEY(name)} ...\``,
       });
     }
     if (!external && value !== undefined) {
       problems.push({
         key: KEY(name),
         value: secret ? "[secret]" : JSON.stringify(value),
-        message: "only used when smartem:backingServices is external; in-cluster services are named and their passwords generated here: remove the key",
+        message: "only used when smartem:backingServices is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)",
       });
     }
   }
   if ((config.keycloakUrl === undefined) !== (config.keycloakRealm === undefined)) {
     const [set, unset] = config.keycloakUrl === undefined ? ["keycloakRealm", "keycloakUrl"] : ["keycloakUrl", "keycloakRealm"];
-    problems.push({ key: KEY(unset), value: "(unset)", message: `required together with ${KEY(set)}: set both or neither` });
+    problems.push({ key: KEY(unset), value: "(unset)", message: `required together with ${KEY(set)}; allowed: both set, or neither` });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
 
+/** The settings of a config that loadStackConfig accepted (so backendConfigProblems found nothing). */
+export function backendSettings(stack: string, config: StackConfig): BackendSettings {
+  const external = config.backingServices === "external";
   const tag = imageTagForVersion(config.backendVersion);
   const digest = config.backendImageDigests?.[config.backendVersion];
   const image = `${config.backendImage}:${tag}${digest ? `@${digest}` : ""}`;

@@ -40,11 +40,13 @@ export interface ConfigProblem {
   /** The offending value as written (redacted for secret keys), or `(unset)`. */
   readonly value: string;
   readonly message: string;
+  /** Where it is written, when known: `Pulumi.dev.yaml:12`. */
+  readonly where?: string;
 }
 
-/** `key = value: message`: how every config problem is printed. */
+/** `[where: ]key = value: message`: how every config problem is printed. */
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.key} = ${p.value}: ${p.message}`;
+  return `${p.where ? `${p.where}: ` : ""}${p.key} = ${p.value}: ${p.message}`;
 }
 
 /** All problems of a stack's config at once, so one run shows every mistake. */
@@ -68,8 +70,11 @@ function decode(type: PulumiConfigType, text: string): unknown {
   switch (type) {
     case "string":
       return text;
-    case "integer":
-      return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
+    case "integer": {
+      // Beyond 2^53 a number would be rounded: keep the text, so the error shows it as written.
+      const number = /^-?\d+$/.test(text) ? Number(text) : NaN;
+      return Number.isSafeInteger(number) ? number : text;
+    }
     case "boolean":
       return text === "true" ? true : text === "false" ? false : text;
     case "array":
@@ -105,10 +110,11 @@ export function parseConfig<T extends ConfigSchema>(
   raw: RawConfig,
   /** Keys whose values are encrypted in the stack file; when given, a secret key set in clear is refused. */
   secretKeys?: ReadonlySet<string>,
+  /** The rules across keys, run once every key parsed: the one final refinement step. */
+  acrossKeys?: (values: ConfigValues<T>) => readonly ConfigProblem[],
 ): ConfigValues<T> {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const problems: ConfigProblem[] = [];
-  const values: Record<string, unknown> = {};
 
   for (const [name, spec] of Object.entries(schema)) {
     const fullKey = prefix + name;
@@ -127,12 +133,35 @@ export function parseConfig<T extends ConfigSchema>(
     if (!Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).sort().join(", ");
       const value = secretKeys?.has(fullKey) ? REDACTED : show(raw[fullKey]);
-      problems.push({ key: fullKey, value, message: `unknown key; the keys of ${prefix} are: ${known}` });
+      problems.push({ key: fullKey, value, message: `unknown key; allowed: one of the keys of ${prefix}, which are: ${known}` });
     }
   }
 
+  const parsed = parseEachKey(schema, raw, secretKeys);
+  problems.push(...parsed.problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const values = deepFreeze(parsed.values) as ConfigValues<T>;
+  const across = acrossKeys?.(values) ?? [];
+  if (across.length > 0) throw new ConfigError(across);
+  return values;
+}
+
+/**
+ * Reads only the keys of `schema` (other keys are not looked at), e.g. what another stack's
+ * file says about the repositories it manages. Throws a {@link ConfigError} for a bad value.
+ */
+export function parseKeys<T extends ConfigSchema>(schema: T, raw: RawConfig): ConfigValues<T> {
+  const { problems, values } = parseEachKey(schema, raw);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(values) as ConfigValues<T>;
+}
+
+function parseEachKey(schema: ConfigSchema, raw: RawConfig, secretKeys?: ReadonlySet<string>): { problems: ConfigProblem[]; values: Record<string, unknown> } {
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {
-    const fullKey = prefix + name;
+    const fullKey = `${CONFIG_NAMESPACE}:${name}`;
     const text = raw[fullKey];
     const input = text === undefined ? undefined : decode(spec.type, text);
     const result = spec.schema.safeParse(input);
@@ -154,9 +183,7 @@ export function parseConfig<T extends ConfigSchema>(
       });
     }
   }
-
-  if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(values) as ConfigValues<T>;
+  return { problems, values };
 }
 
 function deepFreeze<T>(value: T): T {

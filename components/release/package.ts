@@ -3,7 +3,7 @@
  * the tag rulesets, the PyPI environment and the trusted-publisher tuple are derived from.
  */
 import { z } from "zod";
-import { githubRepositoryName } from "../config/rules";
+import { gitBranchName, githubRepositoryName } from "../config/rules";
 
 /** A release-tag prefix: the tag is `<prefix><PEP 440 version>`, e.g. `smartem-decisions-v`. */
 export const tagPrefix = z
@@ -88,7 +88,7 @@ export const pythonPackageSchema = z.strictObject({
   /** GitHub environment the PyPI publish job runs in (PyPI's trusted publisher binds it). */
   pypiEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "not an environment name").default("pypi"),
   /** Branch that release candidates are built from and the workflow file is committed to. */
-  branch: z.string().regex(/^[A-Za-z0-9._/-]+$/, "not a branch name").default("main"),
+  branch: gitBranchName.default("main"),
   /** Folder of the package's pyproject.toml, relative to the repository root (`.` for the root). */
   workingDirectory: repoPath.default("."),
   /** pytest paths, relative to the working directory. */

@@ -265,7 +265,7 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("the Secret holds the four credentials (checked on the builder, the engine redacts the whole map)", () => {
-      const settings = backendSettings("dev", loadStackConfig({ "smartem:backendVersion": "0.1.0" }));
+      const settings = backendSettings("dev", loadStackConfig({ "smartem:backendVersion": "0.1.0", "smartem:manageGithub": "false" }));
       expect(Object.keys(secretManifest(settings, { database: "d", rabbitmq: "r" }).stringData!)).to.have.members(SECRET_ENV);
     });
 

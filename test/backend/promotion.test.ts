@@ -37,13 +37,12 @@ async function stagingRollsOut020(): Promise<Record<string, unknown>> {
   return { ...up.outputs };
 }
 
-function productionTakes020(staging: Record<string, unknown>, now: Date, overrides: Record<string, string | undefined> = {}, warn?: (m: string) => void) {
+function productionTakes020(staging: Record<string, unknown>, now: Date, overrides: Record<string, string | undefined> = {}) {
   return pulumiUp("production", {
     overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }), ...overrides },
     checkpoints: { ...BEFORE, staging },
     providerState: kubernetesReadBack({ api: rolledOut(5, "2026-12-04T09:00:00Z"), worker: rolledOut(5, "2026-12-04T09:01:00Z") }),
     now,
-    ...(warn ? { warn } : {}),
   });
 }
 
@@ -76,6 +75,34 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
         providerState: kubernetesReadBack({ api: rolledOut(3, "2026-12-02T11:00:00Z"), worker: rolledOut(3, "2026-12-02T11:00:00Z") }),
       });
       expect(up.ok && up.outputs.promotionEvidence).to.deep.include({ version: "0.1.0", migration: "none" });
+    });
+
+    it("a return to the version that served before a failed one keeps its proved migration; a rollback to one never recorded does not", async () => {
+      const staging = await stagingRollsOut020();
+      // 0.3.0 migrated, then its rollout failed: the checkpoint is still 0.2.0's, schema at 0.3.0.
+      const checkpoint = { ...staging, migratedVersion: "0.3.0" };
+      const readBack = kubernetesReadBack({ api: rolledOut(4, "2026-12-03T09:00:00Z"), worker: rolledOut(4, "2026-12-03T09:00:00Z") });
+      const back = await pulumiUp("staging", {
+        overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) },
+        checkpoints: { ...BEFORE, staging: checkpoint },
+        providerState: readBack,
+      });
+      expect(back.ok && back.outputs.promotionEvidence).to.deep.equal({
+        version: "0.2.0",
+        digest: DIGEST_A,
+        rolledOutAt: "2026-12-03T09:00:00Z",
+        migration: "completed",
+        rollout: "available",
+      });
+      const production = await productionTakes020({ ...back.outputs }, at("2026-12-04T09:00:00Z"));
+      expect(production.ok, !production.ok ? production.error : "").to.equal(true);
+
+      const down = await pulumiUp("staging", {
+        overrides: { backendVersion: "0.1.5", allowDowngrade: "true" },
+        checkpoints: { ...BEFORE, staging: checkpoint },
+        providerState: readBack,
+      });
+      expect(down.ok && down.outputs.promotionEvidence).to.deep.include({ version: "0.1.5", migration: "none" });
     });
 
     it("a failed rollout records nothing: staging's checkpoint keeps the previous record, and production still refuses the new version", async () => {
@@ -139,10 +166,9 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
 
     it("smartem:skipPromotionCheck takes it at once, and says loudly what it skipped", async () => {
       const staging = await stagingRollsOut020();
-      const warnings: string[] = [];
-      const forced = await productionTakes020(staging, at("2026-12-02T11:00:00Z"), { skipPromotionCheck: "true" }, (m) => warnings.push(m));
+      const forced = await productionTakes020(staging, at("2026-12-02T11:00:00Z"), { skipPromotionCheck: "true" });
       expect(forced.ok).to.equal(true);
-      expect(warnings.join("\n")).to.contain("smartem:skipPromotionCheck is true: stack production takes 0.2.0 without the promotion check").and.contain("23h 3m of the 24 h soak left");
+      expect(forced.ok && forced.warnings.join("\n")).to.contain("smartem:skipPromotionCheck is true: stack production takes 0.2.0 without the promotion check").and.contain("23h 3m of the 24 h soak left");
     });
 
     it("re-applying what production runs needs no record and no soak", async () => {
@@ -156,14 +182,13 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
 
     it("a test moves the clock past the soak on a loopback cluster, and the run says so", async () => {
       const staging = await stagingRollsOut020();
-      const warnings: string[] = [];
       const base = { overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) }, checkpoints: { ...BEFORE, staging }, ...loopback };
       const before = await pulumiUp("production", { ...base, now: at("2026-12-02T12:00:00Z") });
       expect(!before.ok && before.error).to.contain("of the 24 h soak left");
       const env = { KUBECONFIG: KUBECONFIG_PATH, GITHUB_TOKEN: "t", SMARTEM_TEST_NOW: "2026-12-03T10:03:00Z" };
-      const after = await pulumiUp("production", { ...base, now: at("2026-12-02T12:00:00Z"), env, warn: (m) => warnings.push(m) });
+      const after = await pulumiUp("production", { ...base, now: at("2026-12-02T12:00:00Z"), env });
       expect(after.ok, !after.ok ? after.error : "").to.equal(true);
-      expect(warnings).to.deep.include("SMARTEM_TEST_NOW sets this run's clock to 2026-12-03T10:03:00.000Z (tests only; the cluster is on the loopback interface)");
+      expect(after.ok && after.warnings).to.deep.include("SMARTEM_TEST_NOW sets this run's clock to 2026-12-03T10:03:00.000Z (tests only; the cluster is on the loopback interface)");
     });
 
     it("any other cluster refuses the run that sets it, before anything is registered", async () => {

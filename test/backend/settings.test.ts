@@ -5,12 +5,14 @@ import { ConfigError, RawConfig } from "../../components/config/keys";
 import { loadStackConfig } from "../../components/program-config";
 import { evaluateStack } from "../support/evaluate";
 
-const DEV: RawConfig = { "smartem:backendVersion": "0.1.1rc52", "smartem:allowPrerelease": "true" };
+// Backend keys only: these stacks leave the GitHub side to another stack.
+const DEV: RawConfig = { "smartem:backendVersion": "0.1.1rc52", "smartem:allowPrerelease": "true", "smartem:manageGithub": "false" };
 /** A config without some keys. */
 const without = (raw: RawConfig, ...keys: string[]): RawConfig => Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
 
 const EXTERNAL: RawConfig = {
   "smartem:backendVersion": "0.1.0",
+  "smartem:manageGithub": "false",
   "smartem:backingServices": "external",
   "smartem:databaseHost": "db.example.org",
   "smartem:databasePassword": "a-long-database-password",

@@ -100,7 +100,7 @@ describe("the scripts' command lines", function () {
         "a stack file that is not YAML",
         ["--stack", odd, "--version", "0.1.1"],
         new RegExp(
-          `^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml line 3: Map keys must be unique; fix the YAML first$`,
+          `^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml is invalid as it stands; fix it first:\\nInvalid stack file Pulumi\\.${odd}\\.yaml:\\n {2}- Pulumi\\.${odd}\\.yaml:3:3: \\(YAML syntax\\) = "smartem:backendVersion: 0\\.1\\.0": Map keys must be unique; allowed: `,
         ),
         "config:\n  smartem:backendVersion: 0.1.0\n  smartem:backendVersion: 0.1.0\n",
       ],
@@ -108,7 +108,7 @@ describe("the scripts' command lines", function () {
         "a version written as a folded block",
         ["--stack", odd, "--version", "0.1.1"],
         /written as a folded block \(>\); write it on one line/,
-        "config:\n  smartem:backendVersion: >-\n    0.1.0\n  smartem:allowPrerelease: true\n",
+        "config:\n  smartem:backendVersion: >-\n    0.1.0\n  smartem:allowPrerelease: true\n  smartem:manageGithub: false\n",
       ],
     ];
     for (const [what, args, message, oddText] of cases) {

@@ -88,11 +88,10 @@ export interface UpOptions {
   readonly now?: Date;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly files?: Readonly<Record<string, string>>;
-  readonly warn?: (message: string) => void;
 }
 
 export type UpResult =
-  | { readonly ok: true; readonly outputs: Readonly<Record<string, unknown>> }
+  | { readonly ok: true; readonly outputs: Readonly<Record<string, unknown>>; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly error: string; readonly outputs: Readonly<Record<string, unknown>> | undefined };
 
 /**
@@ -112,9 +111,8 @@ export async function pulumiUp(stack: string, options: UpOptions): Promise<UpRes
       ...(options.now ? { now: options.now } : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(options.files ? { files: options.files } : {}),
-      ...(options.warn ? { warn: options.warn } : {}),
     });
-    return { ok: true, outputs: e.outputs };
+    return { ok: true, outputs: e.outputs, warnings: e.warnings ?? [] };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error), outputs: options.checkpoints[stack] };
   }

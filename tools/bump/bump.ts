@@ -214,9 +214,10 @@ export function bumpStackFile(
  */
 export function stackText(stack: string, root = PROJECT_ROOT): string {
   try {
-    readStackFile(stack, root);
+    readStackFile(stack, root); // a missing file is refused with the list of stacks there are
   } catch (error) {
-    if (!(error instanceof YAML.YAMLError)) throw error;
+    // An invalid file (bad YAML too): planBump says where; only a missing one stops here.
+    if (!(error instanceof ConfigError || error instanceof YAML.YAMLError)) throw error;
   }
   return fs.readFileSync(stackFilePath(stack, root), "utf8");
 }

@@ -5,6 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { READ_STACK_RESOURCE_OUTPUTS } from "../../components/backend/migration-history";
+import { ProgramHost } from "../../components/program-host";
+import { PROJECT_ROOT } from "./stack-file";
 
 /**
  * What every secret value becomes once it leaves the engine. A Kubernetes Secret's
@@ -30,7 +33,9 @@ export interface EvaluateOptions {
    */
   readonly providerState?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
-  readonly program?: () => Promise<Record<string, unknown>>;
+  readonly program?: Program;
+  /** The project folder the program sees (its stack files). @default this project */
+  readonly projectDir?: string;
   /** Told of every registration request the monitor receives (`<type>::<name>`), also when the evaluation then fails. */
   readonly onRegister?: (typeAndName: string) => void;
 }
@@ -64,6 +69,8 @@ export interface Evaluation {
   readonly resources: readonly RegisteredResource[];
   /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** What the program warned about (offline it warns where `pulumi preview` refuses, e.g. placeholders). */
+  readonly warnings?: readonly string[];
 }
 
 /** The Pulumi project name (and config namespace). */
@@ -82,7 +89,16 @@ export function offlineAutoname(resourceName: string, redactedInputs: unknown): 
   return `${resourceName}-${createHash("sha256").update(JSON.stringify(redactedInputs)).digest("hex").slice(0, 8)}`;
 }
 
-type Program = () => Promise<Record<string, unknown>>;
+/**
+ * The engine's own invokes, which every real run answers: offline, the stack's checkpoint
+ * holds no resource (as for a stack never deployed), so what has been migrated is known from
+ * the stack's recorded outputs alone. Tests give a checkpoint through `invokes`.
+ */
+const ENGINE_BUILTINS: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>> = {
+  [READ_STACK_RESOURCE_OUTPUTS]: (inputs) => ({ name: inputs.stackName, outputs: {} }),
+};
+
+type Program = (host: ProgramHost) => Promise<Record<string, unknown>>;
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -158,7 +174,7 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
         return { id, state: { ...args.inputs, ...computedState(args, options), ...options.providerState?.(args.type, args.name, args.inputs) } };
       },
       call(args) {
-        const answer = options.invokes?.[args.token];
+        const answer = options.invokes?.[args.token] ?? ENGINE_BUILTINS[args.token];
         if (!answer) throw new Error(`no offline answer for the data source ${args.token}`);
         return answer(args.inputs);
       },
@@ -173,14 +189,15 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   // Set mocks first, then load the program (pulumi/examples testing-unit-ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
-  const returned = await program();
+  const warnings: string[] = [];
+  const returned = await program({ projectDir: options.projectDir ?? PROJECT_ROOT, warn: (message) => warnings.push(message) });
   // Every registration has reached the mock monitor once the RPC queue drains.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
   const secrets = new Set(options.secretKeys ?? []);
   const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
-  return { stack: options.stack, config, resources, outputs };
+  return { stack: options.stack, config, resources, outputs, warnings };
 }
 
 interface RecordedRequest {

@@ -8,9 +8,10 @@ import * as path from "node:path";
 import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/deployed-version";
 import { GUARD_KEYS } from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
+import { ConfigError } from "../../components/config/keys";
 import { goldenDir } from "../render/golden";
 import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
-import { PROJECT_ROOT, listStacks, readStackFile } from "./stack-file";
+import { PROJECT_ROOT, StackFile, listStacks, readStackFile } from "./stack-file";
 
 const BACKEND_VERSION = "smartem:backendVersion";
 const PROMOTE_FROM = GUARD_KEYS.promoteFrom;
@@ -18,6 +19,16 @@ const SOAK_HOURS = GUARD_KEYS.promotionSoakHours;
 const SKIP_PROMOTION_CHECK = GUARD_KEYS.skipPromotionCheck;
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
+
+/** Another stack's file, or undefined when it is invalid: a broken other file never stops this stack. */
+function readOtherStackFile(stack: string, root: string): StackFile | undefined {
+  try {
+    return readStackFile(stack, root);
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
 
 /** Where a stack's last reviewed outputs are: the golden render's outputs.json. */
 export function recordedOutputsPath(stack: string, root = PROJECT_ROOT): string {
@@ -63,7 +74,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
       references[qualified(other)] = recordedOutputs(stack, root) ?? {};
       continue;
     }
-    const version = readStackFile(other, root).config[BACKEND_VERSION];
+    const version = readOtherStackFile(other, root)?.config[BACKEND_VERSION];
     references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
@@ -98,6 +109,10 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
     );
   }
   caveats.push(`${PROMOTION_EVIDENCE_OUTPUT}.rolledOutAt is stamped by the cluster at \`pulumi up\`: the render leaves it out`);
+  const broken = listStacks(root).filter((other) => other !== stack && readOtherStackFile(other, root) === undefined);
+  if (broken.length > 0) {
+    caveats.push(`${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`);
+  }
   if (file.secretKeys.length > 0) {
     caveats.push(`encrypted config is not decrypted offline (${file.secretKeys.join(", ")}): placeholders stand in`);
   }
@@ -106,7 +121,7 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
 
 export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOptions {
   const file = readStackFile(stack, root);
-  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root) };
+  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root), projectDir: root };
 }
 
 export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {

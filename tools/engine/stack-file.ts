@@ -1,15 +1,15 @@
 /**
- * Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI hands it to a program:
- * every value as text (structured values as JSON), `secure:` values as secrets.
+ * Reads `Pulumi.<stack>.yaml` of this project the way the Pulumi CLI hands it to a program
+ * (components/config/stack-file.ts): every value as text (structured values as JSON),
+ * `secure:` values as secrets, and every form the CLI would read differently refused.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
+import { StackFileConfig, readStackFileText, stackFileName, stacksIn } from "../../components/config/stack-file";
+import { describeKey } from "../../components/program-config";
 
-export interface StackFile {
+export interface StackFile extends StackFileConfig {
   readonly stack: string;
-  readonly config: Readonly<Record<string, string>>;
-  readonly secretKeys: readonly string[];
 }
 
 /** Encrypted values cannot be decrypted offline; the program sees this text instead. */
@@ -26,16 +26,12 @@ function findProjectRoot(from: string): string {
 }
 
 export function stackFilePath(stack: string, root = PROJECT_ROOT): string {
-  return path.join(root, `Pulumi.${stack}.yaml`);
+  return path.join(root, stackFileName(stack));
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the project root. */
 export function listStacks(root = PROJECT_ROOT): string[] {
-  return fs
-    .readdirSync(root)
-    .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => Boolean(s))
-    .sort();
+  return stacksIn(root);
 }
 
 export function readStackFile(stack: string, root = PROJECT_ROOT): StackFile {
@@ -49,21 +45,11 @@ export function readStackFile(stack: string, root = PROJECT_ROOT): StackFile {
   return parseStackFile(stack, fs.readFileSync(file, "utf8"));
 }
 
-export function parseStackFile(stack: string, text: string): StackFile {
-  const doc = (YAML.parse(text) ?? {}) as { config?: Record<string, unknown> };
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (isSecure(value)) {
-      config[key] = OFFLINE_SECRET_PLACEHOLDER;
-      secretKeys.push(key);
-    } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-  }
-  return { stack, config, secretKeys };
-}
+/** How the offline engine reads stack files: the program's key descriptions, secrets as a placeholder. */
+export const OFFLINE_READ = { describe: describeKey, secretText: OFFLINE_SECRET_PLACEHOLDER } as const;
 
-function isSecure(value: unknown): boolean {
-  return Boolean(value && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value);
+/** Throws a ConfigError naming the file, line, key, value as written and what is allowed. */
+export function parseStackFile(stack: string, text: string): StackFile {
+  const file = readStackFileText(text, { ...OFFLINE_READ, file: stackFileName(stack) });
+  return { stack, ...file };
 }

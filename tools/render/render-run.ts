@@ -10,7 +10,7 @@ import { renderFiles, summarize, writeRender } from "./render";
 export interface RenderRun {
   /** The console summary of what was written. */
   readonly summary: string;
-  /** Advisory policy violations, one line each (they do not block). */
+  /** What the program warned about (placeholders) and advisory policy violations, one line each (they do not block). */
   readonly warnings: readonly string[];
 }
 
@@ -18,5 +18,5 @@ export async function runRender(evaluation: Evaluation, outDir: string, options:
   const advisories = await assertPolicies(evaluation);
   const files = renderFiles(evaluation);
   await writeRender(files, outDir, options);
-  return { summary: summarize(evaluation, files, outDir), warnings: advisories.map(formatViolation) };
+  return { summary: summarize(evaluation, files, outDir), warnings: [...(evaluation.warnings ?? []), ...advisories.map(formatViolation)] };
 }

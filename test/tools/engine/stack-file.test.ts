@@ -18,6 +18,24 @@ describe("stack files", () => {
     expect(file.secretKeys).to.deep.equal(["smartem:databasePassword"]);
   });
 
+  it("names the file and line of a value the CLI would pass as another text", () => {
+    expect(() => parseStackFile("dev", "config:\n  smartem:backendVersion: 0.1.1\n  smartem:apiReplicas: 0x10\n")).to.throw(
+      /^Invalid stack file Pulumi\.dev\.yaml:\n {2}- Pulumi\.dev\.yaml:3: smartem:apiReplicas = 0x10: the Pulumi CLI passes this as "16", not as written; allowed: an integer from 0 to 50/,
+    );
+  });
+
+  it("never echoes a secret key's value, even written in clear in a form the CLI changes", () => {
+    expect(() => parseStackFile("x", "config:\n  smartem:databasePassword: 0x1234567890abcdef\n"))
+      .to.throw(/smartem:databasePassword = \[secret\]: the Pulumi CLI passes this as another text/)
+      .and.not.to.match(/1234567890/);
+  });
+
+  it("marks a key secret when a secure value sits inside its structure, as the CLI does", () => {
+    const file = parseStackFile("x", "config:\n  smartem:k:\n    b: [1, {secure: v1:AAAA}]\n    a: x\n");
+    expect(file.secretKeys).to.deep.equal(["smartem:k"]);
+    expect(file.config["smartem:k"]).to.equal(`{"a":"x","b":[1,"${OFFLINE_SECRET_PLACEHOLDER}"]}`);
+  });
+
   it("lists the checked-in stacks", () => {
     expect(listStacks()).to.include.members(["dev", "staging", "production"]);
   });
