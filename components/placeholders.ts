@@ -27,16 +27,19 @@ export function placeholderProblems(stack: string, config: StackConfig, placehol
       message: `a placeholder of the checked-in stack file; allowed: ${what}`,
     });
   };
-  for (const field of ["users", "teams"] as const) {
-    config.pypiReviewers?.[field].forEach((id, i) => {
-      if (id !== PLACEHOLDER_GITHUB_ID) return;
-      const lookup = field === "teams" ? "gh api orgs/<org>/teams/<slug> --jq .id" : "gh api users/<login> --jq .id";
-      add(
-        `${KEY.pypiReviewers}.${field}.${i}`,
-        String(id),
-        `the numeric id of a ${field === "teams" ? "team" : "person"} who approves PyPI uploads (${lookup})`,
-      );
-    });
+  const reviewers = { pypiReviewers: "approves PyPI uploads", deliveryReviewers: "approves production applies and pull-request previews" } as const;
+  for (const [reviewersKey, role] of Object.entries(reviewers) as Array<[keyof typeof reviewers, string]>) {
+    for (const field of ["users", "teams"] as const) {
+      config[reviewersKey]?.[field].forEach((id, i) => {
+        if (id !== PLACEHOLDER_GITHUB_ID) return;
+        const lookup = field === "teams" ? "gh api orgs/<org>/teams/<slug> --jq .id" : "gh api users/<login> --jq .id";
+        add(
+          `${KEY[reviewersKey]}.${field}.${i}`,
+          String(id),
+          `the numeric id of a ${field === "teams" ? "team" : "person"} who ${role} (${lookup})`,
+        );
+      });
+    }
   }
   for (const key of ["databaseHost", "rabbitmqHost"] as const) {
     if (isPlaceholderHost(config[key]))

@@ -1,5 +1,6 @@
 /** Every `smartem:` stack-config key, assembled from the modules that own them, and the one parse of them all. */
 import { BackingServicesConfig, backendConfig, refineBackendConfig } from "./backend/config";
+import { DeliveryConfig, deliveryConfig, refineDeliveryConfig } from "./delivery/config";
 import { githubConfig } from "./github/config";
 import { releaseConfig } from "./release/config";
 import { GithubManagementConfig, refineReleaseGateConfig, releaseGateConfig } from "./release/gate-config";
@@ -9,6 +10,7 @@ export const configSchema = {
   ...githubConfig,
   ...releaseConfig,
   ...releaseGateConfig,
+  ...deliveryConfig,
   ...backendConfig,
 } as const;
 
@@ -19,13 +21,16 @@ export const KEY = configKeys(configSchema);
 export type StackValues = ConfigValues<typeof configSchema>;
 
 /** A stack's config once the rules across keys hold: what the program runs on. */
-export type StackConfig = StackValues & GithubManagementConfig & BackingServicesConfig;
+export type StackConfig = StackValues & GithubManagementConfig & DeliveryConfig & BackingServicesConfig;
 
 /** The one final step of the parse: every rule across keys, and the typed view they make true. */
 function refineStackConfig(values: StackValues): Refined<StackConfig> {
+  // Each step narrows what the one before returned; on a problem, the later steps still report theirs.
   const github = refineReleaseGateConfig(values);
-  if ("problems" in github) return { problems: [...github.problems, ...problemsOf(refineBackendConfig(values))] };
-  return refineBackendConfig(github.config);
+  if ("problems" in github) return { problems: [...github.problems, ...problemsOf(refineDeliveryConfig(values)), ...problemsOf(refineBackendConfig(values))] };
+  const delivery = refineDeliveryConfig(github.config);
+  if ("problems" in delivery) return { problems: [...delivery.problems, ...problemsOf(refineBackendConfig(values))] };
+  return refineBackendConfig(delivery.config);
 }
 
 /**

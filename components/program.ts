@@ -10,8 +10,18 @@
  * Returns the stack outputs.
  */
 import type * as github from "@pulumi/github";
-import { Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema } from "./backend/deployed-version";
+import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
+import {
+  BACKEND_VERSION_OUTPUT,
+  MIGRATED_VERSION_OUTPUT,
+  guardBackendVersion,
+  isBelowMigratedSchema,
+  migratedEarlier,
+  schemaVersion,
+} from "./backend/deployed-version";
+import { promotionOverrideWarning } from "./backend/guards";
+import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
+import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig, SECRET_MARKER, formatProblem, parseKeys } from "./config/keys";
 import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
@@ -22,6 +32,8 @@ import { StackConfig, configSchema, describeKey, loadStackConfig } from "./progr
 import { KubernetesCluster, clusterNameProblems, readKubeconfig } from "./backend/kubernetes-provider";
 import { Environment, GITHUB_ENV, gitHubProvider, githubEnvironmentProblems } from "./github/provider";
 import { undeclaredPolicyProblems } from "./release/pypi-environment-live";
+import { DeliveryEnvironments, deliveryEnvironmentSpecs } from "./delivery/environments";
+import type { EnvironmentSpec } from "./release/release-gate";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
@@ -36,6 +48,12 @@ export interface LiveRun {
   readonly readFile: (file: string) => string;
   /** The home folder (where ~/.kube/config is). */
   readonly home?: string;
+  /**
+   * This machine's clock, which the promotion guard measures the soak time against
+   * (SMARTEM_TEST_NOW may move it in tests against a loopback cluster: run-clock.ts).
+   * @default the system clock
+   */
+  readonly now?: () => Date;
 }
 
 /** Offline, the provider gets a secret that stands for the kubeconfig (the render shows "[secret]"). */
@@ -63,21 +81,29 @@ export async function runProgram(
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config, releases) : undefined;
   const cluster = kubernetesCluster(stack, config, live);
+  // Offline there is no "now": the promotion evidence and soak time are left to pulumi preview.
+  const now = live && clockOfRun(stack, cluster, live, host.warn);
 
-  const facts = await guardBackendVersion(stack, config);
+  const facts = await guardBackendVersion(stack, config, now);
+  const overridden = live && promotionOverrideWarning(facts.guards);
+  if (overridden) host.warn(overridden);
 
   const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend("smartem", { settings, cluster, migrate: !skipMigration });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration, migratedEarlier: migratedEarlier(facts) });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
     // value in the stack outputs, which the guards of this stack and of production read.
     [BACKEND_VERSION_OUTPUT]: backend.rolledOutVersion,
-    // The schema's version: set when this version's migration completed, even if the rollout
-    // then failed; kept across a rollback, which runs no migration.
-    [MIGRATED_VERSION_OUTPUT]: skipMigration ? facts.migratedVersion ?? facts.guards.deployedVersion : backend.migratedVersion,
+    // The schema's version: this version once its migration completed; kept across a rollback,
+    // which runs no migration. Written only by a successful update, like every output: a
+    // migration whose rollout failed is known from the checkpoint (migration-history.ts).
+    [MIGRATED_VERSION_OUTPUT]: skipMigration ? schemaVersion(facts) : backend.migratedVersion,
+    // What a stack promoting from this one requires (its version, digest, migration, rollout
+    // time): like backendVersion, recorded only by an update whose rollout succeeded.
+    [PROMOTION_EVIDENCE_OUTPUT]: backend.promotionEvidence,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }
@@ -113,6 +139,8 @@ interface GithubPlan {
   readonly gates: ReadonlyArray<{ readonly name: string; readonly plan: ReleaseGatePlan }>;
   readonly legacyRulesets: readonly TagRuleset[];
   readonly releases: readonly ReleasePlan[];
+  /** This repository's own delivery environments (smartem:deliveryRepository), if declared. */
+  readonly deliveryEnvironments: readonly EnvironmentSpec[];
 }
 
 /** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
@@ -124,6 +152,7 @@ function planGithub(config: StackConfig & { readonly manageGithub: true }, relea
     })),
     legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
     releases,
+    deliveryEnvironments: config.deliveryRepository !== undefined ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers) : [],
   };
 }
 
@@ -136,6 +165,15 @@ function kubernetesCluster(stack: string, config: StackConfig, live: LiveRun | u
   const problems = [...clusterNameProblems(config.clusterName), ...("problems" in read ? read.problems : [])];
   if (problems.length > 0) throw new ConfigError(problems, `Stack ${stack} cannot reach its Kubernetes cluster as configured`);
   return { kubeconfig: "contents" in read ? read.contents : OFFLINE_KUBECONFIG, ...identifier, ...context };
+}
+
+/** The time of a real run: the system clock, or a test's SMARTEM_TEST_NOW against a loopback cluster. */
+function clockOfRun(stack: string, cluster: KubernetesCluster, live: LiveRun, warn: (message: string) => void): Date {
+  const kubeconfig = typeof cluster.kubeconfig === "string" ? cluster.kubeconfig : "";
+  const clock = runClock(live.env, kubeconfig, cluster.context, live.now ?? (() => new Date()));
+  if ("problems" in clock) throw new ConfigError(clock.problems, `Stack ${stack} refuses the test clock ${TEST_CLOCK_ENV}`);
+  if (clock.overridden) warn(`${TEST_CLOCK_ENV} sets this run's clock to ${clock.now.toISOString()} (tests only; the cluster is on the loopback interface)`);
+  return clock.now;
 }
 
 /**
@@ -164,6 +202,9 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
   const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  if (plan.deliveryEnvironments.length > 0) {
+    new DeliveryEnvironments("delivery", { specs: plan.deliveryEnvironments, provider: github });
+  }
   for (const ruleset of plan.legacyRulesets) {
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }

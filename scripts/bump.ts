@@ -61,7 +61,8 @@ runScript(
       for (const problem of result.problems) console.error(`  - ${problem}`);
       return 1;
     }
-    for (const warning of result.pin.warnings) console.error(`WARNING: ${warning}`);
+    for (const warning of [...result.warnings, ...result.pin.warnings]) console.error(`WARNING: ${warning}`);
+    for (const caveat of result.caveats) console.log(`offline: ${caveat}`);
     const { verifiedSigner, reference, digest } = result.pin;
     if (verifiedSigner)
       console.log(`verified: ${reference}@${digest}, built and attested by ${verifiedSigner.subjectAlternativeName}`);

@@ -12,8 +12,9 @@ import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./a
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
-import { migrationJob } from "./migration";
+import { migrationJob, migrationJobResourceName } from "./migration";
 import { namespaceManifest } from "./namespace";
+import { PromotionEvidence, promotionEvidence } from "./promotion-evidence";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
 import { BackendSettings } from "./settings";
 import { workerDeployment, workerIdentity } from "./worker";
@@ -29,7 +30,16 @@ export interface BackendArgs {
    * @default true
    */
   readonly migrate?: boolean;
+  /**
+   * With `migrate: false`: this version's migration completed here in an earlier rollout
+   * (deployed-version.ts `migratedEarlier`), which its promotion evidence keeps saying.
+   * @default false
+   */
+  readonly migratedEarlier?: boolean;
 }
+
+/** The name the program gives its Backend (its children's names start with it). */
+export const BACKEND_RESOURCE_NAME = "smartem";
 
 /** Extra time over a Kubernetes deadline for scheduling and image pulls. */
 const TIMEOUT_MARGIN_SECONDS = 120;
@@ -43,6 +53,11 @@ export class Backend extends pulumi.ComponentResource {
   readonly rolledOutVersion: pulumi.Output<string>;
   /** The backend version, known once its migration Job completed (undefined without a Job). */
   readonly migratedVersion: pulumi.Output<string | undefined>;
+  /**
+   * What this rollout proves for a promotion (promotion-evidence.ts), known only once both
+   * Deployments rolled out: from their status as the provider read it back after the await.
+   */
+  readonly promotionEvidence: pulumi.Output<PromotionEvidence>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPES.backend, name, {}, opts);
@@ -88,7 +103,7 @@ export class Backend extends pulumi.ComponentResource {
 
     const job =
       (args.migrate ?? true)
-        ? new k8s.batch.v1.Job(`${name}-migrate`, migrationJob(s, refs), {
+        ? new k8s.batch.v1.Job(migrationJobResourceName(name), migrationJob(s, refs), {
             ...base,
             dependsOn: [namespace, ...backing],
             customTimeouts: timeouts(s.migrationTimeoutSeconds + TIMEOUT_MARGIN_SECONDS),
@@ -120,11 +135,26 @@ export class Backend extends pulumi.ComponentResource {
     this.migrationJob = job ? job.metadata.name : pulumi.output(undefined);
     this.rolledOutVersion = pulumi.all([api.id, worker.id]).apply(() => s.version);
     this.migratedVersion = job ? job.id.apply(() => s.version) : pulumi.output(undefined);
+    // The ids resolve with the rest of each Deployment's outputs: after its await succeeded.
+    this.promotionEvidence = pulumi
+      .all([api.id, worker.id, api.metadata, api.status, worker.metadata, worker.status])
+      .apply(([, , apiMetadata, apiStatus, workerMetadata, workerStatus]) =>
+        promotionEvidence({
+          version: s.version,
+          ...(s.imageDigest !== undefined ? { digest: s.imageDigest } : {}),
+          migrated: job !== undefined || (args.migratedEarlier ?? false),
+          deployments: [
+            { metadata: apiMetadata, status: apiStatus },
+            { metadata: workerMetadata, status: workerStatus },
+          ],
+        }),
+      );
     this.registerOutputs({
       namespace: this.namespace,
       migrationJob: this.migrationJob,
       rolledOutVersion: this.rolledOutVersion,
       migratedVersion: this.migratedVersion,
+      promotionEvidence: this.promotionEvidence,
     });
   }
 }

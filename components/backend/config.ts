@@ -69,14 +69,22 @@ export const backendConfig = {
     schema: fullyQualifiedStack.optional(),
     type: "string",
     description:
-      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output.",
+      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output, and its promotionEvidence must show the same image digest and smartem:promotionSoakHours since its rollout.",
     allowed: FULLY_QUALIFIED_STACK_ALLOWED,
   }),
   skipPromotionCheck: key({
     schema: z.boolean().default(false),
     type: "boolean",
-    description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
+    description:
+      "Emergency override: take a backend version that the smartem:promoteFrom stack does not run, or has not proved (its promotion evidence, digest and soak time are not checked either); warned about on every run.",
     allowed: "true or false",
+  }),
+  promotionSoakHours: key({
+    schema: z.number().int().min(0).max(720).optional(),
+    type: "integer",
+    description:
+      "Hours that must pass after the smartem:promoteFrom stack rolled a version out (the time its cluster stamped) before this stack takes it; default 24 where smartem:promoteFrom is set, 0: no wait.",
+    allowed: "an integer from 0 to 720 (30 days), only with smartem:promoteFrom",
   }),
   clusterName: key({
     schema: dnsLabel.optional(),
@@ -266,7 +274,8 @@ export type BackendConfig = BackendValues & BackingServicesConfig;
 /**
  * The backend's rules across keys (run by loadStackConfig once every key parsed): each
  * external-only key is required with external services and refused in-cluster, where it
- * would be silently ignored; Keycloak needs its URL and realm together.
+ * would be silently ignored; the promotion soak time needs a promotion source; Keycloak
+ * needs its URL and realm together.
  */
 export function refineBackendConfig<V extends BackendValues>(values: V): Refined<V & BackingServicesConfig> {
   const problems: ConfigProblem[] = [];
@@ -293,6 +302,13 @@ export function refineBackendConfig<V extends BackendValues>(values: V): Refined
         message: `only used when ${BACKEND_KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
       });
     }
+  }
+  if (values.promoteFrom === undefined && values.promotionSoakHours !== undefined) {
+    problems.push({
+      key: BACKEND_KEY.promotionSoakHours,
+      value: String(values.promotionSoakHours),
+      message: `only used with ${BACKEND_KEY.promoteFrom} (a stack that takes its version from another): set ${BACKEND_KEY.promoteFrom}, or remove the key`,
+    });
   }
   if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
     const [set, unset] = values.keycloakUrl === undefined ? (["keycloakRealm", "keycloakUrl"] as const) : (["keycloakUrl", "keycloakRealm"] as const);

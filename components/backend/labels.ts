@@ -5,6 +5,9 @@
 export const PART_OF = "smartem-decisions";
 export const MANAGED_BY = "pulumi";
 
+/** The label carrying the version an object runs (read back from the checkpoint, see migration-history.ts). */
+export const VERSION_LABEL = "app.kubernetes.io/version";
+
 /** The annotation carrying the exact pip requirement the object runs. */
 export const REQUIREMENT_ANNOTATION = "smartem.diamond.ac.uk/requirement";
 
@@ -46,7 +49,7 @@ export function stableLabels(id: AppIdentity): Labels {
 export function appLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),
-    "app.kubernetes.io/version": id.version,
+    [VERSION_LABEL]: id.version,
     [COMPONENT_LABEL]: id.component,
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": MANAGED_BY,

@@ -34,6 +34,8 @@ export interface BackendSettings {
   readonly version: string;
   /** `<image>:<version>` or `<image>:<version>@sha256:...`. */
   readonly image: string;
+  /** The digest `image` pins (`smartem:backendImageDigests` of the version); undefined: the tag alone. */
+  readonly imageDigest?: string;
   /** `smartem-decisions[backend]==<version>`. */
   readonly requirement: string;
   readonly imagePullSecret: string;
@@ -95,6 +97,7 @@ export function backendSettings(stack: string, config: BackendConfig): BackendSe
     namespace: config.namespace,
     version: config.backendVersion,
     image,
+    ...(digest ? { imageDigest: digest } : {}),
     requirement: requirement(BACKEND_PACKAGE, config.backendVersion, BACKEND_EXTRAS),
     imagePullSecret: config.imagePullSecret,
     runAsUser: config.runAsUser,

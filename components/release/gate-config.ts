@@ -63,7 +63,24 @@ const legacyPattern = z.string().superRefine((pattern, ctx) => {
   if (pattern.startsWith("refs/")) ctx.addIssue({ code: "custom", message: "write the tag pattern without refs/tags/" });
 });
 
-const REVIEWERS_ALLOWED = `{users: [GitHub user ids], teams: [GitHub team ids]} with 1 to ${MAX_REVIEWERS} ids in all (numeric ids, e.g. gh api users/<login> --jq .id)`;
+export const REVIEWERS_ALLOWED = `{users: [GitHub user ids], teams: [GitHub team ids]} with 1 to ${MAX_REVIEWERS} ids in all (numeric ids, e.g. gh api users/<login> --jq .id)`;
+
+/** Required reviewers of an environment: 1 to 6 distinct ids; `none` says why nobody is not enough. */
+export function reviewersSchema(none: string) {
+  return z
+    .strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) })
+    .superRefine((r, ctx) => {
+      const count = r.users.length + r.teams.length;
+      if (count === 0) ctx.addIssue({ code: "custom", message: none });
+      if (count > MAX_REVIEWERS) ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
+      for (const field of ["users", "teams"] as const) {
+        const list = r[field];
+        list.forEach((id, i) => {
+          if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
+        });
+      }
+    });
+}
 
 export const releaseGateConfig = {
   stableTagCreators: key({
@@ -93,19 +110,7 @@ export const releaseGateConfig = {
     allowed: `a map from repository name (${GITHUB_REPOSITORY_ALLOWED}) to a non-empty list of tag patterns without refs/tags/: ${REF_PATTERN_ALLOWED}`,
   }),
   pypiReviewers: key({
-    schema: z
-      .strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) })
-      .superRefine((r, ctx) => {
-        const count = r.users.length + r.teams.length;
-        if (count === 0) ctx.addIssue({ code: "custom", message: "no reviewer: every PyPI upload needs a person's approval" });
-        if (count > MAX_REVIEWERS) ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
-        for (const field of ["users", "teams"] as const) {
-          const list = r[field];
-          list.forEach((id, i) => {
-            if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
-          });
-        }
-      })
+    schema: reviewersSchema("no reviewer: every PyPI upload needs a person's approval")
       // Required where the stack manages GitHub (smartem:manageGithub): see refineReleaseGateConfig.
       .optional(),
     type: "object",

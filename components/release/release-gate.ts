@@ -71,6 +71,57 @@ export function tagRulesetResource(
   );
 }
 
+/** A deployment environment as data: what `github.RepositoryEnvironment` and its policies take. */
+export interface EnvironmentSpec {
+  readonly repository: string;
+  readonly environment: string;
+  /** Required reviewers; unset: none. */
+  readonly reviewers?: Reviewers;
+  readonly preventSelfReview?: boolean;
+  readonly canAdminsBypass: boolean;
+  readonly waitTimer?: number;
+  /** Unset: every branch and tag may deploy. */
+  readonly deploymentBranchPolicy?: { readonly protectedBranches: boolean; readonly customBranchPolicies: boolean };
+  /** The refs a custom branch policy admits (fnmatch patterns). */
+  readonly deploymentPolicies: ReadonlyArray<{ readonly tagPattern: string } | { readonly branchPattern: string }>;
+}
+
+/**
+ * One environment and its deployment policies (the policies after the environment: GitHub
+ * refuses a policy of an environment that does not exist yet). Resource names:
+ * `<name>`, `<name>-tags[-i]`, `<name>-branches[-i]`.
+ */
+export function environmentResources(
+  name: string,
+  spec: EnvironmentSpec,
+  child: pulumi.CustomResourceOptions,
+): { environment: github.RepositoryEnvironment; deploymentPolicies: github.RepositoryEnvironmentDeploymentPolicy[] } {
+  const environment = new github.RepositoryEnvironment(
+    name,
+    {
+      repository: spec.repository,
+      environment: spec.environment,
+      ...(spec.reviewers ? { reviewers: [{ users: [...spec.reviewers.users], teams: [...spec.reviewers.teams] }] } : {}),
+      ...(spec.preventSelfReview !== undefined ? { preventSelfReview: spec.preventSelfReview } : {}),
+      canAdminsBypass: spec.canAdminsBypass,
+      ...(spec.waitTimer !== undefined ? { waitTimer: spec.waitTimer } : {}),
+      ...(spec.deploymentBranchPolicy ? { deploymentBranchPolicy: { ...spec.deploymentBranchPolicy } } : {}),
+    },
+    child,
+  );
+  const count = { tags: 0, branches: 0 };
+  const deploymentPolicies = spec.deploymentPolicies.map((policy) => {
+    const kind = "tagPattern" in policy ? "tags" : "branches";
+    const i = count[kind]++;
+    return new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-${kind}${i === 0 ? "" : `-${i}`}`,
+      { repository: spec.repository, environment: environment.environment, ...policy },
+      { ...child, dependsOn: [environment] },
+    );
+  });
+  return { environment, deploymentPolicies };
+}
+
 export class ReleaseGate extends pulumi.ComponentResource {
   readonly rulesets: readonly github.RepositoryRuleset[];
   readonly environment: github.RepositoryEnvironment;
@@ -88,27 +139,13 @@ export class ReleaseGate extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider, ...KEEP_ON_GITHUB };
 
     this.rulesets = rulesets.map((r) => tagRulesetResource(`${name}-${r.name}`, r, child));
-    this.environment = new github.RepositoryEnvironment(
+    const { environment, deploymentPolicies } = environmentResources(
       `${name}-${spec.environment}`,
-      {
-        repository: spec.repository,
-        environment: spec.environment,
-        reviewers: [{ users: [...spec.reviewers.users], teams: [...spec.reviewers.teams] }],
-        preventSelfReview: spec.preventSelfReview,
-        canAdminsBypass: spec.canAdminsBypass,
-        waitTimer: spec.waitTimer,
-        deploymentBranchPolicy: { ...spec.deploymentBranchPolicy },
-      },
+      { ...spec, deploymentPolicies: spec.tagPatterns.map((tagPattern) => ({ tagPattern })) },
       child,
     );
-    this.deploymentPolicies = spec.tagPatterns.map(
-      (tagPattern, i) =>
-        new github.RepositoryEnvironmentDeploymentPolicy(
-          `${name}-${spec.environment}-tags${i === 0 ? "" : `-${i}`}`,
-          { repository: spec.repository, environment: this.environment.environment, tagPattern },
-          { ...child, dependsOn: [this.environment] },
-        ),
-    );
+    this.environment = environment;
+    this.deploymentPolicies = deploymentPolicies;
     this.gate = [...this.rulesets, this.environment, ...this.deploymentPolicies];
     this.registerOutputs({ environment: this.environment.environment });
   }

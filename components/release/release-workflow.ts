@@ -345,33 +345,62 @@ function attestJob(pkg: PythonPackage): Job {
  * published release without its files); a re-run finds the draft and fills it again
  * (`--clobber`); a release an earlier attempt already published is only checked for completeness.
  * A draft creates no tag: the release-candidate tag appears on publishing, at the built commit.
+ *
+ * Every lookup fails the run when the API fails, rather than reading a failure as "absent"
+ * (which would create a second draft, or publish onto a tag that exists elsewhere): the tag
+ * through `git/matching-refs` (`[]`, not 404, when there is none), the releases of the tag by
+ * listing them (drafts included, with their target commit). `gh release upload/edit <tag>` then
+ * find the one draft by its pending tag name (gh looks drafts up through GraphQL's
+ * `release(tagName:)`, since REST's release-by-tag returns published releases only).
+ * Tested by running it under GitHub's bash against a fake `gh` (test/release/release-script.test.ts).
  */
 export const RELEASE_SCRIPT = `shopt -s nullglob
 assets=(release/*)
 if [ "\${#assets[@]}" -eq 0 ]; then echo "::error::no release assets"; exit 1; fi
-# Publishing creates a missing tag at TARGET; a tag that appeared meanwhile elsewhere stops the run.
-if tagged=$(gh api "repos/\${GH_REPO}/commits/tags/\${TAG}" --jq .sha 2>/dev/null) && [ "$tagged" != "$TARGET" ]; then
+
+# The commit the tag names, if the tag exists (annotated tags peeled).
+ref=$(gh api "repos/\${GH_REPO}/git/matching-refs/tags/\${TAG}" --jq '.[] | [.ref, .object.type, .object.sha] | @tsv' | awk -F '\\t' -v ref="refs/tags/\${TAG}" '$1 == ref { print $2 "\\t" $3 }')
+tagged=""
+if [ -n "$ref" ]; then
+  IFS=$'\\t' read -r type tagged <<<"$ref"
+  while [ "$type" = tag ]; do
+    peeled=$(gh api "repos/\${GH_REPO}/git/tags/\${tagged}" --jq '[.object.type, .object.sha] | @tsv')
+    IFS=$'\\t' read -r type tagged <<<"$peeled"
+  done
+fi
+# Publishing creates a missing tag at TARGET, but attaches to one that exists: a tag elsewhere stops the run.
+if [ -n "$tagged" ] && [ "$tagged" != "$TARGET" ]; then
   echo "::error::tag \${TAG} is on commit \${tagged}, not on \${TARGET}; it was not made by this run"
   exit 1
 fi
-state=$(gh release view "$TAG" --json isDraft --jq .isDraft 2>/dev/null || echo missing)
-case "$state" in
-  missing)
-    flags=(--draft --target "$TARGET" --title "$TITLE" --generate-notes)
-    if [ "$KIND" = stable ]; then flags+=(--verify-tag); fi
-    if [ "$PRERELEASE" = true ]; then flags+=(--prerelease); fi
-    gh release create "$TAG" "\${flags[@]}"
-    ;;
-  true)
-    echo "draft release \${TAG} exists (a re-run): filling it again"
-    ;;
-  *)
-    missing=$(comm -23 <(printf '%s\\n' "\${assets[@]##*/}" | sort) <(gh release view "$TAG" --json assets --jq '.assets[].name' | sort))
-    if [ -n "$missing" ]; then echo "::error::release \${TAG} is published without: \${missing}"; exit 1; fi
-    echo "release \${TAG} is already published with every asset"
-    exit 0
-    ;;
-esac
+
+# Releases of this tag: id, draft, target commit.
+releases=$(gh api --paginate "repos/\${GH_REPO}/releases?per_page=100" --jq '.[] | [.id, .tag_name, .draft, .target_commitish] | @tsv' | awk -F '\\t' -v tag="\${TAG}" '$2 == tag { print $1 "\\t" $3 "\\t" $4 }')
+published=$(awk -F '\\t' '$2 == "false" { print $1 }' <<<"$releases")
+drafts=$(awk -F '\\t' '$2 == "true" { print $1 }' <<<"$releases")
+if [ -n "$published" ]; then
+  missing=$(comm -23 <(printf '%s\\n' "\${assets[@]##*/}" | sort) <(gh release view "$TAG" --json assets --jq '.assets[].name' | sort))
+  if [ -n "$missing" ]; then echo "::error::release \${TAG} is published without: \${missing//$'\\n'/, }"; exit 1; fi
+  echo "release \${TAG} is already published with every asset"
+  exit 0
+fi
+if [ "$(wc -w <<<"$drafts")" -gt 1 ]; then
+  echo "::error::\${TAG} has several draft releases (ids \${drafts//$'\\n'/, }); delete all but one, then re-run"
+  exit 1
+fi
+if [ -n "$drafts" ]; then
+  target=$(awk -F '\\t' '$2 == "true" { print $3 }' <<<"$releases")
+  if [ "$target" != "$TARGET" ]; then
+    echo "::error::the draft release of \${TAG} (id \${drafts}) targets \${target}, not \${TARGET}; delete it, then re-run"
+    exit 1
+  fi
+  echo "draft release \${TAG} exists (a re-run): filling it again"
+else
+  flags=(--draft --target "$TARGET" --title "$TITLE" --generate-notes)
+  if [ "$KIND" = stable ]; then flags+=(--verify-tag); fi
+  if [ "$PRERELEASE" = true ]; then flags+=(--prerelease); fi
+  gh release create "$TAG" "\${flags[@]}"
+fi
 gh release upload "$TAG" "\${assets[@]}" --clobber
 gh release edit "$TAG" --draft=false --prerelease="$PRERELEASE" --latest="$LATEST"
 `;

@@ -14,6 +14,7 @@ export const TYPES = {
   releaseGate: `${PROJECT}:release:ReleaseGate`,
   legacyTagProtection: `${PROJECT}:release:LegacyTagProtection`,
   pythonPackageRelease: `${PROJECT}:release:PythonPackageRelease`,
+  deliveryEnvironments: `${PROJECT}:delivery:DeliveryEnvironments`,
 
   repositoryFile: "github:index/repositoryFile:RepositoryFile",
   ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
@@ -22,6 +23,7 @@ export const TYPES = {
   githubProvider: "pulumi:providers:github",
 
   namespace: "kubernetes:core/v1:Namespace",
+  configMap: "kubernetes:core/v1:ConfigMap",
   pod: "kubernetes:core/v1:Pod",
   secret: "kubernetes:core/v1:Secret",
   service: "kubernetes:core/v1:Service",
@@ -40,6 +42,8 @@ export const TYPES = {
 
 /** Invoke tokens of the data sources the program reads. */
 export const INVOKES = {
+  /** The engine's own: a stack's resources as its last checkpoint has them. */
+  readStackResourceOutputs: "pulumi:pulumi:readStackResourceOutputs",
   repositoryEnvironments: "github:index/getRepositoryEnvironments:getRepositoryEnvironments",
   deploymentPolicies: "github:index/getRepositoryEnvironmentDeploymentPolicies:getRepositoryEnvironmentDeploymentPolicies",
 } as const;

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
+import { CheckpointEntry, checkpointInvokes, migrationJobState } from "../support/checkpoint";
 import { goldenDir, listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 import { KEY } from "../../components/program-config";
@@ -16,6 +17,27 @@ import { rejection } from "../support/refusals";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
 const STAGING = "organization/smartem/staging";
+const JOB = TYPES.job;
+const DEPLOYMENT = TYPES.deployment;
+
+/**
+ * A stack as the engine leaves it: the outputs of its last successful update and the
+ * resources of its last checkpoint (by default, the completed migration Job of the
+ * deployed version). Other stacks' outputs may be added.
+ */
+function live(
+  stack: string,
+  outputs: Record<string, string>,
+  checkpoint: readonly CheckpointEntry[] = outputs.backendVersion ? [migrationJobState(outputs.backendVersion, "complete")] : [],
+  others: Record<string, Record<string, unknown>> = {},
+) {
+  return { stackReferences: { [SELF(stack)]: outputs, ...others }, invokes: checkpointInvokes(stack, checkpoint) };
+}
+
+const images = (e: { resources: readonly { type: string; name: string; inputs: Record<string, unknown> }[] }): string[] =>
+  e.resources
+    .filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))
+    .map((r) => JSON.stringify(r.inputs).match(/"image":"([^"]+)"/)![1]!);
 const pinOf = (stack: string): string | undefined => readStackFile(stack).config[KEY.backendVersion];
 
 const refusal = async (promise: Promise<unknown>): Promise<string> => (await rejection(promise)).message;
@@ -31,16 +53,14 @@ describe("backend upgrade guards in the program", () => {
   });
 
   it("a rollback runs no migration (the older code cannot migrate a newer schema); an upgrade does, first", async () => {
-    const JOB = TYPES.job;
-    const DEPLOYMENT = TYPES.deployment;
     const rollback = await evaluateStack(
       "dev",
       { backendVersion: "0.1.0", allowDowngrade: "true" },
-      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
+      live("dev", { backendVersion: "0.1.1" }),
     );
     expect(rollback.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
     expect(rollback.outputs.migratedVersion, "the schema stays at the newer version").to.equal("0.1.1");
-    const upgrade = await evaluateStack("dev", { backendVersion: "0.1.2" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } });
+    const upgrade = await evaluateStack("dev", { backendVersion: "0.1.2" }, live("dev", { backendVersion: "0.1.1" }));
     expect(upgrade.outputs.migratedVersion).to.equal("0.1.2");
     const [job] = upgrade.resources.filter((r) => r.type === JOB);
     for (const deployment of upgrade.resources.filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))) {
@@ -49,7 +69,7 @@ describe("backend upgrade guards in the program", () => {
   });
 
   it("refuses a downgrade below the stack's own backendVersion output", async () => {
-    const message = await refusal(evaluateStack("dev", { backendVersion: "0.1.0" }, { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } }));
+    const message = await refusal(evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", { backendVersion: "0.1.1" })));
     expect(message).to.match(/smartem:backendVersion = 0\.1\.0: 0\.1\.0 is lower than 0\.1\.1, which stack dev runs now.*smartem:allowDowngrade: true/);
   });
 
@@ -57,25 +77,60 @@ describe("backend upgrade guards in the program", () => {
     const e = await evaluateStack(
       "dev",
       { backendVersion: "0.1.0", allowDowngrade: "true" },
-      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.1" } } },
+      live("dev", { backendVersion: "0.1.1" }),
     );
     expect(e.outputs.backendVersion).to.equal("0.1.0");
   });
 
   it("going back to the serving version after a newer one migrated and failed to roll out runs no migration", async () => {
-    // 0.2.0 migrated the schema, then its rollout failed: 0.1.0 still serves.
-    const back = await evaluateStack(
-      "dev",
-      { backendVersion: "0.1.0" },
-      { stackReferences: { [SELF("dev")]: { backendVersion: "0.1.0", migratedVersion: "0.2.0" } } },
-    );
-    expect(back.resources.filter((r) => r.type === TYPES.job)).to.deep.equal([]);
+    // 0.2.0's Job completed, then its pods never became ready: `pulumi up` failed. The engine
+    // kept 0.1.0's outputs (none is registered when one rejects) and checkpointed the Job the
+    // moment it completed, and the Deployments with the provider's partial (0.2.0) state.
+    const afterFailedRollout = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [migrationJobState("0.2.0", "complete")]);
+    for (const overrides of [{ backendVersion: "0.1.0" }, { backendVersion: "0.1.0", allowDowngrade: "true" }]) {
+      const back = await evaluateStack("dev", overrides, afterFailedRollout);
+      expect(back.resources.filter((r) => r.type === JOB), "no migration Job").to.deep.equal([]);
+      expect(images(back).every((image) => image.endsWith(":0.1.0")), images(back).join()).to.equal(true);
+      expect(back.outputs.migratedVersion, "the schema is 0.2.0's").to.equal("0.2.0");
+      expect(back.outputs.backendVersion).to.equal("0.1.0");
+    }
+  });
+
+  it("once back, the schema's version stays in the outputs: the next update runs no migration either", async () => {
+    // The rollback's update succeeded (its Job was deleted), so the outputs carry the schema.
+    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", { backendVersion: "0.1.0", migratedVersion: "0.2.0" }, []));
+    expect(back.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
+    expect(back.outputs.migratedVersion).to.equal("0.2.0");
+  });
+
+  it("a migration that failed migrated nothing: returning to the serving version re-runs its (idempotent) migration", async () => {
+    const afterFailedMigration = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [migrationJobState("0.2.0", "failed")]);
+    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, afterFailedMigration);
+    expect(back.resources.filter((r) => r.type === JOB)).to.have.length(1);
+    expect(back.outputs.migratedVersion).to.equal("0.1.0");
+  });
+
+  it("an upgrade past a migration that completed without a rollout migrates again", async () => {
+    const e = await evaluateStack("dev", { backendVersion: "0.3.0" }, live("dev", { backendVersion: "0.1.0" }, [migrationJobState("0.2.0", "complete")]));
+    expect(e.resources.filter((r) => r.type === JOB)).to.have.length(1);
+    expect(e.outputs.migratedVersion).to.equal("0.3.0");
+  });
+
+  it("a first deploy: the engine answers no resources for a stack never deployed, and the migration runs", async () => {
+    const first = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", {}, []));
+    expect(first.resources.filter((r) => r.type === JOB)).to.have.length(1);
+    expect(first.outputs.migratedVersion).to.equal("0.1.0");
+  });
+
+  it("a first deploy that migrated and then failed to roll out has no outputs, but its checkpoint has the Job", async () => {
+    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", {}, [migrationJobState("0.2.0", "complete")]));
+    expect(back.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
     expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 
   it("refuses on production a version staging does not run, naming the override", async () => {
     const message = await refusal(
-      evaluateStack("production", { backendVersion: "0.1.1" }, { stackReferences: { [STAGING]: { backendVersion: "0.1.0" }, [SELF("production")]: { backendVersion: "0.1.0" } } }),
+      evaluateStack("production", { backendVersion: "0.1.1" }, live("production", { backendVersion: "0.1.0" }, undefined, { [STAGING]: { backendVersion: "0.1.0" } })),
     );
     expect(message).to.match(/smartem:backendVersion = 0\.1\.1: .*organization\/smartem\/staging runs, which is 0\.1\.0.*smartem:skipPromotionCheck: true/);
   });
@@ -84,7 +139,7 @@ describe("backend upgrade guards in the program", () => {
     const promoted = await evaluateStack(
       "production",
       { backendVersion: "0.1.1" },
-      { stackReferences: { [STAGING]: { backendVersion: "0.1.1" }, [SELF("production")]: { backendVersion: "0.1.0" } } },
+      live("production", { backendVersion: "0.1.0" }, undefined, { [STAGING]: { backendVersion: "0.1.1" } }),
     );
     expect(promoted.outputs.backendVersion).to.equal("0.1.1");
     const forced = await evaluateStack(

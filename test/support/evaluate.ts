@@ -1,6 +1,8 @@
 /** Test helpers around the one evaluation engine. */
-import { Evaluation, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
+import { PROJECT } from "../../components/shared/project";
+import { EvaluateOptions, Evaluation, ORGANIZATION, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
 import { offlineOptions } from "../../tools/engine/offline";
+import { checkpointInvokes, migrationJobState } from "./checkpoint";
 
 /**
  * Evaluates a checked-in stack with some config keys changed (`undefined` removes a key).
@@ -9,7 +11,11 @@ import { offlineOptions } from "../../tools/engine/offline";
 export function evaluateStack(
   stack: string,
   overrides: Readonly<Record<string, string | undefined>> = {},
-  extra: { stackReferences?: Record<string, Record<string, unknown>>; onRegister?: (typeAndName: string) => void } = {},
+  extra: {
+    stackReferences?: Record<string, Record<string, unknown>>;
+    invokes?: EvaluateOptions["invokes"];
+    onRegister?: (typeAndName: string) => void;
+  } = {},
 ): Promise<Evaluation> {
   const base = offlineOptions(stack);
   const config: Record<string, string> = { ...base.config };
@@ -18,7 +24,24 @@ export function evaluateStack(
     if (value === undefined) delete config[full];
     else config[full] = value;
   }
-  return evaluate({ ...base, config, ...extra, stackReferences: { ...base.stackReferences, ...extra.stackReferences } });
+  const stackReferences = { ...base.stackReferences, ...extra.stackReferences };
+  return evaluate({
+    ...base,
+    config,
+    ...extra,
+    stackReferences,
+    invokes: { ...afterSuccessfulUpdate(stack, stackReferences), ...extra.invokes },
+  });
+}
+
+/**
+ * Unless a test gives the checkpoint, a stack whose outputs name a backendVersion has the
+ * checkpoint a successful update leaves: that version's migration Job, completed; a stack
+ * without outputs answers no resources, as the engine does for a stack never deployed.
+ */
+function afterSuccessfulUpdate(stack: string, references: Record<string, Record<string, unknown>>): EvaluateOptions["invokes"] {
+  const deployed = references[`${ORGANIZATION}/${PROJECT}/${stack}`]?.backendVersion;
+  return checkpointInvokes(stack, typeof deployed === "string" ? [migrationJobState(deployed, "complete")] : []);
 }
 
 export function resourcesOfType(evaluation: Evaluation, type: string): RegisteredResource[] {

@@ -50,6 +50,12 @@ export interface LiveRunOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** Live GitHub answers. @default no environment exists yet */
   readonly invokes?: EvaluateOptions["invokes"];
+  /** Stack references' last outputs, by fully qualified name. @default the offline answers */
+  readonly stackReferences?: EvaluateOptions["stackReferences"];
+  /** What the providers read back (a Deployment's status after its rollout). @default nothing */
+  readonly providerState?: EvaluateOptions["providerState"];
+  /** The machine's clock. @default the system clock */
+  readonly now?: Date;
 }
 
 export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } as const;
@@ -60,7 +66,9 @@ export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } 
  */
 function filledIn(config: Readonly<Record<string, string>>): Record<string, string> {
   const real: Record<string, string> = { ...config };
-  if (real[KEY.pypiReviewers]?.includes(String(PLACEHOLDER_GITHUB_ID))) real[KEY.pypiReviewers] = '{"teams":[4242]}';
+  for (const key of [KEY.pypiReviewers, KEY.deliveryReviewers]) {
+    if (real[key]?.includes(String(PLACEHOLDER_GITHUB_ID))) real[key] = '{"teams":[4242]}';
+  }
   for (const key of [KEY.databaseHost, KEY.rabbitmqHost]) {
     if (real[key]?.endsWith(PLACEHOLDER_HOST_SUFFIX)) real[key] = real[key]!.replace(/\.invalid$/, ".example.org");
   }
@@ -82,14 +90,21 @@ export function evaluateLive(stack: string, options: LiveRunOptions = {}): Promi
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: "ENOENT" });
     return contents;
   };
-  const live = { env: options.env ?? DEFAULT_ENV, readFile, home: "/home/someone" };
+  const live = {
+    env: options.env ?? DEFAULT_ENV,
+    readFile,
+    home: "/home/someone",
+    ...(options.now ? { now: () => options.now! } : {}),
+  };
   return evaluate({
     ...base,
     config,
+    stackReferences: { ...base.stackReferences, ...options.stackReferences },
+    ...(options.providerState ? { providerState: options.providerState } : {}),
     invokes: options.invokes ?? {
       [INVOKE.environments]: (inputs) => environmentsAnswer(String(inputs.repository), []),
     },
-    program: () => runProgram(stack, config, new Set(base.secretKeys ?? []), live),
+    program: (host) => runProgram(stack, config, new Set(base.secretKeys ?? []), live, host),
   });
 }
 

@@ -31,7 +31,8 @@ function benchPackage(i: number): PythonPackageInput {
 
 /**
  * The offline evaluation of a stack with `n` packages, managing GitHub (so every package
- * costs its workflow, rulesets and environment on every stack).
+ * costs its workflow, rulesets and environment on every stack). Each stack gets an owner of
+ * its own: two stack files may not manage the same repository.
  */
 export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
   if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesOptions(${n}): n is a whole number of packages, at least 1`);
@@ -42,6 +43,7 @@ export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
     config: {
       ...base.config,
       [KEY.manageGithub]: "true",
+      [KEY.githubOwner]: `bench-owner-${stack}`,
       [KEY.pypiReviewers]: base.config[KEY.pypiReviewers] ?? JSON.stringify({ teams: [1] }),
       [KEY.packages]: JSON.stringify(packages),
     },

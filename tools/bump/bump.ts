@@ -16,7 +16,9 @@ import * as YAML from "yaml";
 import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
 import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
 import { PROJECT } from "../../components/shared/project";
-import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
+import { GuardProblem, VersionGuardFacts, checkVersionGuards, promotionOverrideWarning } from "../../components/backend/guards";
+import { promotionPolicy } from "../../components/backend/deployed-version";
+import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { replaceFileIfUnchanged } from "../fs/replace-file";
 import { StackFileEditError, setConfigValue, yamlProblem } from "./stack-file-edit";
@@ -47,6 +49,10 @@ export type BumpResult =
       readonly changed: boolean;
       readonly text: string;
       readonly nextSteps: readonly string[];
+      /** What bump could not check offline and `pulumi preview` checks (the promotion evidence and soak time). */
+      readonly caveats: readonly string[];
+      /** Said loudly: an override that let the version through (smartem:skipPromotionCheck). */
+      readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -63,7 +69,9 @@ function configOf(stack: string, text: string): StackConfig {
     if (error instanceof YAML.YAMLError) throw new StackFileYamlError(yamlProblem(fileNameOf(stack), error));
     throw error;
   }
-  return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+  const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+  promotionPolicy(config);
+  return config;
 }
 
 /**
@@ -109,7 +117,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   if (deployedVersion === version) {
     // The same version: at most its digest is recorded.
     const changed = edited !== text;
-    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [] };
+    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [], caveats: [], warnings: [] };
   }
 
   let promotion: VersionGuardFacts["promotion"];
@@ -131,17 +139,38 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     promotion = { fromStack: current.promoteFrom, version: sourceVersion, override: current.skipPromotionCheck };
   }
 
-  const problems = guards({
+  const facts: VersionGuardFacts = {
     stack,
     version,
     deployedVersion,
     allowPrerelease: current.allowPrerelease,
     allowDowngrade: current.allowDowngrade,
     ...(promotion ? { promotion } : {}),
-  }).map(formatProblem);
+  };
+  const problems = guards(facts).map(formatProblem);
   if (problems.length > 0) return refuse(...problems);
 
-  return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
+  const policy = promotionPolicy(current);
+  const override = promotionOverrideWarning(facts);
+  // Offline, the source's evidence is unknown: the version is compared, the rest is left to
+  // `pulumi preview`, which reads the source's live promotionEvidence output.
+  const caveats =
+    policy && !policy.override
+      ? [
+          `${policy.fromStack}'s ${PROMOTION_EVIDENCE_OUTPUT} for ${version} (migration, rollout, image digest) and the ${policy.soakHours} h soak since its rollout are not known offline: ` +
+            `\`pulumi preview --stack ${stack}\` checks them`,
+        ]
+      : [];
+  return {
+    ok: true,
+    from: deployedVersion,
+    to: version,
+    changed: true,
+    text: edited,
+    nextSteps: nextSteps(stack),
+    caveats,
+    warnings: override ? [override] : [],
+  };
 }
 
 /** What to run after a bump, in order. */

@@ -1,8 +1,10 @@
 /**
  * This repository's own delivery workflows (smartem-release-infra, not the managed repos):
- * pull request -> tests, offline render diff of base vs head, `pulumi preview` per stack;
+ * pull request -> tests, offline render diff of base vs head, `pulumi preview` per stack (read-only
+ *   credentials, after a reviewer approves, result in the job summary);
  * push to main -> `pulumi up` staging, then production behind its environment's approval;
- * nightly -> drift check (`preview --refresh --expect-no-changes`) per stack.
+ * nightly -> drift check (`preview --refresh --expect-no-changes`) per stack, kept as one
+ *   tracker issue per stack (tools/delivery/drift-issue.ts).
  * Built with the same typed model and pin table as the release workflows; `npm run golden`
  * writes them to .github/workflows/ and a test keeps the files equal to this source.
  */
@@ -10,14 +12,15 @@ import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
 import { KEY } from "../../components/program-config";
+import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentName } from "../../components/delivery/environments";
 import { readStackFile } from "../engine/stack-file";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
 
 /** Stacks that CI previews, applies and checks for drift (dev is a developer sandbox). */
-export const DEPLOYED_STACKS = ["staging", "production"] as const;
-export type DeployedStack = (typeof DEPLOYED_STACKS)[number];
+export const DEPLOYED_STACKS = DELIVERY_STACKS;
+export type DeployedStack = DeliveryStack;
 
 const RUNNER = RUNNERS.linux;
 const NODE_VERSION = "24";
@@ -26,19 +29,42 @@ const NODE_VERSION = "24";
  * Secrets and variables the workflows read, named once (docs/operations.md: "Delivery").
  * The Pulumi backend is Pulumi Cloud (PULUMI_ACCESS_TOKEN) unless PULUMI_BACKEND_URL names
  * another (then PULUMI_CONFIG_PASSPHRASE decrypts the stack secrets).
+ *
+ * Write credentials and read-only ones have different names, so a job can only reference the
+ * kind it is meant to have: a preview or drift job names only `*_READONLY` secrets, and the
+ * write ones exist only in the `staging`/`production` environments, which deploy from `main`
+ * alone (DeliveryEnvironments): a pull request that edits a workflow to name them gets nothing.
  */
 export const CREDENTIALS = {
-  pulumiToken: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+  write: {
+    pulumiToken: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    /** The GitHub provider's token (administration, contents, workflows, environments). */
+    githubToken: "${{ secrets.SMARTEM_GITHUB_TOKEN }}",
+    kubeconfig: {
+      staging: "${{ secrets.KUBECONFIG_STAGING }}",
+      production: "${{ secrets.KUBECONFIG_PRODUCTION }}",
+    } satisfies Record<DeployedStack, string>,
+  },
+  readOnly: {
+    /** Pulumi Cloud: a token of a team with the stack's "Stack Read" permission set (previews, no updates). */
+    pulumiToken: "${{ secrets.PULUMI_ACCESS_TOKEN_READONLY }}",
+    /** Read access to administration, environments, contents, metadata. */
+    githubToken: "${{ secrets.SMARTEM_GITHUB_TOKEN_READONLY }}",
+    kubeconfig: {
+      staging: "${{ secrets.KUBECONFIG_STAGING_READONLY }}",
+      production: "${{ secrets.KUBECONFIG_PRODUCTION_READONLY }}",
+    } satisfies Record<DeployedStack, string>,
+  },
+  /** Decrypts the stack's secrets; every Pulumi run needs it, a preview included. */
   passphrase: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
   backendUrl: "${{ vars.PULUMI_BACKEND_URL }}",
   organization: "${{ vars.PULUMI_ORGANIZATION }}",
-  /** The GitHub provider's token (administration, contents, workflows, environments). */
-  githubToken: "${{ secrets.SMARTEM_GITHUB_TOKEN }}",
-  kubeconfig: {
-    staging: "${{ secrets.KUBECONFIG_STAGING }}",
-    production: "${{ secrets.KUBECONFIG_PRODUCTION }}",
-  } satisfies Record<DeployedStack, string>,
 } as const;
+
+/** Which credentials a job gets: only `pulumi up` writes. */
+function credentials(run: PulumiRun): (typeof CREDENTIALS)["write" | "readOnly"] {
+  return run.command === "up" ? CREDENTIALS.write : CREDENTIALS.readOnly;
+}
 
 const GENERATED_BY = {
   generator: "smartem-release-infra (tools/delivery/delivery-workflows.ts)",
@@ -57,10 +83,10 @@ function setupNode(): Step[] {
 }
 
 /** The stack's kubeconfig, from its secret into a file only this job sees. */
-function kubeconfig(stack: DeployedStack): Step {
+function kubeconfig(run: PulumiRun): Step {
   return {
-    name: `Kubeconfig of ${stack}`,
-    env: { KUBECONFIG_DATA: CREDENTIALS.kubeconfig[stack] },
+    name: `Kubeconfig of ${run.stack}`,
+    env: { KUBECONFIG_DATA: credentials(run).kubeconfig[run.stack] },
     run: [
       'umask 077',
       'printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"',
@@ -72,7 +98,6 @@ function kubeconfig(stack: DeployedStack): Step {
 interface PulumiRun {
   readonly command: "preview" | "up";
   readonly stack: DeployedStack;
-  readonly commentOnPr?: boolean;
   readonly drift?: boolean;
 }
 
@@ -84,45 +109,89 @@ export function managesGithub(stack: DeployedStack): boolean {
   return readStackFile(stack).config[KEY.manageGithub] !== "false";
 }
 
-/** The concurrency group every job that reads or changes a stack's live state joins: one at a time. */
-export function stackConcurrency(stack: DeployedStack): string {
-  return `pulumi-${stack}`;
+/** The stack name as the CLI takes it. */
+function stackName(stack: DeployedStack): string {
+  return `${CREDENTIALS.organization}/smartem/${stack}`;
 }
 
-/** One `pulumi/actions` run with the policy pack, against the configured backend. */
-function pulumi(run: PulumiRun): Step {
+/**
+ * What a Pulumi run of the stack gets in its environment: the backend's credentials and, where
+ * the stack manages a GitHub side, the GitHub provider's token (the kind the run is allowed).
+ */
+function pulumiEnv(run: PulumiRun): Record<string, string> {
+  const kind = credentials(run);
   return {
-    name: `pulumi ${run.command}${run.drift ? " (drift check)" : ""} of ${run.stack}`,
-    uses: action("pulumi"),
-    with: {
-      command: run.command,
-      "pulumi-version": PULUMI_CLI_VERSION,
-      "stack-name": `${CREDENTIALS.organization}/smartem/${run.stack}`,
-      "cloud-url": CREDENTIALS.backendUrl,
-      policyPacks: "policy",
-      diff: true,
-      ...(run.commentOnPr ? { "comment-on-pr": true, "github-token": "${{ github.token }}" } : {}),
-      ...(run.drift ? { refresh: true, "expect-no-changes": true } : {}),
-    },
-    env: {
-      PULUMI_ACCESS_TOKEN: CREDENTIALS.pulumiToken,
-      PULUMI_CONFIG_PASSPHRASE: CREDENTIALS.passphrase,
-      ...(managesGithub(run.stack) ? { GITHUB_TOKEN: CREDENTIALS.githubToken } : {}),
-    },
+    PULUMI_ACCESS_TOKEN: kind.pulumiToken,
+    PULUMI_CONFIG_PASSPHRASE: CREDENTIALS.passphrase,
+    ...(managesGithub(run.stack) ? { GITHUB_TOKEN: kind.githubToken } : {}),
   };
 }
 
 /**
- * The GitHub environment whose secrets a Pulumi job gets. `pulumi up` runs in the stack's
- * own environment (write credentials, main only, production behind reviewers); previews run
- * in `preview-<stack>` (read-only credentials: a preview runs the pull request's code); drift
- * checks in `drift-<stack>` (main only, read access including Secrets, which a refresh reads).
+ * One `pulumi/actions` run with the policy pack, against the configured backend. Previews write
+ * their result into the job summary, which needs no token (a PR comment would need
+ * `pull-requests: write` in a job that runs the pull request's code).
+ */
+function pulumi(run: PulumiRun): Step {
+  return {
+    name: `pulumi ${run.command} of ${run.stack}`,
+    uses: action("pulumi"),
+    with: {
+      command: run.command,
+      "pulumi-version": PULUMI_CLI_VERSION,
+      "stack-name": stackName(run.stack),
+      "cloud-url": CREDENTIALS.backendUrl,
+      policyPacks: "policy",
+      diff: true,
+      ...(run.command === "preview" ? { "comment-on-summary": true } : {}),
+    },
+    env: pulumiEnv(run),
+  };
+}
+
+/**
+ * The drift check's classification step. GitHub runs it as `bash --noprofile --norc -eo pipefail`:
+ * pulumi's status is caught where it happens and handed, with its JSON plan, to drift-issue.ts,
+ * which tells clean (0), drift (7 with a plan showing changes) and error (anything else, which
+ * fails this step and leaves the tracker issue alone) apart. Only the findings (types, names,
+ * property names; no values) leave the job.
+ */
+export const DRIFT_CHECK_SCRIPT = [
+  'mkdir -p "$RUNNER_TEMP/drift"',
+  "status=0",
+  'pulumi preview --stack "$STACK" --refresh --expect-no-changes --json --policy-pack policy > "$RUNNER_TEMP/drift/preview.json" || status=$?',
+  'result=$(node tools/delivery/drift-issue.ts classify "$status" "$RUNNER_TEMP/drift/preview.json" "$RUNNER_TEMP/drift/findings.json")',
+  'echo "result=$result" >> "$GITHUB_OUTPUT"',
+  "",
+].join("\n");
+
+/** The drift check of one stack: `pulumi/actions` only installs the CLI; the step runs it. */
+function driftSteps(run: PulumiRun): Step[] {
+  return [
+    { name: "Install the Pulumi CLI", uses: action("pulumi"), with: { "pulumi-version": PULUMI_CLI_VERSION } },
+    {
+      id: "check",
+      name: `pulumi preview --refresh --expect-no-changes of ${run.stack}`,
+      env: { ...pulumiEnv(run), PULUMI_BACKEND_URL: CREDENTIALS.backendUrl, STACK: stackName(run.stack) },
+      run: DRIFT_CHECK_SCRIPT,
+    },
+    {
+      name: "Upload the findings",
+      uses: action("uploadArtifact"),
+      with: { name: `drift-${run.stack}`, path: "${{ runner.temp }}/drift/findings.json", "if-no-files-found": "error" },
+    },
+  ];
+}
+
+/**
+ * The GitHub environment whose secrets a Pulumi job gets (declared by DeliveryEnvironments):
+ * `pulumi up` runs in the stack's own environment (write credentials, `main` only, production
+ * behind reviewers); previews in `preview-<stack>` (read-only credentials, behind reviewers: a
+ * preview runs the pull request's code); drift checks in `drift-<stack>` (`main` only, read-only
+ * credentials that may also read Secrets, which a refresh reads).
  */
 export function credentialsEnvironment(run: PulumiRun): string {
-  if (run.command === "up") return run.stack;
-  // Drift checks run on main only and refresh every object (Secrets included): their own
-  // read credentials. Previews run pull-request code: read-only, nothing secret.
-  return run.drift ? `drift-${run.stack}` : `preview-${run.stack}`;
+  return deliveryEnvironmentName(run.command === "up" ? "up" : run.drift ? "drift" : "preview", run.stack);
 }
 
 function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job {
@@ -130,12 +199,10 @@ function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job 
     name,
     runsOn: RUNNER,
     environment: { name: credentialsEnvironment(run) },
-    permissions: run.commentOnPr ? { contents: "read", pullRequests: "write" } : { contents: "read" },
+    permissions: { contents: "read" },
     timeoutMinutes: 30,
-    // A drift check never refreshes in the middle of an apply of the same stack (and vice versa).
-    ...(run.command === "up" || run.drift ? { concurrency: { group: stackConcurrency(run.stack), cancelInProgress: false } } : {}),
     ...extra,
-    steps: [checkout(), ...setupNode(), kubeconfig(run.stack), pulumi(run)],
+    steps: [checkout(), ...setupNode(), kubeconfig(run), ...(run.drift ? driftSteps(run) : [pulumi(run)])],
   };
 }
 
@@ -210,7 +277,8 @@ const renderDiffJob: Job = {
 
 /**
  * Fork pull requests get no secrets: their previews are skipped (they still get the tests and
- * the render diff). Same-repository PRs get the `preview-<stack>` environment's secrets.
+ * the render diff). Same-repository PRs get the `preview-<stack>` environment's read-only
+ * secrets once a reviewer approves the run (not its author: preventSelfReview).
  */
 const SAME_REPOSITORY_PR = "github.event.pull_request.head.repo.full_name == github.repository";
 
@@ -218,7 +286,7 @@ export function pullRequestWorkflow(): Workflow {
   const previews = Object.fromEntries(
     DEPLOYED_STACKS.map((stack) => [
       `preview-${stack}`,
-      pulumiJob(`pulumi preview ${stack}`, { command: "preview", stack, commentOnPr: true }, {
+      pulumiJob(`pulumi preview ${stack}`, { command: "preview", stack }, {
         needs: ["test"],
         if: SAME_REPOSITORY_PR,
       }),
@@ -226,22 +294,24 @@ export function pullRequestWorkflow(): Workflow {
   );
   return {
     name: "pull request",
-    on: { pullRequest: { branches: ["main"] } },
+    on: { pullRequest: { branches: [DELIVERY_BRANCH] } },
     permissions: {},
     concurrency: { group: "pr-${{ github.event.pull_request.number }}", cancelInProgress: true },
     jobs: { test: testJob, "render-diff": renderDiffJob, ...previews },
   };
 }
 
-const ON_MAIN = "github.ref == 'refs/heads/main'";
+const ON_MAIN = `github.ref == 'refs/heads/${DELIVERY_BRANCH}'`;
 
 export function deployWorkflow(): Workflow {
   return {
     name: "deploy",
-    on: { push: { branches: ["main"] }, workflowDispatch: {} },
+    on: { push: { branches: [DELIVERY_BRANCH] }, workflowDispatch: {} },
     permissions: {},
-    // Never cancel an apply half-way; queue the next one behind it.
-    concurrency: { group: "deploy", cancelInProgress: false },
+    // Never cancel an apply half-way; queue the next one behind it. Only deploy runs join this
+    // group: GitHub keeps one pending run per group and cancels the older pending one when
+    // another queues, so a drift check in it could cancel a deploy waiting for approval.
+    concurrency: { group: DEPLOY_CONCURRENCY, cancelInProgress: false },
     jobs: {
       test: testJob,
       // Only main is applied, also when the workflow is started by hand on another branch.
@@ -258,16 +328,61 @@ export function deployWorkflow(): Workflow {
   };
 }
 
+/** The deploy workflow's concurrency group; no other workflow may join it (see deployWorkflow). */
+export const DEPLOY_CONCURRENCY = "deploy";
+
+/**
+ * The tracker issue of one stack's drift: a job of its own, the only one with `issues: write`,
+ * without the stack's credentials, running no code of the repository's dependencies. Runs
+ * when the check concluded (clean or drift); an error fails the check and skips it.
+ */
+function driftIssueJob(stack: DeployedStack): Job {
+  return {
+    name: `drift issue of ${stack}`,
+    runsOn: RUNNER,
+    needs: [`drift-${stack}`],
+    permissions: { contents: "read", issues: "write" },
+    timeoutMinutes: 10,
+    steps: [
+      checkout(),
+      // No cache: nothing is installed, and a job with a write token restores no cache.
+      { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
+      { name: "Download the findings", uses: action("downloadArtifact"), with: { name: `drift-${stack}`, path: "${{ runner.temp }}/drift" } },
+      {
+        name: `Open, edit or close the drift issue of ${stack}`,
+        env: {
+          GITHUB_TOKEN: "${{ github.token }}",
+          STACK: stack,
+          RESULT: `\${{ needs.drift-${stack}.outputs.result }}`,
+          FINDINGS: "${{ runner.temp }}/drift/findings.json",
+          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+        },
+        run: "node tools/delivery/drift-issue.ts upkeep",
+      },
+    ],
+  };
+}
+
+/**
+ * Nightly drift check per stack. It joins no deploy's concurrency group: `pulumi preview`
+ * (with `--refresh`, which refreshes in memory) never writes the state and takes no lock, on
+ * Pulumi Cloud or a self-managed backend alike, so it cannot disturb an apply; and sharing the
+ * group would let it cancel a deploy waiting for approval. Overlapping an apply, it may report
+ * the apply's changes as drift; the next clean check closes the issue.
+ */
 export function driftWorkflow(): Workflow {
-  const checks = Object.fromEntries(
-    DEPLOYED_STACKS.map((stack) => [`drift-${stack}`, pulumiJob(`drift ${stack}`, { command: "preview", stack, drift: true })]),
+  const jobs = Object.fromEntries(
+    DEPLOYED_STACKS.flatMap((stack) => [
+      [`drift-${stack}`, pulumiJob(`drift ${stack}`, { command: "preview", stack, drift: true }, { outputs: { result: "${{ steps.check.outputs.result }}" } })],
+      [`drift-issue-${stack}`, driftIssueJob(stack)],
+    ]),
   );
   return {
     name: "drift",
     on: { schedule: [{ cron: "17 3 * * *" }], workflowDispatch: {} },
     permissions: {},
     concurrency: { group: "drift", cancelInProgress: false },
-    jobs: checks,
+    jobs,
   };
 }
 

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MARKER } from "../../components/config/keys";
 import { ProgramHost } from "../../components/program-host";
-import { PROJECT, TYPES } from "../../components/shared/project";
+import { INVOKES, PROJECT, TYPES } from "../../components/shared/project";
 import type { ReleasePlan } from "../../components/release/release-workflow";
 import { PROJECT_ROOT } from "./stack-file";
 
@@ -23,6 +23,12 @@ export interface EvaluateOptions {
   readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  /**
+   * What providers compute beyond the inputs, per resource (merged into its outputs): tests
+   * model a real provider with it, e.g. the status the Kubernetes provider reads back after a
+   * Deployment's rollout. Offline nothing is invented. @default none
+   */
+  readonly providerState?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
   readonly program?: Program;
   /** The project folder the program sees (its stack files). @default this project */
@@ -78,6 +84,15 @@ export const ORGANIZATION = "organization";
 export function offlineAutoname(resourceName: string, redactedInputs: unknown): string {
   return `${resourceName}-${createHash("sha256").update(JSON.stringify(redactedInputs)).digest("hex").slice(0, 8)}`;
 }
+
+/**
+ * The engine's own invokes, which every real run answers: offline, the stack's checkpoint
+ * holds no resource (as for a stack never deployed), so what has been migrated is known from
+ * the stack's recorded outputs alone. Tests give a checkpoint through `invokes`.
+ */
+const ENGINE_BUILTINS: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>> = {
+  [INVOKES.readStackResourceOutputs]: (inputs) => ({ name: inputs.stackName, outputs: {} }),
+};
 
 type Program = (host: ProgramHost) => Promise<Record<string, unknown>>;
 
@@ -152,10 +167,10 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
           ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
-        return { id, state: { ...args.inputs, ...computedState(args, options) } };
+        return { id, state: { ...args.inputs, ...computedState(args, options), ...options.providerState?.(args.type, args.name, args.inputs) } };
       },
       call(args) {
-        const answer = options.invokes?.[args.token];
+        const answer = options.invokes?.[args.token] ?? ENGINE_BUILTINS[args.token];
         if (!answer) throw new Error(`no offline answer for the data source ${args.token}`);
         return answer(args.inputs);
       },

@@ -5,6 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/deployed-version";
+import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { ConfigError } from "../../components/config/keys";
 import { KEY } from "../../components/program-config";
 import { PROJECT } from "../../components/shared/project";
@@ -95,7 +97,14 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         ? `${source} has no stack file here: the promotion guard cannot be answered offline`
         : `${source} is assumed to run ${String(assumed)} (its stack file); \`pulumi preview\` reads its live backendVersion output`,
     );
+    caveats.push(
+      file.config[KEY.skipPromotionCheck] === "true"
+        ? `${KEY.skipPromotionCheck} is true: the promotion check from ${source} (version, evidence, soak time) is SKIPPED, an emergency; unset it once it is over`
+        : `${source}'s ${PROMOTION_EVIDENCE_OUTPUT} (migration, rollout, image digest) and the ${file.config[KEY.promotionSoakHours] ?? DEFAULT_PROMOTION_SOAK_HOURS} h soak since its rollout are not known offline: ` +
+            `soak time checked by \`pulumi preview\`, against ${source}'s live output; the render checks the version alone`,
+    );
   }
+  caveats.push(`${PROMOTION_EVIDENCE_OUTPUT}.rolledOutAt is stamped by the cluster at \`pulumi up\`: the render leaves it out`);
   const broken = listStacks(root).filter((other) => other !== stack && readOtherStackFile(other, root) === undefined);
   if (broken.length > 0) {
     caveats.push(`${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`);

@@ -130,6 +130,33 @@ describe("bump planning", () => {
       expect(bumpStackFile("production", "0.1.1", undefined, dir)).to.deep.include({ ok: true, changed: true, to: "0.1.1" });
     });
 
+    it("offline, checks the version and says that staging's evidence and the soak time are left to pulumi preview", () => {
+      const staged = STAGING.replace("backendVersion: 0.1.1rc52", "backendVersion: 0.1.1");
+      const { dir } = stackFiles({ staging: staged, production: PRODUCTION.replace("config:\n", "config:\n  smartem:promotionSoakHours: 48\n") });
+      const result = bumpStackFile("production", "0.1.1", undefined, dir);
+      expect(result.ok && result.caveats).to.deep.equal([
+        "organization/smartem/staging's promotionEvidence for 0.1.1 (migration, rollout, image digest) and the 48 h soak since its rollout are not known offline: `pulumi preview --stack production` checks them",
+      ]);
+      expect(result.ok && result.warnings).to.deep.equal([]);
+      expect(bumpStackFile("staging", "0.1.2", undefined, dir)).to.deep.include({ ok: true, caveats: [], warnings: [] });
+    });
+
+    it("takes a version staging does not pin with smartem:skipPromotionCheck, warning loudly", () => {
+      const forced = PRODUCTION.replace("config:\n", "config:\n  smartem:skipPromotionCheck: true\n");
+      const { dir } = stackFiles({ staging: STAGING, production: forced });
+      const result = bumpStackFile("production", "0.1.2", undefined, dir);
+      expect(result.ok && result.warnings.join()).to.match(
+        /^smartem:skipPromotionCheck is true: stack production takes 0\.1\.2 without the promotion check from organization\/smartem\/staging, which refuses it:\n {4}smartem:backendVersion = 0\.1\.2: .*which is 0\.1\.1rc52/,
+      );
+      expect(result.ok && result.caveats).to.deep.equal([]);
+    });
+
+    it("refuses smartem:promotionSoakHours on a stack that promotes from none", () => {
+      const { dir } = stackFiles({ staging: STAGING.replace("config:\n", "config:\n  smartem:promotionSoakHours: 0\n") });
+      const result = bumpStackFile("staging", "0.1.2", undefined, dir);
+      expect(!result.ok && result.problems.join()).to.contain("smartem:promotionSoakHours = 0: only used with smartem:promoteFrom");
+    });
+
     it("refuses a downgrade unless the stack file allows it", () => {
       const { dir } = stackFiles({ staging: STAGING });
       const down = bumpStackFile("staging", "0.1.0", undefined, dir);

@@ -5,18 +5,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
-import { DEPLOYED_STACKS, deliveryWorkflowFiles, managesGithub } from "../../../tools/delivery/delivery-workflows";
+import { CREDENTIALS, DEPLOYED_STACKS, DRIFT_CHECK_SCRIPT, deliveryWorkflowFiles, managesGithub } from "../../../tools/delivery/delivery-workflows";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
 
 interface Doc {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { needs?: string[]; if?: string; environment?: { name: string }; permissions: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }> }>;
+  concurrency?: { group: string };
+  jobs: Record<string, { needs?: string[]; if?: string; environment?: { name: string }; concurrency?: { group: string }; permissions: Record<string, string>; steps: Array<{ id?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }> }>;
 }
 
 const files = deliveryWorkflowFiles();
 const doc = (file: string): Doc => YAML.parse(files.get(`.github/workflows/${file}`) ?? "") as Doc;
-const pulumiSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+const pulumiSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
+/** Steps that run Pulumi against a stack: they carry the backend's token. */
+const stackSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.env && "PULUMI_ACCESS_TOKEN" in s.env);
+const stackOf = (job: string): string => job.split("-").pop()!;
+const secretsOf = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]);
 
 describe("this repository's delivery workflows (.github/workflows)", () => {
   it("the checked-in files are the generated ones (run `npm run golden` after a change)", () => {
@@ -35,13 +40,13 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     }
   });
 
-  it("grant nothing at workflow level and write only where a PR comment is posted", () => {
+  it("grant nothing at workflow level; the only write is issues, in the drift-issue jobs", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
       expect(d.permissions, file).to.deep.equal({});
       for (const [id, job] of Object.entries(d.jobs)) {
         const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
-        expect(writes, `${file} ${id}`).to.deep.equal(id.startsWith("preview-") ? ["pull-requests"] : []);
+        expect(writes, `${file} ${id}`).to.deep.equal(id.startsWith("drift-issue-") ? ["issues"] : []);
       }
     }
   });
@@ -57,7 +62,10 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       // Fork PRs get no secrets (environment secrets included): their previews are skipped.
       expect(job.if).to.equal("github.event.pull_request.head.repo.full_name == github.repository");
       const [step] = pulumiSteps(pr, `preview-${stack}`);
-      expect(step.with).to.include({ command: "preview", "comment-on-pr": true, policyPacks: "policy" });
+      // The result goes to the job summary: no token that could write in a job running PR code.
+      expect(step.with).to.include({ command: "preview", "comment-on-summary": true, policyPacks: "policy" });
+      expect(step.with).to.not.have.property("comment-on-pr");
+      expect(job.permissions).to.deep.equal({ contents: "read" });
       expect(String(step.with?.["stack-name"])).to.match(new RegExp(`/smartem/${stack}$`));
     }
   });
@@ -75,11 +83,22 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(pulumiSteps(deploy, "up-production")[0].with).to.include({ command: "up", policyPacks: "policy" });
   });
 
-  it("nightly: a refresh preview per stack that fails on any drift", () => {
+  it("nightly: per stack, a refresh preview classified by drift-issue.ts, then the tracker issue in a job of its own", () => {
     const drift = doc("drift.yml");
     expect(drift.on).to.have.property("schedule");
     for (const stack of DEPLOYED_STACKS) {
-      expect(pulumiSteps(drift, `drift-${stack}`)[0].with).to.include({ command: "preview", refresh: true, "expect-no-changes": true });
+      const check = drift.jobs[`drift-${stack}`];
+      const step = check.steps.find((s) => s.id === "check")!;
+      expect(step.run).to.equal(DRIFT_CHECK_SCRIPT);
+      expect(step.env?.STACK).to.match(new RegExp(`/smartem/${stack}$`));
+      expect((check as { outputs?: unknown }).outputs).to.deep.equal({ result: "${{ steps.check.outputs.result }}" });
+      const issue = drift.jobs[`drift-issue-${stack}`];
+      expect(issue.needs).to.deep.equal([`drift-${stack}`]);
+      expect(issue.environment, "the issue job gets no stack credentials").to.equal(undefined);
+      expect(secretsOf(issue)).to.deep.equal([]);
+      expect(issue.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(["node tools/delivery/drift-issue.ts upkeep"]);
+      expect(JSON.stringify(issue), "nothing installed beside the issues token").to.not.match(/npm (ci|install)|cache/);
+      expect(issue.steps.at(-1)!.env).to.include({ GITHUB_TOKEN: "${{ github.token }}", STACK: stack, RESULT: `\${{ needs.drift-${stack}.outputs.result }}` });
     }
   });
 
@@ -146,31 +165,48 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     });
   });
 
-  it("give write credentials only to the applies; previews read-only ones; drift checks their own", () => {
+  it("run applies in the stack's environment, previews in preview-<stack>, drift checks in drift-<stack>", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const [id, job] of Object.entries(d.jobs)) {
-        const steps = pulumiSteps(d, id);
-        if (steps.length === 0) {
+        if (stackSteps(d, id).length === 0) {
           expect(job.environment, `${file} ${id} runs no pulumi and needs no environment`).to.equal(undefined);
           continue;
         }
-        const command = steps[0].with?.command;
-        const stack = String(steps[0].with?.["stack-name"]).split("/").pop();
-        const expected = command === "up" ? stack : steps[0].with?.refresh ? `drift-${stack}` : `preview-${stack}`;
+        const stack = stackOf(id);
+        const expected = id.startsWith("up-") ? stack : id.startsWith("drift-") ? `drift-${stack}` : `preview-${stack}`;
         expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
       }
     }
   });
 
-  it("a stack's applies and drift checks share one concurrency group; previews do not wait for it", () => {
-    for (const stack of DEPLOYED_STACKS) {
-      const up = doc("deploy.yml").jobs[`up-${stack}`] as { concurrency?: unknown };
-      const drift = doc("drift.yml").jobs[`drift-${stack}`] as { concurrency?: unknown };
-      expect(up.concurrency, stack).to.deep.equal({ group: `pulumi-${stack}`, "cancel-in-progress": false });
-      expect(drift.concurrency, stack).to.deep.equal(up.concurrency);
-      expect((doc("pull-request.yml").jobs[`preview-${stack}`] as { concurrency?: unknown }).concurrency).to.equal(undefined);
+  it("name write credentials only in the applies (staging/production environments); previews and drift checks only read-only ones", () => {
+    const write = new Set(secretsOf(CREDENTIALS.write));
+    const readOnly = new Set(secretsOf(CREDENTIALS.readOnly));
+    expect([...readOnly].every((name) => name.endsWith("_READONLY"))).to.equal(true);
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      for (const [id, job] of Object.entries(d.jobs)) {
+        const named = secretsOf(job);
+        const environment = job.environment?.name ?? "";
+        if (named.some((name) => write.has(name))) expect(["staging", "production"], `${file} ${id}`).to.include(environment);
+        if (environment.startsWith("preview-") || environment.startsWith("drift-")) {
+          expect(named.filter((name) => !readOnly.has(name)), `${file} ${id}`).to.deep.equal(["PULUMI_CONFIG_PASSPHRASE"]);
+        }
+      }
     }
+  });
+
+  it("no other job joins the deploy's concurrency group (GitHub cancels the older pending run of a group), and drift checks join none", () => {
+    const deploy = doc("deploy.yml");
+    expect(deploy.concurrency).to.deep.include({ group: "deploy", "cancel-in-progress": false });
+    for (const [file] of files) {
+      const d = doc(path.basename(file));
+      const groups = [d.concurrency?.group, ...Object.values(d.jobs).map((j) => j.concurrency?.group)].filter(Boolean);
+      if (file.endsWith("deploy.yml")) continue;
+      expect(groups, file).to.not.include("deploy");
+    }
+    for (const [id, job] of Object.entries(doc("drift.yml").jobs)) expect(job.concurrency, id).to.equal(undefined);
   });
 
   it("jobs of a stack that manages no GitHub side (smartem:manageGithub: false) get no GitHub token", () => {
@@ -179,9 +215,8 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
-        for (const step of pulumiSteps(d, id)) {
-          const stack = String(step.with?.["stack-name"]).split("/").pop() as "staging" | "production";
-          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stack));
+        for (const step of stackSteps(d, id)) {
+          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stackOf(id) as "staging" | "production"));
         }
       }
     }
@@ -192,7 +227,9 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
-        for (const step of pulumiSteps(d, id)) expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
+        for (const step of d.jobs[id].steps.filter((s) => s.uses?.startsWith("pulumi/actions@"))) {
+          expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
+        }
       }
     }
   });
@@ -203,7 +240,9 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       for (const [id, job] of Object.entries(d.jobs)) {
         const secrets = job.steps.map((s) => s.env?.KUBECONFIG_DATA).filter(Boolean);
         for (const stack of DEPLOYED_STACKS) {
-          if (id.endsWith(`-${stack}`)) expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()} }}`]);
+          if (!id.endsWith(`-${stack}`) || id.startsWith("drift-issue-")) continue;
+          const kind = id.startsWith("up-") ? "" : "_READONLY";
+          expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}${kind} }}`]);
         }
       }
     }

@@ -1,0 +1,119 @@
+/**
+ * The GitHub API double answers what GitHub's OpenAPI description allows and refuses (and
+ * records) everything else; it keeps what it was sent, with GitHub's semantics where the
+ * provider relies on them (an environment PUT keeps its deployment policies; a file update
+ * needs the current blob sha).
+ */
+import { expect } from "chai";
+import { GitHubDouble } from "../../e2e/github-double/server";
+
+describe("GitHub API double", function () {
+  this.timeout(30000);
+  let double: GitHubDouble;
+  let base: string;
+
+  before(async () => {
+    double = new GitHubDouble("DiamondLightSource", ["smartem-decisions"]);
+    base = await double.start();
+  });
+  after(() => double.stop());
+
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = "token e2e",
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(new URL(path, base), {
+      method,
+      headers: { authorization: token, "content-type": "application/json" },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+  const REPO = "/repos/DiamondLightSource/smartem-decisions";
+
+  it("listens on loopback only", () => {
+    expect(new URL(base).hostname).to.equal("127.0.0.1");
+  });
+
+  it("keeps a ruleset as sent and refuses one GitHub's description does not allow", async () => {
+    const ruleset = {
+      name: "smartem-decisions-release-tags",
+      target: "tag",
+      enforcement: "active",
+      bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "always" }],
+      conditions: { ref_name: { include: ["refs/tags/smartem-decisions-v*"], exclude: [] } },
+      rules: [{ type: "deletion" }, { type: "non_fast_forward" }],
+    };
+    const created = await call("POST", `${REPO}/rulesets`, ruleset);
+    expect(created.status).to.equal(201);
+    expect((await call("GET", `/api/v3${REPO}/rulesets/${String(created.json.id)}`)).json).to.include({
+      name: ruleset.name,
+      target: "tag",
+    });
+    expect(double.state("smartem-decisions").rulesets[ruleset.name]).to.deep.include({
+      conditions: ruleset.conditions,
+      rules: ruleset.rules,
+    });
+
+    const before = double.problems.length;
+    const bad = await call("POST", `${REPO}/rulesets`, { ...ruleset, name: "x", target: "tags" });
+    expect(bad.status).to.equal(422);
+    expect(double.problems.slice(before).join()).to.match(/body\/target must be equal to one of the allowed values/);
+  });
+
+  it("refuses and records a path that is not in the API, and a request without a token", async () => {
+    const before = double.problems.length;
+    expect((await call("GET", `${REPO}/no-such-thing`)).status).to.equal(404);
+    expect((await call("GET", "/user", undefined, "")).status).to.equal(401);
+    expect(double.problems.slice(before)).to.have.length(2);
+  });
+
+  it("an environment PUT keeps its deployment policies; a missing object is a 404, not a problem", async () => {
+    const before = double.problems.length;
+    expect((await call("GET", `${REPO}/environments/pypi`)).status).to.equal(404);
+    const settings = {
+      reviewers: [{ type: "Team", id: 1000001 }],
+      prevent_self_review: true,
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+    };
+    expect((await call("PUT", `${REPO}/environments/pypi`, settings)).status).to.equal(200);
+    const policy = await call("POST", `${REPO}/environments/pypi/deployment-branch-policies`, {
+      name: "smartem-decisions-v*",
+      type: "tag",
+    });
+    expect(policy.status).to.equal(200);
+    await call("PUT", `${REPO}/environments/pypi`, settings);
+    expect(double.state("smartem-decisions").environments.pypi!.policies).to.deep.equal([
+      { name: "smartem-decisions-v*", type: "tag" },
+    ]);
+    expect(double.problems.length).to.equal(before);
+  });
+
+  it("commits a file, updates it only with the current sha, and deletes it", async () => {
+    const path = `${REPO}/contents/.github/workflows/release-smartem-decisions.yml`;
+    const put = (content: string, sha?: string) =>
+      call("PUT", path, {
+        message: "Update release workflow",
+        content: Buffer.from(content).toString("base64"),
+        branch: "main",
+        ...(sha ? { sha } : {}),
+      });
+    const created = await put("name: release\n");
+    expect(created.status).to.equal(201);
+    const sha = (created.json.content as { sha: string }).sha;
+    expect((await put("name: release 2\n")).status, "no sha: conflict").to.equal(422);
+    expect((await put("name: release 2\n", sha)).status).to.equal(200);
+    expect(double.state("smartem-decisions").files[".github/workflows/release-smartem-decisions.yml"]).to.equal(
+      "name: release 2\n",
+    );
+    const current = await call("GET", `${path}?ref=main`);
+    expect(Buffer.from(String(current.json.content), "base64").toString()).to.equal("name: release 2\n");
+    expect((await call("DELETE", path, { message: "Remove", sha: String(current.json.sha), branch: "main" })).status).to.equal(
+      200,
+    );
+    expect(double.state("smartem-decisions").files).to.deep.equal({});
+  });
+});
