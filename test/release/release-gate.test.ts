@@ -1,15 +1,13 @@
 import { expect } from "chai";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
-import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
+import { evaluateStack, resource, resourcesOfType, stackRefusal } from "../support/evaluate";
 import { TYPES } from "../../components/shared/project";
 import { SECRET_MARKER } from "../../components/config/keys";
-import { rejection } from "../support/refusals";
 
 const PROVIDER = TYPES.githubProvider;
 const packages = (...extra: object[]): string => JSON.stringify([SMARTEM_DECISIONS, ...extra]);
 const EPUPLAYER = { ...SMARTEM_DECISIONS, name: "epuplayer", tagPrefix: "epuplayer-v", workflowFile: "release-epuplayer.yml", pypiEnvironment: "pypi-epuplayer" };
 
-const refusalOfDev = async (overrides: Record<string, string | undefined>): Promise<string> => (await rejection(evaluateStack("dev", overrides))).message;
 
 describe("release gate on the dev stack", () => {
   it("protects the package's tags, the legacy tags, and creates the pypi environment with its tag policy", async () => {
@@ -115,7 +113,7 @@ describe("release gate on the dev stack", () => {
       ["a wait timer over 30 days", { pypiWaitTimer: "50000" }, /smartem:pypiWaitTimer = 50000: .*allowed: an integer from 0 to 43200/],
     ];
     for (const [what, overrides, message] of cases) {
-      it(what, async () => expect(await refusalOfDev(overrides)).to.match(message));
+      it(what, async () => expect(await stackRefusal("dev", overrides)).to.match(message));
     }
   });
 });

@@ -3,6 +3,7 @@ import { PROJECT } from "../../components/shared/project";
 import { EvaluateOptions, Evaluation, ORGANIZATION, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
 import { offlineOptions } from "../../tools/engine/offline";
 import { checkpointInvokes, migrationJobState } from "./checkpoint";
+import { rejection } from "./refusals";
 
 /**
  * Evaluates a checked-in stack with some config keys changed (`undefined` removes a key).
@@ -56,4 +57,9 @@ export function resource(evaluation: Evaluation, type: string, name: string): Re
     throw new Error(`no ${type} named ${name}; there are: ${names.join(", ") || "none"}`);
   }
   return found;
+}
+
+/** What refuses a stack with config overrides (as {@link evaluateStack} takes them); fails the test when it evaluates. */
+export async function stackRefusal(stack: string, overrides: Record<string, string | undefined>): Promise<string> {
+  return (await rejection(evaluateStack(stack, overrides))).message;
 }
