@@ -27,7 +27,10 @@ export function placeholderProblems(stack: string, config: StackConfig, placehol
       message: `a placeholder of the checked-in stack file; allowed: ${what}`,
     });
   };
-  const reviewers = { pypiReviewers: "approves PyPI uploads", deliveryReviewers: "approves production applies and pull-request previews" } as const;
+  const reviewers = {
+    pypiReviewers: "approves PyPI uploads",
+    deliveryReviewers: "approves production applies and pull-request previews",
+  } as const;
   for (const [reviewersKey, role] of Object.entries(reviewers) as Array<[keyof typeof reviewers, string]>) {
     for (const field of ["users", "teams"] as const) {
       config[reviewersKey]?.[field].forEach((id, i) => {

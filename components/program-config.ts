@@ -27,7 +27,10 @@ export type StackConfig = StackValues & GithubManagementConfig & DeliveryConfig 
 function refineStackConfig(values: StackValues): Refined<StackConfig> {
   // Each step narrows what the one before returned; on a problem, the later steps still report theirs.
   const github = refineReleaseGateConfig(values);
-  if ("problems" in github) return { problems: [...github.problems, ...problemsOf(refineDeliveryConfig(values)), ...problemsOf(refineBackendConfig(values))] };
+  if ("problems" in github)
+    return {
+      problems: [...github.problems, ...problemsOf(refineDeliveryConfig(values)), ...problemsOf(refineBackendConfig(values))],
+    };
   const delivery = refineDeliveryConfig(github.config);
   if ("problems" in delivery) return { problems: [...delivery.problems, ...problemsOf(refineBackendConfig(values))] };
   return refineBackendConfig(delivery.config);

@@ -73,7 +73,8 @@ export async function runProgram(
   // Under the real engine a placeholder is refused; the offline render runs with it and warns.
   // (A placeholder secret never reaches the program under the CLI: it cannot decrypt it.)
   const placeholders = placeholderProblems(stack, config, live ? [] : (files.own?.placeholderSecrets ?? []));
-  if (placeholders.length > 0 && live) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
+  if (placeholders.length > 0 && live)
+    throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
   for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
   const releases = config.packages.map(releasePlan);
@@ -88,10 +89,16 @@ export async function runProgram(
   const overridden = live && promotionOverrideWarning(facts.guards);
   if (overridden) host.warn(overridden);
 
-  const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
+  const githubProvider =
+    githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration, migratedEarlier: migratedEarlier(facts) });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, {
+    settings,
+    cluster,
+    migrate: !skipMigration,
+    migratedEarlier: migratedEarlier(facts),
+  });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
@@ -109,7 +116,11 @@ export async function runProgram(
 }
 
 /** The keys of another stack's file that say which repositories it manages. */
-const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
+const OWNERSHIP_KEYS = {
+  manageGithub: configSchema.manageGithub,
+  githubOwner: configSchema.githubOwner,
+  packages: configSchema.packages,
+};
 
 /** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
 const READ = { describe: describeKey, secretText: SECRET_MARKER } as const;
@@ -119,7 +130,10 @@ const READ = { describe: describeKey, secretText: SECRET_MARKER } as const;
  * the same forms), and what the project's other stack files say about GitHub ownership. A
  * broken other stack file is reported and skipped: it never stops this stack.
  */
-function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
+function projectStackFiles(
+  stack: string,
+  host: ProgramHost,
+): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
   const own = readStackFileIn(host.projectDir, stack, READ);
   const others: Array<{ stack: string; config: GithubOwnership }> = [];
   for (const other of stacksIn(host.projectDir)) {
@@ -129,7 +143,9 @@ function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileC
       if (file) others.push({ stack: other, config: parseKeys(OWNERSHIP_KEYS, file.config) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      host.warn(`Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`);
+      host.warn(
+        `Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`,
+      );
     }
   }
   return { ...(own ? { own } : {}), others };
@@ -148,11 +164,20 @@ function planGithub(config: StackConfig & { readonly manageGithub: true }, relea
   return {
     gates: config.packages.map((pkg) => ({
       name: pkg.name,
-      plan: releaseGatePlan(pkg, { reviewers: config.pypiReviewers, stableTagCreators: config.stableTagCreators, waitTimer: config.pypiWaitTimer }),
+      plan: releaseGatePlan(pkg, {
+        reviewers: config.pypiReviewers,
+        stableTagCreators: config.stableTagCreators,
+        waitTimer: config.pypiWaitTimer,
+      }),
     })),
-    legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
+    legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) =>
+      legacyTagsRuleset(repository, patterns),
+    ),
     releases,
-    deliveryEnvironments: config.deliveryRepository !== undefined ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers) : [],
+    deliveryEnvironments:
+      config.deliveryRepository !== undefined
+        ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers)
+        : [],
   };
 }
 
@@ -172,7 +197,10 @@ function clockOfRun(stack: string, cluster: KubernetesCluster, live: LiveRun, wa
   const kubeconfig = typeof cluster.kubeconfig === "string" ? cluster.kubeconfig : "";
   const clock = runClock(live.env, kubeconfig, cluster.context, live.now ?? (() => new Date()));
   if ("problems" in clock) throw new ConfigError(clock.problems, `Stack ${stack} refuses the test clock ${TEST_CLOCK_ENV}`);
-  if (clock.overridden) warn(`${TEST_CLOCK_ENV} sets this run's clock to ${clock.now.toISOString()} (tests only; the cluster is on the loopback interface)`);
+  if (clock.overridden)
+    warn(
+      `${TEST_CLOCK_ENV} sets this run's clock to ${clock.now.toISOString()} (tests only; the cluster is on the loopback interface)`,
+    );
   return clock.now;
 }
 
@@ -181,14 +209,20 @@ function clockOfRun(stack: string, cluster: KubernetesCluster, live: LiveRun, wa
  * run that would redirect it, then a live PyPI environment with deployment policies this
  * stack does not declare (read through the provider, before any GitHub resource).
  */
-async function checkedGithubProvider(stack: string, config: StackConfig, plan: GithubPlan, live: LiveRun): Promise<github.Provider> {
+async function checkedGithubProvider(
+  stack: string,
+  config: StackConfig,
+  plan: GithubPlan,
+  live: LiveRun,
+): Promise<github.Provider> {
   const target = { owner: config.githubOwner, baseUrl: config.githubBaseUrl };
   const envProblems = githubEnvironmentProblems(live.env, target);
   if (envProblems.length > 0) throw new ConfigError(envProblems, `The environment of this run disagrees with stack ${stack}`);
   const provider = gitHubProvider(`${stack}-github`, target, live.env[GITHUB_ENV.token] ?? "");
   const environments = plan.gates.map((gate) => gate.plan.environment);
   const policyProblems = await undeclaredPolicyProblems(environments, config.githubOwner, provider);
-  if (policyProblems.length > 0) throw new ConfigError(policyProblems, `Stack ${stack} would keep deployment policies it does not manage`);
+  if (policyProblems.length > 0)
+    throw new ConfigError(policyProblems, `Stack ${stack} would keep deployment policies it does not manage`);
   return provider;
 }
 
@@ -198,10 +232,16 @@ function offlineGithubProvider(stack: string, config: StackConfig): github.Provi
 }
 
 /** The GitHub side: release gates first, then the workflow files that need them. */
-function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Provider): { trustedPublisher: Record<string, TrustedPublisher> } {
+function convergeGithub(
+  config: StackConfig,
+  plan: GithubPlan,
+  github: github.Provider,
+): { trustedPublisher: Record<string, TrustedPublisher> } {
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
-  const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  const gates = new Map(
+    plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]),
+  );
   if (plan.deliveryEnvironments.length > 0) {
     new DeliveryEnvironments("delivery", { specs: plan.deliveryEnvironments, provider: github });
   }
@@ -212,19 +252,23 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
   const releases = plan.releases.map(
     (release) =>
       new PythonPackageRelease(
-      release.pkg.name,
-      {
-        plan: release,
-        owner: config.githubOwner,
-        commitAuthor: config.workflowCommitAuthor,
-        commitEmail: config.workflowCommitEmail,
-        workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
-      },
-      { providers: { github } },
-    ),
+        release.pkg.name,
+        {
+          plan: release,
+          owner: config.githubOwner,
+          commitAuthor: config.workflowCommitAuthor,
+          commitEmail: config.workflowCommitEmail,
+          workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
+        },
+        { providers: { github } },
+      ),
   );
 
   // A map by PyPI project, one shape whatever the number of packages, so
   // `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'` keeps working when a package is added.
-  return { trustedPublisher: Object.fromEntries(releases.map((release) => [release.trustedPublisher.pypiProject, release.trustedPublisher])) };
+  return {
+    trustedPublisher: Object.fromEntries(
+      releases.map((release) => [release.trustedPublisher.pypiProject, release.trustedPublisher]),
+    ),
+  };
 }

@@ -38,12 +38,11 @@ runScript(
     required: ["stack", "version"],
   },
   async (values) => {
-    const [{ KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] =
-      await Promise.all([
-        import("../components/program-config"),
-        import("../tools/bump/verified-pin"),
-        import("../tools/engine/stack-file"),
-      ]);
+    const [{ KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] = await Promise.all([
+      import("../components/program-config"),
+      import("../tools/bump/verified-pin"),
+      import("../tools/engine/stack-file"),
+    ]);
     const { stack = "", version = "" } = values;
     const file = path.basename(stackFilePath(stack));
     const token = process.env.GITHUB_TOKEN;

@@ -29,7 +29,9 @@ function tsFiles(entry: string): string[] {
 function resolveImport(from: string, specifier: string): string | undefined {
   if (!specifier.startsWith(".")) return undefined;
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
-  return [base, `${base}.ts`, `${base}/index.ts`].find((candidate) => candidate.endsWith(".ts") && fs.existsSync(path.join(ROOT, candidate)));
+  return [base, `${base}.ts`, `${base}/index.ts`].find(
+    (candidate) => candidate.endsWith(".ts") && fs.existsSync(path.join(ROOT, candidate)),
+  );
 }
 
 /** File -> the project files it imports (import, export from, require, import()). */
@@ -52,7 +54,8 @@ describe("layout", () => {
     graph = importGraph();
   });
 
-  const edges = (): Array<[string, string]> => Object.entries(graph).flatMap(([from, to]) => to.map((t): [string, string] => [from, t]));
+  const edges = (): Array<[string, string]> =>
+    Object.entries(graph).flatMap(([from, to]) => to.map((t): [string, string] => [from, t]));
 
   it("reads the imports of every project file", () => {
     expect(graph["index.ts"]).to.include("components/program.ts");
@@ -79,9 +82,13 @@ describe("layout", () => {
   it("imports only in the allowed directions", () => {
     const forbidden = edges().flatMap(([from, to]) => {
       const why = [
-        isUnder(from, "components") && ["tools", "policy", "test", "scripts"].some((f) => isUnder(to, f)) && "components/ runs under pulumi up alone",
+        isUnder(from, "components") &&
+          ["tools", "policy", "test", "scripts"].some((f) => isUnder(to, f)) &&
+          "components/ runs under pulumi up alone",
         !isUnder(from, "test") && isUnder(to, "test") && "only tests import test code",
-        isUnder(from, "components/actions") && !isUnder(to, "components/actions") && "components/actions is a generic model with no project imports",
+        isUnder(from, "components/actions") &&
+          !isUnder(to, "components/actions") &&
+          "components/actions is a generic model with no project imports",
       ].find(Boolean);
       return why ? [`${from} -> ${to}: ${why}`] : [];
     });

@@ -58,22 +58,51 @@ describe("stack config (smartem:)", () => {
     ["namespace", "a".repeat(64), /^smartem:namespace = "a{64}": .*at most 63 characters/],
     ["githubOwner", "Diamond Light Source", /^smartem:githubOwner = "Diamond Light Source": .*not a GitHub login/],
     ["allowPrerelease", "yes", /^smartem:allowPrerelease = "yes": .*allowed: true or false/],
-    ["backendVerison", "0.1.1", /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/],
+    [
+      "backendVerison",
+      "0.1.1",
+      /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/,
+    ],
     ["packages", "[]", /^smartem:packages = \[\]: at least one package is needed/],
     ["packages", "not json", /^smartem:packages = "not json": .*expected array/],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v*", paths: ["src/**"], workflowFile: "release.yml" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v*",
+          paths: ["src/**"],
+          workflowFile: "release.yml",
+        },
+      ]),
       /^smartem:packages\.0\.tagPrefix = "smartem-decisions-v\*": not a release-tag prefix/,
     ],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v", paths: [], workflowFile: "release.yml" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v",
+          paths: [],
+          workflowFile: "release.yml",
+        },
+      ]),
       /^smartem:packages\.0\.paths = \[\]: at least one path is needed/,
     ],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v", paths: ["src/**"], workflowFile: "release.yml", tagprefix: "x" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v",
+          paths: ["src/**"],
+          workflowFile: "release.yml",
+          tagprefix: "x",
+        },
+      ]),
       /^smartem:packages\.0 = .*Unrecognized key: "tagprefix"/,
     ],
   ];
@@ -89,7 +118,9 @@ describe("stack config (smartem:)", () => {
   }
 
   it("never prints the value of a secret key", () => {
-    const schema = { token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }) };
+    const schema = {
+      token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }),
+    };
     const error = thrown(() => parseConfig(schema, { "smartem:token": "hunter2" }));
     expect(error).to.be.instanceOf(ConfigError);
     expect(error.message).to.contain("smartem:token = [secret]").and.not.contain("hunter2");

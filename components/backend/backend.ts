@@ -67,7 +67,10 @@ export class Backend extends pulumi.ComponentResource {
     const base: pulumi.CustomResourceOptions = { parent: this, provider };
     // Kept when the stack is destroyed or the namespace renamed: it also holds what Pulumi does
     // not own (the image pull secret, anything an operator added).
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), { ...base, retainOnDelete: true });
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), {
+      ...base,
+      retainOnDelete: true,
+    });
     const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: [namespace] };
 
     new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, denyAllIngress(s.namespace), inNamespace);
@@ -79,8 +82,10 @@ export class Backend extends pulumi.ComponentResource {
         ? { database: pulumi.secret(services.databasePassword), rabbitmq: pulumi.secret(services.rabbitmqPassword) }
         : {
             // Alphanumeric: safe inside the connection URLs built from them.
-            database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this }).result,
-            rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this }).result,
+            database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this })
+              .result,
+            rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this })
+              .result,
           };
     const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, configMapManifest(s), inNamespace);
     const secret = new k8s.core.v1.Secret(`${name}-secrets`, secretManifest(s, passwords), inNamespace);

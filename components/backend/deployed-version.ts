@@ -52,7 +52,11 @@ export interface PromotionPolicy {
 /** The promotion rule of a stack, undefined without `smartem:promoteFrom`. */
 export function promotionPolicy(config: BackendConfig): PromotionPolicy | undefined {
   if (config.promoteFrom === undefined) return undefined;
-  return { fromStack: config.promoteFrom, soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS, override: config.skipPromotionCheck };
+  return {
+    fromStack: config.promoteFrom,
+    soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS,
+    override: config.skipPromotionCheck,
+  };
 }
 
 /** What the program knows of this stack's live state before it changes anything. */
@@ -153,5 +157,8 @@ export function schemaVersion(facts: UpgradeFacts): string | undefined {
 }
 
 function highest(versions: ReadonlyArray<string | undefined>): string | undefined {
-  return versions.filter((v): v is string => v !== undefined && isCanonicalVersion(v)).sort(compareVersions).at(-1);
+  return versions
+    .filter((v): v is string => v !== undefined && isCanonicalVersion(v))
+    .sort(compareVersions)
+    .at(-1);
 }

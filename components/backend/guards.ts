@@ -116,8 +116,13 @@ function promotionProblems(facts: VersionGuardFacts, waysOut = true): GuardProbl
   const { stack, version, promotion, deployedVersion: deployed } = facts;
   if (!promotion || deployed === version) return [];
   const source = promotion.fromStack;
-  const keep = deployed !== undefined && deployed !== promotion.version ? `, or keep ${deployed}, which ${stack} runs now (a re-apply needs no promotion)` : "";
-  const override = waysOut ? `${keep}, or set ${GUARD_KEYS.skipPromotionCheck}: true to take it anyway (an emergency, recorded in the stack file)` : "";
+  const keep =
+    deployed !== undefined && deployed !== promotion.version
+      ? `, or keep ${deployed}, which ${stack} runs now (a re-apply needs no promotion)`
+      : "";
+  const override = waysOut
+    ? `${keep}, or set ${GUARD_KEYS.skipPromotionCheck}: true to take it anyway (an emergency, recorded in the stack file)`
+    : "";
   if (promotion.version === undefined) {
     return [
       {
@@ -141,7 +146,13 @@ function promotionProblems(facts: VersionGuardFacts, waysOut = true): GuardProbl
   return promotion.evidence ? evidenceProblems(stack, version, source, promotion.evidence, override) : [];
 }
 
-function evidenceProblems(stack: string, version: string, source: string, facts: PromotionEvidenceFacts, override: string): GuardProblem[] {
+function evidenceProblems(
+  stack: string,
+  version: string,
+  source: string,
+  facts: PromotionEvidenceFacts,
+  override: string,
+): GuardProblem[] {
   const redeploy = `run \`pulumi up\` on ${source} to record it again`;
   const onSource = (message: string): GuardProblem => ({ key: GUARD_KEYS.promoteFrom, value: source, message });
   const recorded = facts.recorded;
@@ -154,7 +165,11 @@ function evidenceProblems(stack: string, version: string, source: string, facts:
     ];
   }
   if (recorded.kind === "invalid") {
-    return [onSource(`the ${PROMOTION_EVIDENCE_OUTPUT} output of ${source} is not a promotion record (${recorded.problem}); ${redeploy}${override}`)];
+    return [
+      onSource(
+        `the ${PROMOTION_EVIDENCE_OUTPUT} output of ${source} is not a promotion record (${recorded.problem}); ${redeploy}${override}`,
+      ),
+    ];
   }
   const evidence = recorded.evidence;
   if (evidence.version !== version) {
@@ -191,7 +206,8 @@ function evidenceProblems(stack: string, version: string, source: string, facts:
       const until = rolledOut + facts.soakHours * HOUR_MS;
       const left = until - facts.now.getTime();
       if (left > 0) {
-        const skew = rolledOut > facts.now.getTime() ? ` (the time ${source}'s cluster stamped is ahead of this machine's clock)` : "";
+        const skew =
+          rolledOut > facts.now.getTime() ? ` (the time ${source}'s cluster stamped is ahead of this machine's clock)` : "";
         problems.push({
           key: GUARD_KEYS.promotionSoakHours,
           value: String(facts.soakHours),
@@ -206,7 +222,13 @@ function evidenceProblems(stack: string, version: string, source: string, facts:
 }
 
 /** The digest this stack pins must be the one the source ran; a pin on one side only is refused too. */
-function digestMismatch(stack: string, version: string, source: string, ran: string | undefined, pinned: string | undefined): GuardProblem | undefined {
+function digestMismatch(
+  stack: string,
+  version: string,
+  source: string,
+  ran: string | undefined,
+  pinned: string | undefined,
+): GuardProblem | undefined {
   const key = GUARD_KEYS.imageDigests;
   if (ran === pinned) return undefined;
   if (pinned === undefined) {

@@ -98,7 +98,9 @@ export function promotionEvidence(facts: EvidenceFacts): PromotionEvidence {
   const times = facts.deployments.map(rolloutCompletedAt);
   const known = times.filter((t): t is string => t !== undefined);
   const rolledOutAt =
-    known.length === times.length && known.length > 0 ? known.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a)) : undefined;
+    known.length === times.length && known.length > 0
+      ? known.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a))
+      : undefined;
   return {
     version: facts.version,
     ...(facts.digest !== undefined ? { digest: facts.digest } : {}),

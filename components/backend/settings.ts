@@ -113,8 +113,8 @@ export function backendSettings(stack: string, config: BackendConfig): BackendSe
     rabbitmq,
     backingServices:
       config.backingServices === "external"
-      ? { kind: "external", databasePassword: config.databasePassword, rabbitmqPassword: config.rabbitmqPassword }
-      : { kind: "in-cluster", databaseStorage: config.databaseStorage, rabbitmqStorage: config.rabbitmqStorage },
+        ? { kind: "external", databasePassword: config.databasePassword, rabbitmqPassword: config.rabbitmqPassword }
+        : { kind: "in-cluster", databaseStorage: config.databaseStorage, rabbitmqStorage: config.rabbitmqStorage },
     environment: Object.fromEntries(Object.entries(environment).sort(([a], [b]) => a.localeCompare(b))),
   };
 }

@@ -23,7 +23,9 @@ function qualify<N extends string>(name: N): QualifiedKey<N> {
  * `smartem:backendVersion`): typed by the schema, so a key no schema declares does not compile.
  */
 export function configKeys<T extends ConfigSchema>(schema: T): { readonly [K in keyof T & string]: QualifiedKey<K> } {
-  return Object.freeze(Object.fromEntries(Object.keys(schema).map((name) => [name, qualify(name)]))) as { readonly [K in keyof T & string]: QualifiedKey<K> };
+  return Object.freeze(Object.fromEntries(Object.keys(schema).map((name) => [name, qualify(name)]))) as {
+    readonly [K in keyof T & string]: QualifiedKey<K>;
+  };
 }
 
 /** The name of a fully qualified key of this namespace (`smartem:apiReplicas` gives `apiReplicas`), or undefined. */
@@ -91,7 +93,6 @@ export class ConfigError extends Error {
 
 /** Raw stack config as Pulumi hands it to a program: fully qualified key -> text. */
 export type RawConfig = Readonly<Record<string, string>>;
-
 
 function decode(type: PulumiConfigType, text: string): unknown {
   switch (type) {
@@ -173,7 +174,11 @@ export function parseConfig<T extends ConfigSchema, R>(
     if (name !== undefined && !Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).sort().join(", ");
       const value = secretKeys?.has(fullKey) ? SECRET_MARKER : show(raw[fullKey]);
-      problems.push({ key: fullKey, value, message: `unknown key; allowed: one of the keys of ${qualify("")}, which are: ${known}` });
+      problems.push({
+        key: fullKey,
+        value,
+        message: `unknown key; allowed: one of the keys of ${qualify("")}, which are: ${known}`,
+      });
     }
   }
 
@@ -198,7 +203,11 @@ export function parseKeys<T extends ConfigSchema>(schema: T, raw: RawConfig): Co
   return deepFreeze(values) as ConfigValues<T>;
 }
 
-function parseEachKey(schema: ConfigSchema, raw: RawConfig, secretKeys?: ReadonlySet<string>): { problems: ConfigProblem[]; values: Record<string, unknown> } {
+function parseEachKey(
+  schema: ConfigSchema,
+  raw: RawConfig,
+  secretKeys?: ReadonlySet<string>,
+): { problems: ConfigProblem[]; values: Record<string, unknown> } {
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {

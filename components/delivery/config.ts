@@ -66,8 +66,7 @@ function deliveryProblems(settings: DeliverySettings): ConfigProblem[] {
     problems.push({
       key: KEY.deliveryRepository,
       value,
-      message:
-        `this stack does not manage GitHub (${KEY.manageGithub} is false); allowed: unset, or set on the stack that manages GitHub`,
+      message: `this stack does not manage GitHub (${KEY.manageGithub} is false); allowed: unset, or set on the stack that manages GitHub`,
     });
   }
   if (settings.deliveryReviewers === undefined) {

@@ -33,7 +33,11 @@ const bypassActor = z
       .default("always"),
   })
   .superRefine((actor, ctx) => {
-    if (actor.actorType === "RepositoryRole" && actor.actorId !== REPOSITORY_ROLE.maintain && actor.actorId !== REPOSITORY_ROLE.admin) {
+    if (
+      actor.actorType === "RepositoryRole" &&
+      actor.actorId !== REPOSITORY_ROLE.maintain &&
+      actor.actorId !== REPOSITORY_ROLE.admin
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["actorId"],
@@ -67,19 +71,18 @@ export const REVIEWERS_ALLOWED = `{users: [GitHub user ids], teams: [GitHub team
 
 /** Required reviewers of an environment: 1 to 6 distinct ids; `none` says why nobody is not enough. */
 export function reviewersSchema(none: string) {
-  return z
-    .strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) })
-    .superRefine((r, ctx) => {
-      const count = r.users.length + r.teams.length;
-      if (count === 0) ctx.addIssue({ code: "custom", message: none });
-      if (count > MAX_REVIEWERS) ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
-      for (const field of ["users", "teams"] as const) {
-        const list = r[field];
-        list.forEach((id, i) => {
-          if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
-        });
-      }
-    });
+  return z.strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) }).superRefine((r, ctx) => {
+    const count = r.users.length + r.teams.length;
+    if (count === 0) ctx.addIssue({ code: "custom", message: none });
+    if (count > MAX_REVIEWERS)
+      ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
+    for (const field of ["users", "teams"] as const) {
+      const list = r[field];
+      list.forEach((id, i) => {
+        if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
+      });
+    }
+  });
 }
 
 export const releaseGateConfig = {
@@ -103,7 +106,10 @@ export const releaseGateConfig = {
   }),
   legacyReleaseTags: key({
     schema: z
-      .record(githubRepositoryName, z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"))
+      .record(
+        githubRepositoryName,
+        z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"),
+      )
       .default({}),
     type: "object",
     description: "Historic release tags outside the package tag namespaces, made immutable too (e.g. v0.0.1, test-v0.0.1).",
@@ -182,7 +188,11 @@ export function refineReleaseGateConfig<V extends ReleaseGateSettings>(settings:
           ? `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (${KEY.githubPlan} is ${plan}${plan === "free" ? "; Free has no tag rulesets or deployment policies there either" : ""})`
           : undefined;
     if (message) {
-      problems.push({ key: `${KEY.repositoryVisibility}.${repository}`, value: JSON.stringify(visibility), message: `${message}; allowed: ${fix}` });
+      problems.push({
+        key: `${KEY.repositoryVisibility}.${repository}`,
+        value: JSON.stringify(visibility),
+        message: `${message}; allowed: ${fix}`,
+      });
     }
   }
 

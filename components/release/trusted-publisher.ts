@@ -35,7 +35,7 @@ export function trustedPublisherInstructions(publishers: readonly TrustedPublish
       `1. Sign in to PyPI as an owner of \`${p.pypiProject}\`.`,
       `2. If the project exists: open https://pypi.org/manage/project/${p.pypiProject}/settings/publishing/ ;`,
       "   if it has never been published: open https://pypi.org/manage/account/publishing/ (a pending publisher).",
-      "3. Choose \"GitHub\" and fill in the fields above. Always fill in the environment: without it any",
+      '3. Choose "GitHub" and fill in the fields above. Always fill in the environment: without it any',
       `   workflow run of \`${p.workflow}\` could publish, with it only runs admitted by the \`${p.environment}\``,
       "   environment (release tags, required reviewers) can.",
       "4. Add the publisher. Remove any API token of the project that the workflow used before.",

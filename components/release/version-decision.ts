@@ -102,7 +102,10 @@ export function decideRelease(input: ReleaseInput, rules: ReleaseRules): Release
     const tag = `${rules.tagPrefix}${version}`;
     const existing = tags.find((t) => t.name === tag);
     if (existing && existing.commit !== input.head) {
-      return { kind: "rejected", reason: `tag ${tag} already exists on commit ${existing.commit}, not on ${input.head}; it was not made by this run` };
+      return {
+        kind: "rejected",
+        reason: `tag ${tag} already exists on commit ${existing.commit}, not on ${input.head}; it was not made by this run`,
+      };
     }
     return { kind: "rc", version, tag, prerelease: true, latest: false };
   }

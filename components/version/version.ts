@@ -32,15 +32,11 @@ export class VersionError extends Error {}
 export function parseVersion(text: string): ParsedVersion {
   const explained = pep440.valid(text) ? pep440.explain(text) : null;
   if (!explained) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a PEP 440 version; expected e.g. 0.1.1, 0.1.1rc52 or 1.0.0.dev3`,
-    );
+    throw new VersionError(`${JSON.stringify(text)} is not a PEP 440 version; expected e.g. 0.1.1, 0.1.1rc52 or 1.0.0.dev3`);
   }
   const canonical = canonicalForm(explained);
   if (canonical !== text) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`,
-    );
+    throw new VersionError(`${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`);
   }
   const pre = explained.pre ? ([explained.pre[0] as PreReleasePhase, Number(explained.pre[1])] as const) : undefined;
   return {

@@ -1,7 +1,11 @@
 /** What an operator relies on from the backend component, per stack. */
 import { inc } from "@renovatebot/pep440";
 import { expect } from "chai";
-import { API_TERMINATION_GRACE_SECONDS, PRESTOP_SLEEP_SECONDS, UVICORN_GRACEFUL_SHUTDOWN_SECONDS } from "../../components/backend/api";
+import {
+  API_TERMINATION_GRACE_SECONDS,
+  PRESTOP_SLEEP_SECONDS,
+  UVICORN_GRACEFUL_SHUTDOWN_SECONDS,
+} from "../../components/backend/api";
 import { secretManifest } from "../../components/backend/environment";
 import { backendSettings } from "../../components/backend/settings";
 import { KEY, loadStackConfig } from "../../components/program-config";
@@ -15,7 +19,16 @@ import { OBJECT_NAMES } from "../../components/backend/names";
 
 const IMAGE = "ghcr.io/diamondlightsource/smartem-decisions";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
-const REQUIRED_ENV = ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "RABBITMQ_HOST", "RABBITMQ_PORT", "HTTP_API_PORT", "ENVIRONMENT", "SMARTEM_LOG_LEVEL"];
+const REQUIRED_ENV = [
+  "POSTGRES_HOST",
+  "POSTGRES_PORT",
+  "POSTGRES_DB",
+  "RABBITMQ_HOST",
+  "RABBITMQ_PORT",
+  "HTTP_API_PORT",
+  "ENVIRONMENT",
+  "SMARTEM_LOG_LEVEL",
+];
 const SECRET_ENV = ["POSTGRES_USER", "POSTGRES_PASSWORD", "RABBITMQ_USER", "RABBITMQ_PASSWORD"];
 
 const backendWorkloads = (e: Evaluation): KubeObject[] => [
@@ -38,7 +51,11 @@ describe("Backend on Kubernetes", () => {
   /** Staging moved to the next release after the one it pins (and runs). */
   const stagingMovedOn = (): Promise<Evaluation> => {
     const version = staging.config[KEY.backendVersion]!;
-    return evaluateStack("staging", { backendVersion: inc(version, "patch")! }, { stackReferences: { "organization/smartem/staging": { backendVersion: version } } });
+    return evaluateStack(
+      "staging",
+      { backendVersion: inc(version, "patch")! },
+      { stackReferences: { "organization/smartem/staging": { backendVersion: version } } },
+    );
   };
 
   describe("provider and namespace", () => {
@@ -56,7 +73,11 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("each stack has its namespace, enforcing Pod Security restricted", () => {
-      for (const [e, name] of [[dev, "smartem-decisions"], [staging, "smartem-decisions-staging"], [production, "smartem-decisions-production"]] as const) {
+      for (const [e, name] of [
+        [dev, "smartem-decisions"],
+        [staging, "smartem-decisions-staging"],
+        [production, "smartem-decisions-production"],
+      ] as const) {
         const ns = objectNamed(e, "Namespace", name);
         expect(ns.metadata.labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted" });
       }
@@ -79,7 +100,10 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("a bump to a version without a listed digest runs that version's tag, never the old bytes", async () => {
-      const e = await evaluateStack("dev", { backendVersion: "0.1.2", backendImageDigests: JSON.stringify({ "0.1.1rc52": DIGEST }) });
+      const e = await evaluateStack("dev", {
+        backendVersion: "0.1.2",
+        backendImageDigests: JSON.stringify({ "0.1.1rc52": DIGEST }),
+      });
       for (const w of backendWorkloads(e)) expect(container(w).image).to.equal(`${IMAGE}:0.1.2`);
     });
 
@@ -114,7 +138,8 @@ describe("Backend on Kubernetes", () => {
       const next = await stagingMovedOn();
       const [before, after] = [renderFiles(staging), renderFiles(next)];
       const changed = [...after.keys()].filter((f) => f.startsWith("k8s/") && after.get(f) !== before.get(f)).sort();
-      const jobs = (files: Map<string, string>) => [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
+      const jobs = (files: Map<string, string>) =>
+        [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
       expect(changed).to.deep.equal([
         "k8s/smartem-decisions-staging/deployment-smartem-http-api.yaml",
         "k8s/smartem-decisions-staging/deployment-smartem-worker.yaml",
@@ -247,7 +272,10 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("no password reaches the render in clear", async () => {
-      const e = await evaluateStack("staging", { databasePassword: "external-db-password-1", rabbitmqPassword: "external-mq-password-1" });
+      const e = await evaluateStack("staging", {
+        databasePassword: "external-db-password-1",
+        rabbitmqPassword: "external-mq-password-1",
+      });
       const rendered = JSON.stringify([...renderFiles(e).values()]);
       expect(rendered).not.to.match(/external-(db|mq)-password-1/);
       expect(JSON.stringify([...renderFiles(dev).values()])).not.to.match(/offline-smartem-(postgres|rabbitmq)-password/);
@@ -298,15 +326,24 @@ describe("Backend on Kubernetes", () => {
       const images = [OBJECT_NAMES.postgres, OBJECT_NAMES.rabbitmq].map((n) => container(objectNamed(dev, "Deployment", n)));
       expect(images.map((c) => c.image)).to.deep.equal(["postgres:17.6", "rabbitmq:4.1.4-management-alpine"]);
       for (const c of images) expect(c).to.include.keys("readinessProbe", "livenessProbe", "startupProbe");
-      expect(objectsOfKind(dev, "PersistentVolumeClaim").map((p) => p.metadata.name)).to.have.members([OBJECT_NAMES.postgres, OBJECT_NAMES.rabbitmq]);
+      expect(objectsOfKind(dev, "PersistentVolumeClaim").map((p) => p.metadata.name)).to.have.members([
+        OBJECT_NAMES.postgres,
+        OBJECT_NAMES.rabbitmq,
+      ]);
       expect(resourcesOfType(dev, TYPES.randomPassword)).to.have.length(2);
-      expect(objectsOfKind(dev, "ConfigMap")[0]!.data).to.include({ POSTGRES_HOST: OBJECT_NAMES.postgres, RABBITMQ_HOST: OBJECT_NAMES.rabbitmq });
+      expect(objectsOfKind(dev, "ConfigMap")[0]!.data).to.include({
+        POSTGRES_HOST: OBJECT_NAMES.postgres,
+        RABBITMQ_HOST: OBJECT_NAMES.rabbitmq,
+      });
     });
 
     it("staging and production use external services: nothing of them runs in the namespace", () => {
       for (const e of [staging, production]) {
         expect(objectsOfKind(e, "PersistentVolumeClaim")).to.deep.equal([]);
-        expect(objectsOfKind(e, "Deployment").map((d) => d.metadata.name)).to.have.members([OBJECT_NAMES.api, OBJECT_NAMES.worker]);
+        expect(objectsOfKind(e, "Deployment").map((d) => d.metadata.name)).to.have.members([
+          OBJECT_NAMES.api,
+          OBJECT_NAMES.worker,
+        ]);
         expect(resourcesOfType(e, TYPES.randomPassword)).to.deep.equal([]);
       }
     });
@@ -314,20 +351,32 @@ describe("Backend on Kubernetes", () => {
 
   describe("network and pull secret", () => {
     it("the api takes ingress on its port only; everything else is denied by default", () => {
-      expect(objectNamed(staging, "NetworkPolicy", "smartem-deny-ingress").spec).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress"], ingress: [] });
-      expect(objectNamed(staging, "NetworkPolicy", "smartem-http-api-ingress").spec.ingress).to.deep.equal([{ ports: [{ port: 8000, protocol: "TCP" }] }]);
+      expect(objectNamed(staging, "NetworkPolicy", "smartem-deny-ingress").spec).to.deep.equal({
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [],
+      });
+      expect(objectNamed(staging, "NetworkPolicy", "smartem-http-api-ingress").spec.ingress).to.deep.equal([
+        { ports: [{ port: 8000, protocol: "TCP" }] },
+      ]);
     });
 
     it("dev's database and broker are reachable only from the backend's pods", () => {
       const clients = [...objectsOfKind(dev, "Deployment"), ...objectsOfKind(dev, "Job")];
-      for (const [name, port] of [[OBJECT_NAMES.postgres, 5432], [OBJECT_NAMES.rabbitmq, 5672]] as const) {
+      for (const [name, port] of [
+        [OBJECT_NAMES.postgres, 5432],
+        [OBJECT_NAMES.rabbitmq, 5672],
+      ] as const) {
         const [rule] = objectNamed(dev, "NetworkPolicy", `${name}-ingress`).spec.ingress;
         expect(rule.ports).to.deep.equal([{ port, protocol: "TCP" }]);
         const peer = rule.from[0].podSelector;
         const admitted = clients
           .filter((w) => {
             const labels = podTemplate(w).metadata.labels;
-            return Object.entries(peer.matchLabels).every(([k, v]) => labels[k] === v) && peer.matchExpressions[0].values.includes(labels["app.kubernetes.io/component"]);
+            return (
+              Object.entries(peer.matchLabels).every(([k, v]) => labels[k] === v) &&
+              peer.matchExpressions[0].values.includes(labels["app.kubernetes.io/component"])
+            );
           })
           .map((w) => w.metadata.name ?? "migration job");
         expect(admitted, name).to.have.members([OBJECT_NAMES.api, OBJECT_NAMES.worker, "migration job"]);
@@ -340,7 +389,8 @@ describe("Backend on Kubernetes", () => {
         expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "registry-creds" }]);
         expect(container(w).securityContext.runAsUser).to.equal(10001);
       }
-      for (const w of backendWorkloads(staging)) expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "ghcr-secret" }]);
+      for (const w of backendWorkloads(staging))
+        expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "ghcr-secret" }]);
     });
   });
 });

@@ -53,7 +53,11 @@ describe("backend upgrade guards", () => {
       [[KEY.allowDowngrade, "false", /"latest".*not a PEP 440 version.*smartem:allowDowngrade: true/]],
     ],
     // Promotion.
-    ["the version staging runs", { stack: "production", promotion: { fromStack: STAGING, version: "0.1.1", override: false } }, []],
+    [
+      "the version staging runs",
+      { stack: "production", promotion: { fromStack: STAGING, version: "0.1.1", override: false } },
+      [],
+    ],
     [
       "a version staging does not run",
       { stack: "production", version: "0.2.0", promotion: { fromStack: STAGING, version: "0.1.1", override: false } },
@@ -61,7 +65,12 @@ describe("backend upgrade guards", () => {
     ],
     [
       "re-applying the version deployed now while staging tests the next candidate",
-      { stack: "production", version: "0.1.0", deployedVersion: "0.1.0", promotion: { fromStack: STAGING, version: "0.1.1rc52", override: false } },
+      {
+        stack: "production",
+        version: "0.1.0",
+        deployedVersion: "0.1.0",
+        promotion: { fromStack: STAGING, version: "0.1.1rc52", override: false },
+      },
       [],
     ],
     [
@@ -82,7 +91,12 @@ describe("backend upgrade guards", () => {
     // Several guards at once: every one is reported.
     [
       "a pre-release, a downgrade and not promoted",
-      { stack: "production", version: "0.1.0rc1", deployedVersion: "0.1.0", promotion: { fromStack: STAGING, version: "0.1.0", override: false } },
+      {
+        stack: "production",
+        version: "0.1.0rc1",
+        deployedVersion: "0.1.0",
+        promotion: { fromStack: STAGING, version: "0.1.0", override: false },
+      },
       [
         [KEY.backendVersion, "0.1.0rc1", /pre-release/],
         [KEY.backendVersion, "0.1.0rc1", /lower than 0\.1\.0/],

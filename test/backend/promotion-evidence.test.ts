@@ -4,7 +4,12 @@
  * included), and how a promoting stack reads a record back.
  */
 import { expect } from "chai";
-import { DeploymentReadBack, promotionEvidence, readEvidence, rolloutCompletedAt } from "../../components/backend/promotion-evidence";
+import {
+  DeploymentReadBack,
+  promotionEvidence,
+  readEvidence,
+  rolloutCompletedAt,
+} from "../../components/backend/promotion-evidence";
 import { FIRST_AVAILABLE, firstRollout, rolledOut } from "../support/promotion";
 
 describe("promotion evidence", () => {
@@ -31,7 +36,11 @@ describe("promotion evidence", () => {
     it("a stalled rollout (Progressing False) is no completion", () => {
       const stalled: DeploymentReadBack = {
         metadata: { annotations: { "deployment.kubernetes.io/revision": "2" } },
-        status: { conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", lastUpdateTime: "2026-12-02T10:00:00Z" }] },
+        status: {
+          conditions: [
+            { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", lastUpdateTime: "2026-12-02T10:00:00Z" },
+          ],
+        },
       };
       expect(rolloutCompletedAt(stalled)).to.equal(undefined);
     });
@@ -55,20 +64,37 @@ describe("promotion evidence", () => {
     });
 
     it("leaves out what it does not know: no digest pinned, a rollout time missing on one Deployment", () => {
-      const evidence = promotionEvidence({ version: "0.2.0", migrated: false, deployments: [rolledOut(3, "2026-12-02T10:00:00Z"), { metadata: {} }] });
+      const evidence = promotionEvidence({
+        version: "0.2.0",
+        migrated: false,
+        deployments: [rolledOut(3, "2026-12-02T10:00:00Z"), { metadata: {} }],
+      });
       expect(evidence).to.deep.equal({ version: "0.2.0", migration: "none", rollout: "available" });
     });
 
     it("what it exports reads back as the same record", () => {
-      const evidence = promotionEvidence({ version: "0.2.0", migrated: true, deployments: [rolledOut(2, "2026-12-02T10:00:00Z")] });
+      const evidence = promotionEvidence({
+        version: "0.2.0",
+        migrated: true,
+        deployments: [rolledOut(2, "2026-12-02T10:00:00Z")],
+      });
       expect(readEvidence(JSON.parse(JSON.stringify(evidence)))).to.deep.equal({ kind: "recorded", evidence });
     });
 
     it("reads back none, or says what is wrong with a record", () => {
       expect(readEvidence(undefined)).to.deep.equal({ kind: "none" });
-      const bad = readEvidence({ version: "v0.2.0", rolledOutAt: "yesterday", migration: "completed", rollout: "available", extra: 1 });
+      const bad = readEvidence({
+        version: "v0.2.0",
+        rolledOutAt: "yesterday",
+        migration: "completed",
+        rollout: "available",
+        extra: 1,
+      });
       expect(bad.kind).to.equal("invalid");
-      expect(bad.kind === "invalid" && bad.problem).to.match(/version: .*canonical/).and.match(/rolledOutAt: /).and.match(/extra/);
+      expect(bad.kind === "invalid" && bad.problem)
+        .to.match(/version: .*canonical/)
+        .and.match(/rolledOutAt: /)
+        .and.match(/extra/);
     });
   });
 });

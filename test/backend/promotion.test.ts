@@ -31,7 +31,10 @@ async function stagingRollsOut020(): Promise<Record<string, unknown>> {
   const up = await pulumiUp("staging", {
     overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) },
     checkpoints: BEFORE,
-    providerState: kubernetesReadBack({ api: rolledOut(2, "2026-12-02T10:00:00Z"), worker: rolledOut(2, "2026-12-02T10:03:00Z") }),
+    providerState: kubernetesReadBack({
+      api: rolledOut(2, "2026-12-02T10:00:00Z"),
+      worker: rolledOut(2, "2026-12-02T10:03:00Z"),
+    }),
   });
   expect(up.ok, !up.ok ? up.error : "").to.equal(true);
   return { ...up.outputs };
@@ -41,7 +44,10 @@ function productionTakes020(staging: Record<string, unknown>, now: Date, overrid
   return pulumiUp("production", {
     overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }), ...overrides },
     checkpoints: { ...BEFORE, staging },
-    providerState: kubernetesReadBack({ api: rolledOut(5, "2026-12-04T09:00:00Z"), worker: rolledOut(5, "2026-12-04T09:01:00Z") }),
+    providerState: kubernetesReadBack({
+      api: rolledOut(5, "2026-12-04T09:00:00Z"),
+      worker: rolledOut(5, "2026-12-04T09:01:00Z"),
+    }),
     now,
   });
 }
@@ -62,9 +68,16 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
     it("a first deploy takes the time both became Available", async () => {
       const up = await pulumiUp("staging", {
         checkpoints: {},
-        providerState: kubernetesReadBack({ api: firstRollout("2026-11-20T08:00:00Z"), worker: firstRollout("2026-11-20T08:00:20Z") }),
+        providerState: kubernetesReadBack({
+          api: firstRollout("2026-11-20T08:00:00Z"),
+          worker: firstRollout("2026-11-20T08:00:20Z"),
+        }),
       });
-      expect(up.ok && up.outputs.promotionEvidence).to.deep.include({ version: "0.1.0", rolledOutAt: "2026-11-20T08:00:20Z", migration: "completed" });
+      expect(up.ok && up.outputs.promotionEvidence).to.deep.include({
+        version: "0.1.0",
+        rolledOutAt: "2026-11-20T08:00:20Z",
+        migration: "completed",
+      });
       expect(up.ok && up.outputs.promotionEvidence).not.to.have.property("digest");
     });
 
@@ -72,7 +85,10 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       const up = await pulumiUp("staging", {
         overrides: { backendVersion: "0.1.0", allowDowngrade: "true" },
         checkpoints: { staging: { backendVersion: "0.2.0", migratedVersion: "0.2.0" } },
-        providerState: kubernetesReadBack({ api: rolledOut(3, "2026-12-02T11:00:00Z"), worker: rolledOut(3, "2026-12-02T11:00:00Z") }),
+        providerState: kubernetesReadBack({
+          api: rolledOut(3, "2026-12-02T11:00:00Z"),
+          worker: rolledOut(3, "2026-12-02T11:00:00Z"),
+        }),
       });
       expect(up.ok && up.outputs.promotionEvidence).to.deep.include({ version: "0.1.0", migration: "none" });
     });
@@ -81,7 +97,10 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       const staging = await stagingRollsOut020();
       // 0.3.0 migrated, then its rollout failed: the checkpoint is still 0.2.0's, schema at 0.3.0.
       const checkpoint = { ...staging, migratedVersion: "0.3.0" };
-      const readBack = kubernetesReadBack({ api: rolledOut(4, "2026-12-03T09:00:00Z"), worker: rolledOut(4, "2026-12-03T09:00:00Z") });
+      const readBack = kubernetesReadBack({
+        api: rolledOut(4, "2026-12-03T09:00:00Z"),
+        worker: rolledOut(4, "2026-12-03T09:00:00Z"),
+      });
       const back = await pulumiUp("staging", {
         overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) },
         checkpoints: { ...BEFORE, staging: checkpoint },
@@ -122,7 +141,9 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
         checkpoints: { ...BEFORE, staging: { ...failed.outputs } },
         now: at("2026-12-09T00:00:00Z"),
       });
-      expect(!production.ok && production.error).to.contain("takes only the version organization/smartem/staging runs, which is 0.2.0");
+      expect(!production.ok && production.error).to.contain(
+        "takes only the version organization/smartem/staging runs, which is 0.2.0",
+      );
     });
   });
 
@@ -138,7 +159,11 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       const later = await productionTakes020(staging, at("2026-12-03T10:03:00Z"));
       expect(later.ok, !later.ok ? later.error : "").to.equal(true);
       expect(later.outputs?.backendVersion).to.equal("0.2.0");
-      expect(later.outputs?.promotionEvidence).to.deep.include({ version: "0.2.0", digest: DIGEST_A, rolledOutAt: "2026-12-04T09:01:00Z" });
+      expect(later.outputs?.promotionEvidence).to.deep.include({
+        version: "0.2.0",
+        digest: DIGEST_A,
+        rolledOutAt: "2026-12-04T09:01:00Z",
+      });
     });
 
     it("honours smartem:promotionSoakHours (0: at once; 48: longer)", async () => {
@@ -152,9 +177,13 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       const staging = await stagingRollsOut020();
       const after = at("2026-12-05T00:00:00Z");
       const other = await productionTakes020(staging, after, { backendImageDigests: pinned({ "0.2.0": DIGEST_B }) });
-      expect(!other.ok && other.error).to.contain(`smartem:backendImageDigests = ${DIGEST_B}: organization/smartem/staging ran 0.2.0 as ${DIGEST_A}, other bytes`);
+      expect(!other.ok && other.error).to.contain(
+        `smartem:backendImageDigests = ${DIGEST_B}: organization/smartem/staging ran 0.2.0 as ${DIGEST_A}, other bytes`,
+      );
       const tagOnly = await productionTakes020(staging, after, { backendImageDigests: undefined });
-      expect(!tagOnly.ok && tagOnly.error).to.contain("smartem:backendImageDigests = (none for 0.2.0): organization/smartem/staging ran 0.2.0 as");
+      expect(!tagOnly.ok && tagOnly.error).to.contain(
+        "smartem:backendImageDigests = (none for 0.2.0): organization/smartem/staging ran 0.2.0 as",
+      );
     });
 
     it("refuses when staging has no record (its last up predates it), naming what to do", async () => {
@@ -168,7 +197,9 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       const staging = await stagingRollsOut020();
       const forced = await productionTakes020(staging, at("2026-12-02T11:00:00Z"), { skipPromotionCheck: "true" });
       expect(forced.ok).to.equal(true);
-      expect(forced.ok && forced.warnings.join("\n")).to.contain("smartem:skipPromotionCheck is true: stack production takes 0.2.0 without the promotion check").and.contain("23h 3m of the 24 h soak left");
+      expect(forced.ok && forced.warnings.join("\n"))
+        .to.contain("smartem:skipPromotionCheck is true: stack production takes 0.2.0 without the promotion check")
+        .and.contain("23h 3m of the 24 h soak left");
     });
 
     it("re-applying what production runs needs no record and no soak", async () => {
@@ -182,29 +213,45 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
 
     it("a test moves the clock past the soak on a loopback cluster, and the run says so", async () => {
       const staging = await stagingRollsOut020();
-      const base = { overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) }, checkpoints: { ...BEFORE, staging }, ...loopback };
+      const base = {
+        overrides: { backendVersion: "0.2.0", backendImageDigests: pinned({ "0.2.0": DIGEST_A }) },
+        checkpoints: { ...BEFORE, staging },
+        ...loopback,
+      };
       const before = await pulumiUp("production", { ...base, now: at("2026-12-02T12:00:00Z") });
       expect(!before.ok && before.error).to.contain("of the 24 h soak left");
       const env = { KUBECONFIG: KUBECONFIG_PATH, GITHUB_TOKEN: "t", SMARTEM_TEST_NOW: "2026-12-03T10:03:00Z" };
       const after = await pulumiUp("production", { ...base, now: at("2026-12-02T12:00:00Z"), env });
       expect(after.ok, !after.ok ? after.error : "").to.equal(true);
-      expect(after.ok && after.warnings).to.deep.include("SMARTEM_TEST_NOW sets this run's clock to 2026-12-03T10:03:00.000Z (tests only; the cluster is on the loopback interface)");
+      expect(after.ok && after.warnings).to.deep.include(
+        "SMARTEM_TEST_NOW sets this run's clock to 2026-12-03T10:03:00.000Z (tests only; the cluster is on the loopback interface)",
+      );
     });
 
     it("any other cluster refuses the run that sets it, before anything is registered", async () => {
       const env = { KUBECONFIG: KUBECONFIG_PATH, GITHUB_TOKEN: "t", SMARTEM_TEST_NOW: "2026-12-03T10:03:00Z" };
       for (const stack of ["staging", "production"]) {
         const up = await pulumiUp(stack, { checkpoints: BEFORE, env });
-        expect(!up.ok && up.error, stack).to.contain(`Stack ${stack} refuses the test clock SMARTEM_TEST_NOW`).and.contain("this run deploys to https://k8s.example:6443");
+        expect(!up.ok && up.error, stack)
+          .to.contain(`Stack ${stack} refuses the test clock SMARTEM_TEST_NOW`)
+          .and.contain("this run deploys to https://k8s.example:6443");
       }
     });
   });
 
   describe("offline (render, golden, bump): staging's record is not known", () => {
     it("the version alone is compared, and the render says the soak is checked by pulumi preview", async () => {
-      const e = await evaluateStack("production", { backendVersion: "0.2.0" }, { stackReferences: { "organization/smartem/staging": { backendVersion: "0.2.0" } } });
+      const e = await evaluateStack(
+        "production",
+        { backendVersion: "0.2.0" },
+        { stackReferences: { "organization/smartem/staging": { backendVersion: "0.2.0" } } },
+      );
       expect(e.outputs.backendVersion).to.equal("0.2.0");
-      expect(e.outputs.promotionEvidence, "no rollout time invented").to.deep.equal({ version: "0.2.0", migration: "completed", rollout: "available" });
+      expect(e.outputs.promotionEvidence, "no rollout time invented").to.deep.equal({
+        version: "0.2.0",
+        migration: "completed",
+        rollout: "available",
+      });
       expect(offlineCaveats("production").join("\n")).to.contain(
         "organization/smartem/staging's promotionEvidence (migration, rollout, image digest) and the 24 h soak since its rollout are not known offline: soak time checked by `pulumi preview`",
       );
@@ -215,9 +262,14 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
       try {
         for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
         const file = stackFilePath("production", root);
-        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("config:\n", "config:\n  smartem:skipPromotionCheck: true\n"));
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(file, "utf8").replace("config:\n", "config:\n  smartem:skipPromotionCheck: true\n"),
+        );
         const caveats = offlineCaveats("production", root).join("\n");
-        expect(caveats).to.contain("smartem:skipPromotionCheck is true: the promotion check from organization/smartem/staging (version, evidence, soak time) is SKIPPED");
+        expect(caveats).to.contain(
+          "smartem:skipPromotionCheck is true: the promotion check from organization/smartem/staging (version, evidence, soak time) is SKIPPED",
+        );
         expect(caveats).not.to.contain("soak time checked by");
       } finally {
         fs.rmSync(root, { recursive: true, force: true });

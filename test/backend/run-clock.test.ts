@@ -8,8 +8,14 @@ const system = (): Date => SYSTEM;
 
 describe("the clock of a run", () => {
   it("is the system clock unless SMARTEM_TEST_NOW is set", () => {
-    expect(runClock({}, kubeconfigFor("https://k8s.example:6443"), undefined, system)).to.deep.equal({ now: SYSTEM, overridden: false });
-    expect(runClock({ SMARTEM_TEST_NOW: "" }, kubeconfigFor("https://k8s.example:6443"), undefined, system)).to.deep.equal({ now: SYSTEM, overridden: false });
+    expect(runClock({}, kubeconfigFor("https://k8s.example:6443"), undefined, system)).to.deep.equal({
+      now: SYSTEM,
+      overridden: false,
+    });
+    expect(runClock({ SMARTEM_TEST_NOW: "" }, kubeconfigFor("https://k8s.example:6443"), undefined, system)).to.deep.equal({
+      now: SYSTEM,
+      overridden: false,
+    });
   });
 
   for (const server of ["https://127.0.0.1:6443", "https://localhost:32768", "https://[::1]:6443", "https://127.3.2.1"]) {
@@ -30,7 +36,9 @@ describe("the clock of a run", () => {
       expect("problems" in clock && clock.problems, kubeconfig).to.have.length(1);
       const [problem] = "problems" in clock ? clock.problems : [];
       expect(problem).to.include({ key: "SMARTEM_TEST_NOW", value: '"2026-12-03T10:00:00Z"' });
-      expect(problem!.message).to.match(/only a test against a cluster on this machine's loopback interface may do, and this run deploys to .*; unset SMARTEM_TEST_NOW$/);
+      expect(problem!.message).to.match(
+        /only a test against a cluster on this machine's loopback interface may do, and this run deploys to .*; unset SMARTEM_TEST_NOW$/,
+      );
     }
   });
 

@@ -10,7 +10,8 @@ import { configProblems } from "../support/refusals";
 // Backend keys only: these stacks leave the GitHub side to another stack.
 const DEV: RawConfig = { [KEY.backendVersion]: "0.1.1rc52", [KEY.allowPrerelease]: "true", [KEY.manageGithub]: "false" };
 /** A config without some keys. */
-const without = (raw: RawConfig, ...keys: string[]): RawConfig => Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
+const without = (raw: RawConfig, ...keys: string[]): RawConfig =>
+  Object.fromEntries(Object.entries(raw).filter(([k]) => !keys.includes(k)));
 
 const EXTERNAL = EXTERNAL_BACKEND;
 
@@ -24,14 +25,23 @@ describe("backend settings: bad input", () => {
     ["maxSurge 0", { ...DEV, [KEY.apiMaxSurge]: "0" }, KEY.apiMaxSurge, "0", /from 1 to 10/],
     [
       "a request above its limit",
-      { ...DEV, [KEY.apiResources]: JSON.stringify({ requests: { cpu: "1", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } }) },
+      {
+        ...DEV,
+        [KEY.apiResources]: JSON.stringify({ requests: { cpu: "1", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } }),
+      },
       "smartem:apiResources.requests.cpu",
       '"1"',
       /exceeds limits\.cpu 500m.*each request at most its limit/,
     ],
     [
       "decimal megabytes",
-      { ...DEV, [KEY.workerResources]: JSON.stringify({ requests: { cpu: "100m", memory: "128M" }, limits: { cpu: "200m", memory: "256Mi" } }) },
+      {
+        ...DEV,
+        [KEY.workerResources]: JSON.stringify({
+          requests: { cpu: "100m", memory: "128M" },
+          limits: { cpu: "200m", memory: "256Mi" },
+        }),
+      },
       "smartem:workerResources.requests.memory",
       '"128M"',
       /memory quantity.*Ki\/Mi\/Gi/,
@@ -45,25 +55,97 @@ describe("backend settings: bad input", () => {
     ],
     [
       "an unknown resources field",
-      { ...DEV, [KEY.apiResources]: JSON.stringify({ requests: { cpu: "100m", memory: "128Mi", gpu: "1" }, limits: { cpu: "200m", memory: "256Mi" } }) },
+      {
+        ...DEV,
+        [KEY.apiResources]: JSON.stringify({
+          requests: { cpu: "100m", memory: "128Mi", gpu: "1" },
+          limits: { cpu: "200m", memory: "256Mi" },
+        }),
+      },
       "smartem:apiResources.requests",
       '{"cpu":"100m","memory":"128Mi","gpu":"1"}',
       /gpu/,
     ],
-    ["'latest'", { ...DEV, [KEY.backendVersion]: "latest" }, KEY.backendVersion, '"latest"', /not a PEP 440 version.*never 'latest'/],
+    [
+      "'latest'",
+      { ...DEV, [KEY.backendVersion]: "latest" },
+      KEY.backendVersion,
+      '"latest"',
+      /not a PEP 440 version.*never 'latest'/,
+    ],
     ["a 'v' prefix", { ...DEV, [KEY.backendVersion]: "v0.1.0" }, KEY.backendVersion, '"v0.1.0"', /canonical.*"0\.1\.0"/],
     ["a local version", { ...DEV, [KEY.backendVersion]: "0.1.0+abc" }, KEY.backendVersion, '"0.1.0+abc"', /local version/],
-    ["a namespace with capitals", { ...DEV, [KEY.namespace]: "Smartem_Decisions" }, KEY.namespace, '"Smartem_Decisions"', /RFC 1123/],
-    ["a pull secret name too long", { ...DEV, [KEY.imagePullSecret]: "x".repeat(64) }, KEY.imagePullSecret, `"${"x".repeat(64)}"`, /at most 63/],
+    [
+      "a namespace with capitals",
+      { ...DEV, [KEY.namespace]: "Smartem_Decisions" },
+      KEY.namespace,
+      '"Smartem_Decisions"',
+      /RFC 1123/,
+    ],
+    [
+      "a pull secret name too long",
+      { ...DEV, [KEY.imagePullSecret]: "x".repeat(64) },
+      KEY.imagePullSecret,
+      `"${"x".repeat(64)}"`,
+      /at most 63/,
+    ],
     ["root", { ...DEV, [KEY.runAsUser]: "0" }, KEY.runAsUser, "0", /0, root, is refused/],
-    ["a short digest", { ...DEV, [KEY.backendImageDigests]: '{"0.1.0":"sha256:abc"}' }, "smartem:backendImageDigests.0.1.0", '"sha256:abc"', /64 lower-case hex/],
-    ["a digest for no version", { ...DEV, [KEY.backendImageDigests]: `{"latest":"sha256:${"ab".repeat(32)}"}` }, "smartem:backendImageDigests.latest", '"latest"', /Invalid key in record: "latest" is not a PEP 440 version/],
-    ["an image with a tag", { ...DEV, [KEY.backendImage]: "ghcr.io/x/y:latest" }, KEY.backendImage, '"ghcr.io/x/y:latest"', /without tag or digest/],
-    ["a bare stack name to promote from", { ...DEV, [KEY.promoteFrom]: "staging" }, KEY.promoteFrom, '"staging"', /<organization>\/<project>\/<stack>/],
-    ["a rollout timeout of 10 s", { ...DEV, [KEY.rolloutTimeoutSeconds]: "10" }, KEY.rolloutTimeoutSeconds, "10", /from 60 to 3600/],
-    ["an unknown backing-services mode", { ...DEV, [KEY.backingServices]: "managed" }, KEY.backingServices, '"managed"', /in-cluster or external/],
-    ["a short external password", { ...EXTERNAL, [KEY.databasePassword]: "short" }, KEY.databasePassword, SECRET_MARKER, /at least 16/],
-    ["external without a database host", without(EXTERNAL, KEY.databaseHost), KEY.databaseHost, UNSET_MARKER, /required when smartem:backingServices is external/],
+    [
+      "a short digest",
+      { ...DEV, [KEY.backendImageDigests]: '{"0.1.0":"sha256:abc"}' },
+      "smartem:backendImageDigests.0.1.0",
+      '"sha256:abc"',
+      /64 lower-case hex/,
+    ],
+    [
+      "a digest for no version",
+      { ...DEV, [KEY.backendImageDigests]: `{"latest":"sha256:${"ab".repeat(32)}"}` },
+      "smartem:backendImageDigests.latest",
+      '"latest"',
+      /Invalid key in record: "latest" is not a PEP 440 version/,
+    ],
+    [
+      "an image with a tag",
+      { ...DEV, [KEY.backendImage]: "ghcr.io/x/y:latest" },
+      KEY.backendImage,
+      '"ghcr.io/x/y:latest"',
+      /without tag or digest/,
+    ],
+    [
+      "a bare stack name to promote from",
+      { ...DEV, [KEY.promoteFrom]: "staging" },
+      KEY.promoteFrom,
+      '"staging"',
+      /<organization>\/<project>\/<stack>/,
+    ],
+    [
+      "a rollout timeout of 10 s",
+      { ...DEV, [KEY.rolloutTimeoutSeconds]: "10" },
+      KEY.rolloutTimeoutSeconds,
+      "10",
+      /from 60 to 3600/,
+    ],
+    [
+      "an unknown backing-services mode",
+      { ...DEV, [KEY.backingServices]: "managed" },
+      KEY.backingServices,
+      '"managed"',
+      /in-cluster or external/,
+    ],
+    [
+      "a short external password",
+      { ...EXTERNAL, [KEY.databasePassword]: "short" },
+      KEY.databasePassword,
+      SECRET_MARKER,
+      /at least 16/,
+    ],
+    [
+      "external without a database host",
+      without(EXTERNAL, KEY.databaseHost),
+      KEY.databaseHost,
+      UNSET_MARKER,
+      /required when smartem:backingServices is external/,
+    ],
     [
       "external without the RabbitMQ password",
       without(EXTERNAL, KEY.rabbitmqPassword),
@@ -71,9 +153,27 @@ describe("backend settings: bad input", () => {
       UNSET_MARKER,
       /pulumi config set --secret smartem:rabbitmqPassword/,
     ],
-    ["a database host in-cluster", { ...DEV, [KEY.databaseHost]: "db.example.org" }, KEY.databaseHost, '"db.example.org"', /only used when .* external/],
-    ["a password in-cluster, never echoed", { ...DEV, [KEY.rabbitmqPassword]: "a-long-rabbitmq-password" }, KEY.rabbitmqPassword, SECRET_MARKER, /remove the key/],
-    ["a Keycloak URL without realm", { ...DEV, [KEY.keycloakUrl]: "https://auth.example.org" }, KEY.keycloakRealm, UNSET_MARKER, /together with smartem:keycloakUrl/],
+    [
+      "a database host in-cluster",
+      { ...DEV, [KEY.databaseHost]: "db.example.org" },
+      KEY.databaseHost,
+      '"db.example.org"',
+      /only used when .* external/,
+    ],
+    [
+      "a password in-cluster, never echoed",
+      { ...DEV, [KEY.rabbitmqPassword]: "a-long-rabbitmq-password" },
+      KEY.rabbitmqPassword,
+      SECRET_MARKER,
+      /remove the key/,
+    ],
+    [
+      "a Keycloak URL without realm",
+      { ...DEV, [KEY.keycloakUrl]: "https://auth.example.org" },
+      KEY.keycloakRealm,
+      UNSET_MARKER,
+      /together with smartem:keycloakUrl/,
+    ],
   ];
 
   for (const [title, raw, key, value, message] of table) {

@@ -123,9 +123,7 @@ describe("npm run render refuses bad stack files (the command, spawned)", functi
   it("renders a stack beside a broken one, and warns about placeholders on stderr", () => {
     fs.writeFileSync(path.join(root, "Pulumi.broken.yaml"), "config:\n  smartem:apiReplicas: 0x10\n");
     try {
-      const run = render(
-        stackText({ key: "", written: "", allowed: /./, set: { [KEY.databaseHost]: "db.smartem.invalid" } }),
-      );
+      const run = render(stackText({ key: "", written: "", allowed: /./, set: { [KEY.databaseHost]: "db.smartem.invalid" } }));
       expect(run.stderr, run.stderr).to.not.match(/render failed/);
       expect(run.status).to.equal(0);
       expect(run.stderr).to.match(

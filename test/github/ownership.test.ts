@@ -20,8 +20,12 @@ describe("one stack owns each repository's GitHub side (smartem:manageGithub)", 
   it("refuses a repository managed by two stacks, whatever the case of the owner", () => {
     const own = { manageGithub: true, githubOwner: "diamondlightsource", packages: [{ repository: "smartem-decisions" }] };
     const production = { manageGithub: true, githubOwner: "DiamondLightSource", packages: [{ repository: "Smartem-Decisions" }] };
-    expect(repositoryOwnershipProblems("dev", own, [{ stack: "production", config: production }]).map((p) => p.message)).to.have.length(1);
-    expect(repositoryOwnershipProblems("dev", own, [{ stack: "production", config: { ...production, manageGithub: false } }])).to.deep.equal([]);
+    expect(
+      repositoryOwnershipProblems("dev", own, [{ stack: "production", config: production }]).map((p) => p.message),
+    ).to.have.length(1);
+    expect(
+      repositoryOwnershipProblems("dev", own, [{ stack: "production", config: { ...production, manageGithub: false } }]),
+    ).to.deep.equal([]);
   });
 
   it("a stack that does not manage GitHub registers no GitHub resource and needs no reviewers", async () => {

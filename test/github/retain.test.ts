@@ -7,12 +7,7 @@ describe("turning smartem:manageGithub off leaves the GitHub side in place", () 
     const ev = await evaluateStack("dev");
     const githubResources = ev.resources.filter((r) => r.custom && r.type.startsWith("github:"));
     const types = new Set(githubResources.map((r) => r.type));
-    expect([...types].sort()).to.deep.equal([
-      TYPES.environment,
-      TYPES.deploymentPolicy,
-      TYPES.repositoryFile,
-      TYPES.ruleset,
-    ]);
+    expect([...types].sort()).to.deep.equal([TYPES.environment, TYPES.deploymentPolicy, TYPES.repositoryFile, TYPES.ruleset]);
     const deletable = githubResources.filter((r) => r.retainOnDelete !== true).map((r) => `${r.type} ${r.name}`);
     expect(deletable).to.deep.equal([]);
   });

@@ -67,7 +67,11 @@ function apiDeployment(mutate: (d: Mutable) => void = () => {}): Mutable {
 }
 
 function migrationJob(image: string): Mutable {
-  return { apiVersion: "batch/v1", kind: "Job", spec: { template: { spec: { containers: [restrictedContainer("migrate", image)] } } } };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    spec: { template: { spec: { containers: [restrictedContainer("migrate", image)] } } },
+  };
 }
 
 describe("policy pack", () => {
@@ -79,8 +83,12 @@ describe("policy pack", () => {
   describe("pinned-images", () => {
     it("accepts the smartem image at a released version and other images at an exact version or digest", async () => {
       expect(await violations(pinnedImages, DEPLOYMENT, apiDeployment())).to.deep.equal([]);
-      expect(await violations(pinnedImages, JOB, migrationJob("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"))).to.deep.equal([]);
-      expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("docker.io/library/postgres:16.4-alpine"))).to.deep.equal([]);
+      expect(
+        await violations(pinnedImages, JOB, migrationJob("ghcr.io/diamondlightsource/smartem-decisions:0.1.0")),
+      ).to.deep.equal([]);
+      expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("docker.io/library/postgres:16.4-alpine"))).to.deep.equal(
+        [],
+      );
       const digest = `rabbitmq@sha256:${"a".repeat(64)}`;
       expect(await violations(pinnedImages, STATEFUL_SET, migrationJob(digest))).to.deep.equal([]);
       expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("registry:5000/tools/psql:15.2"))).to.deep.equal([]);
@@ -89,7 +97,11 @@ describe("policy pack", () => {
     const bad: Array<[string, string, RegExp]> = [
       ["smartem latest", "ghcr.io/diamondlightsource/smartem-decisions:latest", /not a released version/],
       ["smartem untagged", "ghcr.io/diamondlightsource/smartem-decisions", /untagged/],
-      ["smartem digest without a version tag", `ghcr.io/diamondlightsource/smartem-decisions@sha256:${"b".repeat(64)}`, /untagged/],
+      [
+        "smartem digest without a version tag",
+        `ghcr.io/diamondlightsource/smartem-decisions@sha256:${"b".repeat(64)}`,
+        /untagged/,
+      ],
       ["smartem non-canonical version", "ghcr.io/diamondlightsource/smartem-decisions:v0.1.0", /canonical/],
       ["smartem dev version", "ghcr.io/diamondlightsource/smartem-decisions:0.1.1.dev3", /dev version/],
       ["other latest", "postgres:latest", /"latest"/],
@@ -120,18 +132,38 @@ describe("policy pack", () => {
     });
 
     const breaches: Array<[string, (d: Mutable) => void, RegExp]> = [
-      ["root allowed", (d) => {
-        delete d.spec.template.spec.securityContext.runAsNonRoot;
-        delete d.spec.template.spec.containers[0].securityContext.runAsNonRoot;
-      }, /runAsNonRoot/],
-      ["privilege escalation", (d) => delete d.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, /allowPrivilegeEscalation/],
-      ["capabilities kept", (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["NET_RAW"] }), /drop: \["ALL"\]/],
-      ["no seccomp", (d) => {
-        delete d.spec.template.spec.securityContext.seccompProfile;
-        delete d.spec.template.spec.containers[0].securityContext.seccompProfile;
-      }, /seccompProfile/],
+      [
+        "root allowed",
+        (d) => {
+          delete d.spec.template.spec.securityContext.runAsNonRoot;
+          delete d.spec.template.spec.containers[0].securityContext.runAsNonRoot;
+        },
+        /runAsNonRoot/,
+      ],
+      [
+        "privilege escalation",
+        (d) => delete d.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation,
+        /allowPrivilegeEscalation/,
+      ],
+      [
+        "capabilities kept",
+        (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["NET_RAW"] }),
+        /drop: \["ALL"\]/,
+      ],
+      [
+        "no seccomp",
+        (d) => {
+          delete d.spec.template.spec.securityContext.seccompProfile;
+          delete d.spec.template.spec.containers[0].securityContext.seccompProfile;
+        },
+        /seccompProfile/,
+      ],
       ["privileged", (d) => (d.spec.template.spec.containers[0].securityContext.privileged = true), /privileged/],
-      ["hostPath", (d) => (d.spec.template.spec.volumes = [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }]), /hostPath/],
+      [
+        "hostPath",
+        (d) => (d.spec.template.spec.volumes = [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }]),
+        /hostPath/,
+      ],
       ["hostNetwork", (d) => (d.spec.template.spec.hostNetwork = true), /hostNetwork/],
       ["hostPID", (d) => (d.spec.template.spec.hostPID = true), /hostPID/],
     ];
@@ -211,7 +243,9 @@ describe("policy pack", () => {
 
       it("rejects a tag ruleset that is not active", async () => {
         for (const enforcement of ["evaluate", "disabled", undefined]) {
-          expect((await violations(releaseTagRulesetActive, RULESET, creation({ enforcement }))).join()).to.match(/must be "active"/);
+          expect((await violations(releaseTagRulesetActive, RULESET, creation({ enforcement }))).join()).to.match(
+            /must be "active"/,
+          );
         }
       });
 
@@ -225,7 +259,9 @@ describe("policy pack", () => {
       });
 
       it("leaves branch rulesets alone", async () => {
-        expect(await violations(releaseTagRulesetActive, RULESET, immutable({ target: "branch", enforcement: "disabled" }))).to.deep.equal([]);
+        expect(
+          await violations(releaseTagRulesetActive, RULESET, immutable({ target: "branch", enforcement: "disabled" })),
+        ).to.deep.equal([]);
       });
     });
 
@@ -238,14 +274,21 @@ describe("policy pack", () => {
 
       it("accepts protected release tags that an active, unbypassable ruleset also makes immutable", async () => {
         expect(await stack(creation(), immutable())).to.deep.equal([]);
-        expect(await stack(creation(), immutable({ conditions: { refName: { includes: ["~ALL"], excludes: [] } } }))).to.deep.equal([]);
+        expect(
+          await stack(creation(), immutable({ conditions: { refName: { includes: ["~ALL"], excludes: [] } } })),
+        ).to.deep.equal([]);
       });
 
       it("names the ruleset whose tags anyone could still delete or move", async () => {
         const uncovered = await stack(creation(), immutable({ enforcement: "evaluate" }), immutable({ repository: "other" }));
         expect(uncovered.map((v) => v.urn)).to.deep.equal(["urn:ruleset-0", "urn:ruleset-1"]);
-        expect(uncovered[0]?.message).to.contain('protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions');
-        const halfCovered = await stack(creation(), immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }));
+        expect(uncovered[0]?.message).to.contain(
+          'protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions',
+        );
+        const halfCovered = await stack(
+          creation(),
+          immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }),
+        );
         expect(halfCovered.map((v) => v.message)).to.deep.equal([
           `protects "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions, but no active tag ruleset there blocks deleting and moving those tags (rules.deletion and rules.update true, no bypassActors)`,
         ]);
@@ -276,7 +319,12 @@ describe("policy pack", () => {
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       ...changes,
     });
-    const tagPolicy = (changes: Mutable = {}): Mutable => ({ repository: "smartem-decisions", environment: "pypi-sd", tagPattern: "sd-v*", ...changes });
+    const tagPolicy = (changes: Mutable = {}): Mutable => ({
+      repository: "smartem-decisions",
+      environment: "pypi-sd",
+      tagPattern: "sd-v*",
+      ...changes,
+    });
     const stack = (file: Mutable, env?: Mutable, ...deploymentPolicies: Mutable[]) =>
       applyStackPolicy(pypiEnvironmentTagOnly, [
         { type: FILE, name: "workflow", urn: "urn:workflow", props: file },
@@ -285,13 +333,18 @@ describe("policy pack", () => {
       ]);
 
     it("accepts a publish job in a tag-only, reviewed environment without admin bypass, whatever its name", async () => {
-      expect(await stack(publishing({ name: "pypi-sd", url: "https://pypi.org/p/x" }), environment(), tagPolicy())).to.deep.equal([]);
+      expect(await stack(publishing({ name: "pypi-sd", url: "https://pypi.org/p/x" }), environment(), tagPolicy())).to.deep.equal(
+        [],
+      );
       expect(await stack(publishing("pypi-sd"), environment(), tagPolicy())).to.deep.equal([]);
     });
 
     it("rejects branch deployments, admin bypass (also by default) and missing reviewers", async () => {
-      const messages = async (env: Mutable) => (await stack(publishing("pypi-sd"), env, tagPolicy())).map((v) => v.message).join();
-      expect(await messages(environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } }))).to.match(/deploymentBranchPolicy/);
+      const messages = async (env: Mutable) =>
+        (await stack(publishing("pypi-sd"), env, tagPolicy())).map((v) => v.message).join();
+      expect(
+        await messages(environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } })),
+      ).to.match(/deploymentBranchPolicy/);
       expect(await messages(environment({ deploymentBranchPolicy: undefined }))).to.match(/deploymentBranchPolicy/);
       expect(await messages(environment({ canAdminsBypass: undefined }))).to.match(/canAdminsBypass/);
       expect(await messages(environment({ reviewers: [{ teams: [], users: [] }] }))).to.match(/no reviewer/);
@@ -301,7 +354,12 @@ describe("policy pack", () => {
       expect((await stack(publishing("pypi-sd"), environment())).map((v) => v.message)).to.deep.equal([
         "pypi-sd: no deployment policy admits release tags (tagPattern); add one for the package's tags",
       ]);
-      const branch = await stack(publishing("pypi-sd"), environment(), tagPolicy(), tagPolicy({ tagPattern: undefined, branchPattern: "main" }));
+      const branch = await stack(
+        publishing("pypi-sd"),
+        environment(),
+        tagPolicy(),
+        tagPolicy({ tagPattern: undefined, branchPattern: "main" }),
+      );
       expect(branch.map((v) => v.message).join()).to.match(/admits branches/);
       // As the provider reports a tag policy once it exists: an unset branch pattern as "".
       expect(await stack(publishing("pypi-sd"), environment(), tagPolicy({ branchPattern: "" }))).to.deep.equal([]);
@@ -310,13 +368,20 @@ describe("policy pack", () => {
     it("rejects publishing from an environment this stack does not manage, or from none", async () => {
       const unmanaged = await stack(publishing("pypi-other"), environment(), tagPolicy());
       expect(unmanaged.map((v) => [v.urn, v.message])).to.deep.equal([
-        ["urn:workflow", ".github/workflows/release-x.yml publishes to PyPI from environment pypi-other, which this stack does not manage in smartem-decisions (GitHub would create it unprotected)"],
+        [
+          "urn:workflow",
+          ".github/workflows/release-x.yml publishes to PyPI from environment pypi-other, which this stack does not manage in smartem-decisions (GitHub would create it unprotected)",
+        ],
       ]);
       expect((await stack(publishing(undefined))).map((v) => v.message).join()).to.match(/without an environment/);
     });
 
     it("leaves environments no workflow publishes from alone", async () => {
-      const docs = { repository: "smartem-decisions", file: ".github/workflows/docs.yml", content: "permissions: {}\njobs:\n  docs:\n    steps:\n      - run: make docs" };
+      const docs = {
+        repository: "smartem-decisions",
+        file: ".github/workflows/docs.yml",
+        content: "permissions: {}\njobs:\n  docs:\n    steps:\n      - run: make docs",
+      };
       expect(await stack(docs, environment({ environment: "docs", canAdminsBypass: true }))).to.deep.equal([]);
     });
   });
@@ -368,7 +433,9 @@ jobs:
 
     it("rejects workflow-level write permissions or a missing permissions block", async () => {
       const write = good.replace("permissions: {}", "permissions:\n  contents: write");
-      expect((await violations(workflowFilesHardened, FILE, workflow(write))).join()).to.contain("top-level permissions grant contents: write");
+      expect((await violations(workflowFilesHardened, FILE, workflow(write))).join()).to.contain(
+        "top-level permissions grant contents: write",
+      );
       const writeAll = good.replace("permissions: {}", "permissions: write-all");
       expect(await violations(workflowFilesHardened, FILE, workflow(writeAll))).to.have.length(1);
       const missing = good.replace("permissions: {}\n", "");
@@ -385,7 +452,9 @@ jobs:
 
     it("reports unparsable YAML and ignores files outside .github/workflows/", async () => {
       expect((await violations(workflowFilesHardened, FILE, workflow("jobs: [unclosed"))).join()).to.contain("not valid YAML");
-      expect(await violations(workflowFilesHardened, FILE, workflow("uses: anything@main", "docs/example.yml"))).to.deep.equal([]);
+      expect(await violations(workflowFilesHardened, FILE, workflow("uses: anything@main", "docs/example.yml"))).to.deep.equal(
+        [],
+      );
     });
   });
 });

@@ -44,7 +44,9 @@ describe("trusted publisher", () => {
   it("say that PEP 740 attestations come with trusted publishing, and how to verify each artifact", () => {
     const text = trustedPublisherInstructions([trustedPublisherFor(SMARTEM, "DiamondLightSource")]);
     expect(text).to.match(/PEP 740 attestations/);
-    expect(text).to.include("pypi-attestations verify pypi --repository https://github.com/DiamondLightSource/smartem-decisions pypi:smartem_decisions-<version>-py3-none-any.whl");
+    expect(text).to.include(
+      "pypi-attestations verify pypi --repository https://github.com/DiamondLightSource/smartem-decisions pypi:smartem_decisions-<version>-py3-none-any.whl",
+    );
     expect(text).to.include("gh attestation verify <file> --repo DiamondLightSource/smartem-decisions");
     expect(text).to.include("--bundle <file>.intoto.jsonl");
     expect(text).to.include("gh attestation verify oci://");

@@ -18,8 +18,20 @@ export function rolledOut(revision: number, completedAt: string): DeploymentRead
     status: {
       conditions: [
         // Available stays True through a rolling update with maxUnavailable 0: its transition is the first rollout's.
-        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: FIRST_AVAILABLE, lastTransitionTime: FIRST_AVAILABLE },
-        { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", lastUpdateTime: completedAt, lastTransitionTime: FIRST_AVAILABLE },
+        {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          lastUpdateTime: FIRST_AVAILABLE,
+          lastTransitionTime: FIRST_AVAILABLE,
+        },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "NewReplicaSetAvailable",
+          lastUpdateTime: completedAt,
+          lastTransitionTime: FIRST_AVAILABLE,
+        },
       ],
     },
   };
@@ -31,8 +43,20 @@ export function firstRollout(availableAt: string): DeploymentReadBack {
     metadata: { annotations: { "deployment.kubernetes.io/revision": "1" } },
     status: {
       conditions: [
-        { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", lastUpdateTime: "2026-11-20T07:59:40Z", lastTransitionTime: "2026-11-20T07:59:30Z" },
-        { type: "Available", status: "True", reason: "MinimumReplicasAvailable", lastUpdateTime: availableAt, lastTransitionTime: availableAt },
+        {
+          type: "Progressing",
+          status: "True",
+          reason: "ReplicaSetUpdated",
+          lastUpdateTime: "2026-11-20T07:59:40Z",
+          lastTransitionTime: "2026-11-20T07:59:30Z",
+        },
+        {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          lastUpdateTime: availableAt,
+          lastTransitionTime: availableAt,
+        },
       ],
     },
   };
@@ -50,7 +74,6 @@ export function kubeconfigFor(server: string, extra = ""): string {
     extra,
   ].join("\n");
 }
-
 
 /** The backend's two Deployments, by resource name. */
 export const DEPLOYMENTS = { api: "smartem-http-api", worker: "smartem-worker" } as const;

@@ -49,7 +49,22 @@ describe("version model (PEP 440)", () => {
   });
 
   describe("ordering matches Python's packaging", () => {
-    const ascending = ["0.0.1", "0.1rc2", "0.1.0", "0.1.1.dev1", "0.1.1a1", "0.1.1b1", "0.1.1rc6", "0.1.1rc9", "0.1.1rc10", "0.1.1rc52", "0.1.1", "0.1.1.post1", "0.2.0", "1.0.0"];
+    const ascending = [
+      "0.0.1",
+      "0.1rc2",
+      "0.1.0",
+      "0.1.1.dev1",
+      "0.1.1a1",
+      "0.1.1b1",
+      "0.1.1rc6",
+      "0.1.1rc9",
+      "0.1.1rc10",
+      "0.1.1rc52",
+      "0.1.1",
+      "0.1.1.post1",
+      "0.2.0",
+      "1.0.0",
+    ];
     for (let i = 1; i < ascending.length; i++) {
       it(`${ascending[i - 1]} < ${ascending[i]}`, () => {
         expect(compareVersions(ascending[i - 1], ascending[i])).to.be.lessThan(0);

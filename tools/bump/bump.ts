@@ -96,7 +96,8 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   try {
     current = configOf(stack, text);
   } catch (error) {
-    if (error instanceof ConfigError) return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
+    if (error instanceof ConfigError)
+      return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
     if (error instanceof StackFileYamlError) return refuse(`${error.message}; fix the YAML first`);
     throw error;
   }
@@ -117,7 +118,16 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   if (deployedVersion === version) {
     // The same version: at most its digest is recorded.
     const changed = edited !== text;
-    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [], caveats: [], warnings: [] };
+    return {
+      ok: true,
+      from: version,
+      to: version,
+      changed,
+      text: edited,
+      nextSteps: changed ? nextSteps(stack) : [],
+      caveats: [],
+      warnings: [],
+    };
   }
 
   let promotion: VersionGuardFacts["promotion"];

@@ -11,7 +11,6 @@ import { INVOKES, PROJECT, TYPES } from "../../components/shared/project";
 import type { ReleasePlan } from "../../components/release/release-workflow";
 import { PROJECT_ROOT } from "./stack-file";
 
-
 export interface EvaluateOptions {
   /** Stack name, e.g. `dev`. */
   readonly stack: string;
@@ -167,7 +166,14 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
           ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
-        return { id, state: { ...args.inputs, ...computedState(args, options), ...options.providerState?.(args.type, args.name, args.inputs) } };
+        return {
+          id,
+          state: {
+            ...args.inputs,
+            ...computedState(args, options),
+            ...options.providerState?.(args.type, args.name, args.inputs),
+          },
+        };
       },
       call(args) {
         const answer = options.invokes?.[args.token] ?? ENGINE_BUILTINS[args.token];
@@ -220,7 +226,9 @@ function recordRequests(requests: Map<string, RecordedRequest>, onRegister?: (ty
     const timeouts = req.getCustomtimeouts();
     const customTimeouts = timeouts
       ? Object.fromEntries(
-          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
+          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(
+            ([, v]) => v,
+          ),
         )
       : undefined;
     onRegister?.(`${req.getType()}::${req.getName()}`);

@@ -13,7 +13,6 @@ import { PROJECT } from "../../components/shared/project";
 import { Evaluation, EvaluateOptions, ORGANIZATION, evaluate } from "./evaluate";
 import { PROJECT_ROOT, StackFile, goldenDir, listStacks, readStackFile } from "./stack-file";
 
-
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
 /** Another stack's file, or undefined when it is invalid: a broken other file never stops this stack. */
@@ -107,7 +106,9 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
   caveats.push(`${PROMOTION_EVIDENCE_OUTPUT}.rolledOutAt is stamped by the cluster at \`pulumi up\`: the render leaves it out`);
   const broken = listStacks(root).filter((other) => other !== stack && readOtherStackFile(other, root) === undefined);
   if (broken.length > 0) {
-    caveats.push(`${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`);
+    caveats.push(
+      `${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`,
+    );
   }
   if (file.secretKeys.length > 0) {
     caveats.push(`encrypted config is not decrypted offline (${file.secretKeys.join(", ")}): placeholders stand in`);
@@ -117,7 +118,13 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
 
 export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOptions {
   const file = readStackFile(stack, root);
-  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root), projectDir: root };
+  return {
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    stackReferences: offlineStackReferences(stack, root),
+    projectDir: root,
+  };
 }
 
 export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {

@@ -56,7 +56,9 @@ export function projectFile(schema: ConfigSchema): string {
     ...wrap(optional).map((line) => `#   ${line}`),
     `# Secret keys, refused by the program unless set with \`pulumi config set --secret\`: ${secrets.join(", ")}`,
   ];
-  const config = Object.fromEntries(names.filter((name) => !optional.includes(name)).map((name) => [name, declare(schema[name])]));
+  const config = Object.fromEntries(
+    names.filter((name) => !optional.includes(name)).map((name) => [name, declare(schema[name])]),
+  );
   const doc = {
     name: PROJECT,
     description: "smartem-release-infra: the release infrastructure of SmartEM Decisions, as code",

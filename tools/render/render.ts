@@ -21,10 +21,7 @@ function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
 }
 
 const planAndOutputs: FileRenderer = (evaluation, files) => {
-  files.set(
-    "plan.json",
-    json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
-  );
+  files.set("plan.json", json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))));
   files.set("outputs.json", json(evaluation.outputs));
 };
 
@@ -73,7 +70,12 @@ const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
  * the pod templates referring to it use. On a cluster Pulumi names it with its own
  * random suffix instead (docs/render.md).
  */
-function kubernetesObject(r: RegisteredResource): { kind: string; name: string; namespace?: string; object: Record<string, unknown> } {
+function kubernetesObject(r: RegisteredResource): {
+  kind: string;
+  name: string;
+  namespace?: string;
+  object: Record<string, unknown>;
+} {
   const kind = String(r.inputs.kind ?? r.type.split(":").pop());
   const metadata = (r.inputs.metadata ?? {}) as Record<string, unknown> & { name?: string; namespace?: string };
   const name = metadata.name ?? offlineAutoname(r.name, r.inputs);

@@ -36,7 +36,9 @@ describe("OCI registry: the digest a tag names", () => {
     try {
       const error = await rejection(resolveImageDigest({ image: "ghcr.io/o/i", tag: "1.0.0", registryBase: server.base }));
       expect(error).to.be.instanceOf(RegistryError);
-      expect(error.message).to.match(/Docker-Content-Digest sha256:0{64} is not the digest of the manifest it sent \(sha256:44136fa3/);
+      expect(error.message).to.match(
+        /Docker-Content-Digest sha256:0{64} is not the digest of the manifest it sent \(sha256:44136fa3/,
+      );
     } finally {
       await server.close();
     }

@@ -52,8 +52,12 @@ describe("evaluation engine (mock runtime)", () => {
     expect(everything).to.not.contain("a-very-secret-database-password");
     expect(everything).to.not.contain(OFFLINE_SECRET_PLACEHOLDER);
     const secret = evaluation.resources.find((r) => r.type === TYPES.secret);
-    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({ POSTGRES_PASSWORD: SECRET_MARKER });
-    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) => values.every((v) => v === SECRET_MARKER));
+    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({
+      POSTGRES_PASSWORD: SECRET_MARKER,
+    });
+    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) =>
+      values.every((v) => v === SECRET_MARKER),
+    );
     expect(evaluation.config[KEY.databasePassword]).to.equal(SECRET_MARKER);
   });
 
@@ -70,12 +74,18 @@ describe("evaluation engine (mock runtime)", () => {
 
   it("does not depend on the developer's environment (kubeconfig, provider flags, GitHub token)", async () => {
     const baseline = JSON.stringify(await evaluateStack("dev"));
-    const ambient = { KUBECONFIG: "/home/someone/.kube/config", PULUMI_K8S_ENABLE_PATCH_FORCE: "true", GITHUB_TOKEN: "ghp_from_the_shell", GITHUB_BASE_URL: "https://ghe.example/" };
+    const ambient = {
+      KUBECONFIG: "/home/someone/.kube/config",
+      PULUMI_K8S_ENABLE_PATCH_FORCE: "true",
+      GITHUB_TOKEN: "ghp_from_the_shell",
+      GITHUB_BASE_URL: "https://ghe.example/",
+    };
     Object.assign(process.env, ambient);
     try {
       const evaluation = JSON.stringify(await evaluateStack("dev"));
       expect(evaluation).to.equal(baseline);
-      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL]) expect(evaluation).to.not.contain(value);
+      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL])
+        expect(evaluation).to.not.contain(value);
       expect(process.env.KUBECONFIG, "restored afterwards").to.equal(ambient.KUBECONFIG);
     } finally {
       for (const key of Object.keys(ambient)) delete process.env[key];

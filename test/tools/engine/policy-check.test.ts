@@ -86,7 +86,11 @@ describe("offline policy check", () => {
       name: "two-checks",
       description: "first reports, second says not applicable",
       enforcementLevel: "mandatory",
-      validateResource: [(_args, report) => report("first"), (args) => args.notApplicable("no reason"), (_args, report) => report("never")],
+      validateResource: [
+        (_args, report) => report("first"),
+        (args) => args.notApplicable("no reason"),
+        (_args, report) => report("never"),
+      ],
     };
     expect((await checkPolicies(evaluation(deployment("w", "x:1.0")), [policy])).map((v) => v.message)).to.deep.equal(["first"]);
   });

@@ -4,7 +4,10 @@ import { KEY } from "../../../components/program-config";
 
 describe("stack files", () => {
   it("passes values as text, structured values as JSON, like the Pulumi CLI", () => {
-    const file = parseStackFile("x", "config:\n  smartem:apiReplicas: 3\n  smartem:flag: true\n  smartem:list:\n    - a\n  smartem:name: n\n");
+    const file = parseStackFile(
+      "x",
+      "config:\n  smartem:apiReplicas: 3\n  smartem:flag: true\n  smartem:list:\n    - a\n  smartem:name: n\n",
+    );
     expect(file.config).to.deep.equal({
       [KEY.apiReplicas]: "3",
       "smartem:flag": "true",

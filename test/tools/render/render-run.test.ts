@@ -31,7 +31,13 @@ function withImage(image: string): Evaluation {
             template: {
               spec: {
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [{ name: "worker", image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+                containers: [
+                  {
+                    name: "worker",
+                    image,
+                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                  },
+                ],
               },
             },
           },
@@ -50,7 +56,9 @@ describe("render run (policies before writing)", () => {
 
   it("writes the render of a compliant evaluation", async () => {
     await runRender(withImage("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"), out);
-    expect(fs.readFileSync(path.join(out, "k8s/smartem-decisions/deployment-smartem-worker.yaml"), "utf8")).to.contain("smartem-decisions:0.1.0");
+    expect(fs.readFileSync(path.join(out, "k8s/smartem-decisions/deployment-smartem-worker.yaml"), "utf8")).to.contain(
+      "smartem-decisions:0.1.0",
+    );
   });
 
   it("refuses a violating evaluation and leaves the previous render untouched", async () => {
@@ -73,7 +81,8 @@ describe("render run (policies before writing)", () => {
         const provider = new k8s.Provider("test-k8s", {});
         new k8s.apps.v1.Deployment(
           OBJECT_NAMES.worker,
-          withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0].inputs as unknown as k8s.apps.v1.DeploymentArgs,
+          withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0]
+            .inputs as unknown as k8s.apps.v1.DeploymentArgs,
           { provider },
         );
         return {};
