@@ -1,6 +1,6 @@
 /** Stack config of the backend deployment. */
 import { z } from "zod";
-import { key } from "../config/keys";
+import { ConfigProblem, ConfigValues, Refined, SECRET_MARKER, UNSET_MARKER, configKeys, key } from "../config/keys";
 import {
   DEPLOYABLE_VERSION_ALLOWED,
   DNS_LABEL_ALLOWED,
@@ -27,7 +27,6 @@ const IDENTIFIER_ALLOWED = "letters, digits, '_', '.', '-', starting with a lett
 const password = z.string().min(16, "shorter than 16 characters");
 
 export const BACKING_SERVICES = ["in-cluster", "external"] as const;
-export type BackingServices = (typeof BACKING_SERVICES)[number];
 
 export const backendConfig = {
   backendVersion: key({
@@ -77,14 +76,22 @@ export const backendConfig = {
     schema: fullyQualifiedStack.optional(),
     type: "string",
     description:
-      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output.",
+      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output, and its promotionEvidence must show the same image digest and smartem:promotionSoakHours since its rollout.",
     allowed: FULLY_QUALIFIED_STACK_ALLOWED,
   }),
   skipPromotionCheck: key({
     schema: z.boolean().default(false),
     type: "boolean",
-    description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
+    description:
+      "Emergency override: take a backend version that the smartem:promoteFrom stack does not run, or has not proved (its promotion evidence, digest and soak time are not checked either); warned about on every run.",
     allowed: "true or false",
+  }),
+  promotionSoakHours: key({
+    schema: z.number().int().min(0).max(720).optional(),
+    type: "integer",
+    description:
+      "Hours that must pass after the smartem:promoteFrom stack rolled a version out (the time its cluster stamped) before this stack takes it; default 24 where smartem:promoteFrom is set, 0: no wait.",
+    allowed: "an integer from 0 to 720 (30 days), only with smartem:promoteFrom",
   }),
   clusterName: key({
     schema: dnsLabel.optional(),
@@ -243,3 +250,77 @@ export const backendConfig = {
     allowed: "a client id, or several separated by commas",
   }),
 } as const;
+
+/** The backend's fully qualified keys: `BACKEND_KEY.backendVersion` is `smartem:backendVersion`. */
+export const BACKEND_KEY = configKeys(backendConfig);
+
+/** The backend's values as parsed key by key. */
+export type BackendValues = ConfigValues<typeof backendConfig>;
+
+/** Where PostgreSQL and RabbitMQ run, as the rules across keys leave it: external ones are named, in-cluster ones are ours. */
+export type BackingServicesConfig =
+  | {
+      readonly backingServices: "in-cluster";
+      readonly databaseHost?: undefined;
+      readonly databasePassword?: undefined;
+      readonly rabbitmqHost?: undefined;
+      readonly rabbitmqPassword?: undefined;
+    }
+  | {
+      readonly backingServices: "external";
+      readonly databaseHost: string;
+      /** From secret config; never printed. */
+      readonly databasePassword: string;
+      readonly rabbitmqHost: string;
+      readonly rabbitmqPassword: string;
+    };
+
+/** The backend's config once its rules across keys hold. */
+export type BackendConfig = BackendValues & BackingServicesConfig;
+
+/**
+ * The backend's rules across keys (run by loadStackConfig once every key parsed): each
+ * external-only key is required with external services and refused in-cluster, where it
+ * would be silently ignored; the promotion soak time needs a promotion source; Keycloak
+ * needs its URL and realm together.
+ */
+export function refineBackendConfig<V extends BackendValues>(values: V): Refined<V & BackingServicesConfig> {
+  const problems: ConfigProblem[] = [];
+  const external = values.backingServices === "external";
+  const externalOnly = {
+    databaseHost: values.databaseHost,
+    databasePassword: values.databasePassword,
+    rabbitmqHost: values.rabbitmqHost,
+    rabbitmqPassword: values.rabbitmqPassword,
+  } as const;
+  for (const [name, value] of Object.entries(externalOnly) as Array<[keyof typeof externalOnly, string | undefined]>) {
+    const secret = backendConfig[name].secret === true;
+    if (external && value === undefined) {
+      problems.push({
+        key: BACKEND_KEY[name],
+        value: UNSET_MARKER,
+        message: `required when ${BACKEND_KEY.backingServices} is external; allowed: a value when ${BACKEND_KEY.backingServices} is external, set with \`pulumi config set${secret ? " --secret" : ""} ${BACKEND_KEY[name]} ...\``,
+      });
+    }
+    if (!external && value !== undefined) {
+      problems.push({
+        key: BACKEND_KEY[name],
+        value: secret ? SECRET_MARKER : JSON.stringify(value),
+        message: `only used when ${BACKEND_KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
+      });
+    }
+  }
+  if (values.promoteFrom === undefined && values.promotionSoakHours !== undefined) {
+    problems.push({
+      key: BACKEND_KEY.promotionSoakHours,
+      value: String(values.promotionSoakHours),
+      message: `only used with ${BACKEND_KEY.promoteFrom} (a stack that takes its version from another): set ${BACKEND_KEY.promoteFrom}, or remove the key`,
+    });
+  }
+  if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
+    const [set, unset] = values.keycloakUrl === undefined ? (["keycloakRealm", "keycloakUrl"] as const) : (["keycloakUrl", "keycloakRealm"] as const);
+    problems.push({ key: BACKEND_KEY[unset], value: UNSET_MARKER, message: `required together with ${BACKEND_KEY[set]}; allowed: both set, or neither` });
+  }
+  // The rules above are what the union says: external names its services, in-cluster none.
+  return problems.length > 0 ? { problems } : { config: values as V & BackingServicesConfig };
+}

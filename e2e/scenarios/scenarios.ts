@@ -296,6 +296,9 @@ export const SCENARIOS: readonly Scenario[] = [
         backendVersion: VERSIONS.D,
         apiReplicas: 2,
         workerReplicas: 1,
+        // No soak time here: staging's promotion record is checked, its age is the job of a
+        // scenario with a clock it controls (SMARTEM_TEST_NOW, docs/operations.md "Promotion").
+        promotionSoakHours: 0,
       });
       world.stacks.set("production", production);
       const refused = await production.preview();

@@ -2,7 +2,7 @@
  * Stack config for the benchmark (`npm run bench`, scripts/bench-many.ts): the dev stack with n distinct
  * packages, so the cost of release workflows can be measured as packages grow.
  */
-import { CONFIG_NAMESPACE } from "../../components/config/keys";
+import { KEY } from "../../components/program-config";
 import { EvaluateOptions } from "../engine/evaluate";
 import { offlineOptions } from "../engine/offline";
 import { PythonPackageInput, SMARTEM_DECISIONS } from "../../components/release/package";
@@ -42,10 +42,10 @@ export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
     ...base,
     config: {
       ...base.config,
-      [`${CONFIG_NAMESPACE}:manageGithub`]: "true",
-      [`${CONFIG_NAMESPACE}:githubOwner`]: `bench-owner-${stack}`,
-      [`${CONFIG_NAMESPACE}:pypiReviewers`]: base.config[`${CONFIG_NAMESPACE}:pypiReviewers`] ?? JSON.stringify({ teams: [1] }),
-      [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages),
+      [KEY.manageGithub]: "true",
+      [KEY.githubOwner]: `bench-owner-${stack}`,
+      [KEY.pypiReviewers]: base.config[KEY.pypiReviewers] ?? JSON.stringify({ teams: [1] }),
+      [KEY.packages]: JSON.stringify(packages),
     },
   };
 }

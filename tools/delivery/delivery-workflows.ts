@@ -11,6 +11,7 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { KEY } from "../../components/program-config";
 import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentName } from "../../components/delivery/environments";
 import { readStackFile } from "../engine/stack-file";
 import { BACKEND_PACKAGE } from "../../components/backend/names";
@@ -107,7 +108,7 @@ interface PulumiRun {
  * stack file as the CLI passes it. A stack that does not gets no GitHub token at all.
  */
 export function managesGithub(stack: DeployedStack): boolean {
-  return readStackFile(stack).config["smartem:manageGithub"] !== "false";
+  return readStackFile(stack).config[KEY.manageGithub] !== "false";
 }
 
 /** The stack name as the CLI takes it. */

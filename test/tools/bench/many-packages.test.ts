@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { loadStackConfig } from "../../../components/program-config";
-import { TYPES } from "../../../tools/render/render";
 import { evaluate } from "../../../tools/engine/evaluate";
 import { manyPackagesOptions } from "../../../tools/bench/many-packages";
 import { resourcesOfType } from "../../support/evaluate";
+import { TYPES } from "../../../components/shared/project";
 
 describe("benchmark config with many packages", () => {
   it("is a valid stack config with n distinct packages", () => {
