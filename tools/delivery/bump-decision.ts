@@ -11,10 +11,13 @@
  */
 import * as fs from "node:fs";
 import { loadStackConfig } from "../../components/program-config";
-import { RawConfig } from "../../components/config/keys";
+import { RawConfig, formatProblem } from "../../components/config/keys";
 import { compareVersions, isCanonicalVersion, parseVersion } from "../../components/version/version";
 import { BACKEND_VERSION_OUTPUT } from "../../components/backend/deployed-version";
 import { readStackFile } from "../engine/stack-file";
+import { GuardProblem, checkVersionGuards } from "../../components/backend/guards";
+import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "../../components/backend/promotion-evidence";
+import { promotionPolicy } from "../../components/backend/deployed-version";
 
 /** One release of the package, as PyPI lists it. */
 export interface Release {
@@ -98,7 +101,66 @@ export function runningVersion(outputsJson: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/**
+ * The promotion guard as `pulumi preview` of the stack will apply it, on the bumped stack file:
+ * the source's recorded evidence (same version and digest, migration and rollout succeeded) and
+ * the soak time since its rollout, at `now`. [] when the stack promotes from no other stack.
+ */
+export function promotionRefusals(
+  stack: string,
+  config: ReturnType<typeof loadStackConfig>,
+  sourceOutputs: Readonly<Record<string, unknown>>,
+  deployedVersion: string | undefined,
+  now: Date,
+): GuardProblem[] {
+  const policy = promotionPolicy(config);
+  if (!policy) return [];
+  const source = sourceOutputs[BACKEND_VERSION_OUTPUT];
+  return checkVersionGuards({
+    stack,
+    version: config.backendVersion,
+    allowPrerelease: config.allowPrerelease,
+    allowDowngrade: config.allowDowngrade,
+    ...(deployedVersion !== undefined ? { deployedVersion } : {}),
+    promotion: {
+      fromStack: policy.fromStack,
+      ...(typeof source === "string" && source !== "" ? { version: source } : {}),
+      override: policy.override,
+      evidence: {
+        recorded: readEvidence(sourceOutputs[PROMOTION_EVIDENCE_OUTPUT]),
+        ...(config.backendImageDigests?.[config.backendVersion] !== undefined
+          ? { digest: config.backendImageDigests[config.backendVersion] }
+          : {}),
+        soakHours: policy.soakHours,
+        now,
+      },
+    },
+  });
+}
+
+/** Exit status of `--promotion-guard` when the guard refuses (not an error of the script). */
+export const GUARD_REFUSES = 3;
+
 function main(args: string[]): number {
+  if (args[0] === "--promotion-guard") {
+    const [, stack, outputsFile, sourceOutputsFile] = args;
+    if (!stack || !outputsFile || !sourceOutputsFile) {
+      process.stderr.write("usage: bump-decision.ts --promotion-guard <stack> <outputs.json> <source-outputs.json>\n");
+      return 2;
+    }
+    const file = readStackFile(stack);
+    const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+    const text = fs.readFileSync(sourceOutputsFile, "utf8").trim();
+    const problems = promotionRefusals(
+      stack,
+      config,
+      text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      runningVersion(fs.readFileSync(outputsFile, "utf8")),
+      new Date(),
+    );
+    for (const p of problems) process.stdout.write(`- ${formatProblem(p)}\n`);
+    return problems.length > 0 ? GUARD_REFUSES : 0;
+  }
   const [stack, releasesFile, outputsFile, sourceOutputsFile] = args;
   if (!stack || !releasesFile || !outputsFile) {
     process.stderr.write("usage: bump-decision.ts <stack> <releases.json> <outputs.json> [<source-outputs.json>]\n");

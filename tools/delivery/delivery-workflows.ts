@@ -16,6 +16,7 @@ import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentNam
 import { readStackFile } from "../engine/stack-file";
 import { BACKEND_PACKAGE } from "../../components/backend/names";
 import { bumpBranch } from "./bump-pr";
+import { GUARD_REFUSES } from "./bump-decision";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
@@ -524,15 +525,21 @@ export const BUMP_PROPOSE_SCRIPT = [
   'curl --fail --silent --show-error --retry 3 "$RELEASES_URL" > "$dir/releases.json"',
   'pulumi stack output --json --stack "$STACK" > "$dir/outputs.json"',
   'source=()',
-  'if [ -n "${SOURCE_RUNNING+set}" ]; then printf \'{"backendVersion": "%s"}\' "$SOURCE_RUNNING" > "$dir/source-outputs.json"; source=("$dir/source-outputs.json"); fi',
+  'if [ -n "${SOURCE_OUTPUTS+set}" ]; then printf \'%s\' "$SOURCE_OUTPUTS" > "$dir/source-outputs.json"; source=("$dir/source-outputs.json"); fi',
   'node scripts/run.cjs tools/delivery/bump-decision.ts "$STACK_SHORT" "$dir/releases.json" "$dir/outputs.json" "${source[@]}" > "$dir/proposal.json"',
   'node -e \'const p = require(process.argv[1]); console.log(p.action, p.version ?? "-", p.running || "-", p.why)\' "$dir/proposal.json" > "$dir/proposal.txt"',
   'read -r action version running why < "$dir/proposal.txt"',
-  'echo "running=${running#-}" >> "$GITHUB_OUTPUT"',
+  '# The stack\'s outputs (one line of JSON) for the next stack in promotion order.',
+  'echo "outputs=$(node -e \'const t = require("fs").readFileSync(process.argv[1], "utf8").trim(); console.log(JSON.stringify(t ? JSON.parse(t) : {}))\' "$dir/outputs.json")" >> "$GITHUB_OUTPUT"',
   'echo "## Bump of $STACK_SHORT" >> "$GITHUB_STEP_SUMMARY"',
   'if [ "$action" != bump ]; then echo "No PR: $why." >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi',
   'npm run --silent bump -- --stack "$STACK_SHORT" --version "$version" | tee "$dir/bump.log"',
   "npm run --silent golden > /dev/null",
+  '# The promotion guard as pulumi preview will apply it (evidence, digest, soak time), on the bumped file.',
+  'guard=0',
+  'if [ "${#source[@]}" -gt 0 ]; then node scripts/run.cjs tools/delivery/bump-decision.ts --promotion-guard "$STACK_SHORT" "$dir/outputs.json" "${source[@]}" > "$dir/guard.txt" || guard=$?; fi',
+  `if [ "$guard" -eq ${GUARD_REFUSES} ]; then { echo "No PR: the promotion guard refuses $version now:"; cat "$dir/guard.txt"; } >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi`,
+  'if [ "$guard" -ne 0 ]; then exit "$guard"; fi',
   'git diff --binary > "$dir/bump.patch"',
   'git diff -- "test/golden/$STACK_SHORT" > "$dir/render.diff"',
   'node tools/delivery/bump-pr.ts body "$dir/proposal.json" "$dir/bump.log" "$dir/render.diff" "$dir/body.md"',
@@ -554,7 +561,7 @@ function bumpProposeJob(stack: DeployedStack, source?: DeployedStack): Job {
     environment: { name: credentialsEnvironment(run) },
     permissions: { contents: "read" },
     timeoutMinutes: 20,
-    outputs: { running: "${{ steps.propose.outputs.running }}" },
+    outputs: { outputs: "${{ steps.propose.outputs.outputs }}" },
     steps: [
       checkout(),
       ...setupNode(),
@@ -569,7 +576,7 @@ function bumpProposeJob(stack: DeployedStack, source?: DeployedStack): Job {
           STACK: stackName(stack),
           STACK_SHORT: stack,
           RELEASES_URL: BACKEND_RELEASES_URL,
-          ...(source ? { SOURCE_RUNNING: `\${{ needs.propose-${source}.outputs.running }}` } : {}),
+          ...(source ? { SOURCE_OUTPUTS: `\${{ needs.propose-${source}.outputs.outputs }}` } : {}),
         },
         run: BUMP_PROPOSE_SCRIPT,
       },

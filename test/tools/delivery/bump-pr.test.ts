@@ -3,7 +3,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BumpFacts, decideBump, releasesFromPypi } from "../../../tools/delivery/bump-decision";
+import { BumpFacts, decideBump, promotionRefusals, releasesFromPypi } from "../../../tools/delivery/bump-decision";
+import { loadStackConfig } from "../../../components/program-config";
+import { RawConfig } from "../../../components/config/keys";
+import { formatProblem } from "../../../components/config/keys";
 import { BUMP_LABEL, OpenPr, Proposal, decidePr, marker, prBody, releaseNotesUrl, upkeep } from "../../../tools/delivery/bump-pr";
 import { BUMP_PROPOSE_SCRIPT } from "../../../tools/delivery/delivery-workflows";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
@@ -91,6 +94,54 @@ describe("which version bump.yml proposes per stack (tools/delivery/bump-decisio
       { version: "0.1.0", yanked: false },
       { version: "0.2.0", yanked: true },
     ]);
+  });
+});
+
+describe("production's bump PR only when the promotion guard allows it now (promotionRefusals, on the bumped stack file)", () => {
+  const DIGEST = `sha256:${"d".repeat(64)}`;
+  const production = loadStackConfig({
+    "smartem:backendVersion": "0.2.0",
+    "smartem:namespace": "smartem-decisions-production",
+    "smartem:clusterName": "production",
+    "smartem:manageGithub": "false",
+    "smartem:backingServices": "external",
+    "smartem:databaseHost": "db.invalid",
+    "smartem:rabbitmqHost": "mq.invalid",
+    "smartem:databasePassword": "a-password-of-16-chars",
+    "smartem:rabbitmqPassword": "a-password-of-16-chars",
+    "smartem:promoteFrom": "organization/smartem/staging",
+    "smartem:promotionSoakHours": "24",
+    "smartem:backendImageDigests": JSON.stringify({ "0.2.0": DIGEST }),
+  } as RawConfig);
+  const evidence = (over: Record<string, unknown> = {}) => ({
+    backendVersion: "0.2.0",
+    promotionEvidence: {
+      version: "0.2.0",
+      digest: DIGEST,
+      rolledOutAt: "2026-12-01T08:00:00Z",
+      migration: "completed",
+      rollout: "available",
+      ...over,
+    },
+  });
+  const refusals = (outputs: Record<string, unknown>, now: string) =>
+    promotionRefusals("production", production, outputs, "0.1.0", new Date(now)).map(formatProblem);
+
+  it("staging's record of the same version and digest, rolled out more than the soak time ago: allowed", () => {
+    expect(refusals(evidence(), "2026-12-02T08:00:01Z")).to.deep.equal([]);
+  });
+  it("before the soak time: refused, saying how long is left", () => {
+    const [problem] = refusals(evidence(), "2026-12-01T20:00:00Z");
+    expect(problem).to.include("smartem:promotionSoakHours").and.include("left");
+  });
+  it("no record, another digest, or a staging that does not run the version: refused", () => {
+    expect(refusals({ backendVersion: "0.2.0" }, "2026-12-03T00:00:00Z")).to.have.length(1);
+    expect(refusals(evidence({ digest: `sha256:${"e".repeat(64)}` }), "2026-12-03T00:00:00Z").join()).to.include(
+      "smartem:backendImageDigests",
+    );
+    expect(refusals({ ...evidence(), backendVersion: "0.1.0" }, "2026-12-03T00:00:00Z").join()).to.include(
+      "staging runs, which is 0.1.0",
+    );
   });
 });
 
@@ -277,16 +328,18 @@ describe("the bump proposal step, run as GitHub runs it (bash --noprofile --norc
     const r = run("staging", '{"backendVersion": "0.1.0"}', pypi("0.1.0"));
     expect(r.status, r.output).to.equal(0);
     expect(r.proposal).to.deep.include({ action: "none", stack: "staging" });
-    expect(r.githubOutput).to.equal("running=0.1.0\n");
+    expect(r.githubOutput).to.equal('outputs={"backendVersion":"0.1.0"}\n');
     expect(r.summary).to.equal("## Bump of staging\nNo PR: staging runs 0.1.0 already.\n");
     expect(fs.readFileSync(path.join(temp, "runner", "bump", "bump.patch"), "utf8")).to.equal("");
   });
 
   it("production before staging runs the release: no production PR, and the summary says why", () => {
-    const r = run("production", '{"backendVersion": "0.1.0"}', pypi("0.1.0", "0.2.0"), { SOURCE_RUNNING: "0.1.0" });
+    const r = run("production", '{"backendVersion": "0.1.0"}', pypi("0.1.0", "0.2.0"), {
+      SOURCE_OUTPUTS: '{"backendVersion":"0.1.0"}',
+    });
     expect(r.status, r.output).to.equal(0);
     expect(r.summary).to.include("No PR: production runs 0.1.0 already");
-    const first = run("production", "", pypi("0.1.0"), { SOURCE_RUNNING: "" });
+    const first = run("production", "", pypi("0.1.0"), { SOURCE_OUTPUTS: "{}" });
     expect(first.summary, first.output).to.include("No PR:").and.include("runs no version yet");
   });
 
