@@ -195,8 +195,19 @@ export interface GeneratedBy {
 
 /** The order a job's keys are written in (readers look for `needs` and `if` first). */
 const JOB_KEY_ORDER: readonly (keyof Job)[] = [
-  "name", "runsOn", "needs", "if", "environment", "permissions", "timeoutMinutes",
-  "concurrency", "strategy", "outputs", "env", "defaults", "steps",
+  "name",
+  "runsOn",
+  "needs",
+  "if",
+  "environment",
+  "permissions",
+  "timeoutMinutes",
+  "concurrency",
+  "strategy",
+  "outputs",
+  "env",
+  "defaults",
+  "steps",
 ];
 
 function orderJob(job: Job): Job {
@@ -235,7 +246,5 @@ export function renderWorkflow(workflow: Workflow, by: GeneratedBy): string {
 
 /** Every pinned action the workflow uses. */
 export function collectPins(workflow: Workflow): ActionRef[] {
-  return Object.values(workflow.jobs).flatMap((job) =>
-    job.steps.flatMap((step) => ("uses" in step ? [step.uses] : [])),
-  );
+  return Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => ("uses" in step ? [step.uses] : [])));
 }

@@ -70,7 +70,7 @@ export const backendConfig = {
     type: "object",
     description:
       "Versions whose database migration the previous version still works with: when such a version's rollout fails after its migration ran, deploy.yml rolls the stack back on its own instead of opening an incident.",
-    allowed: "a list of deployable versions, e.g. [\"0.2.0\"] (default [])",
+    allowed: 'a list of deployable versions, e.g. ["0.2.0"] (default [])',
   }),
   promoteFrom: key({
     schema: fullyQualifiedStack.optional(),
@@ -156,7 +156,8 @@ export const backendConfig = {
   rolloutTimeoutSeconds: key({
     schema: seconds(60, 3600).default(600),
     type: "integer",
-    description: "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
+    description:
+      "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
     allowed: "an integer from 60 to 3600",
   }),
   migrationTimeoutSeconds: key({
@@ -174,13 +175,29 @@ export const backendConfig = {
   backingServices: key({
     schema: z.enum(BACKING_SERVICES).default("in-cluster"),
     type: "string",
-    description: "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
+    description:
+      "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
     allowed: BACKING_SERVICES.join(" or "),
   }),
-  databaseHost: key({ schema: hostName.optional(), type: "string", description: "External PostgreSQL host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
+  databaseHost: key({
+    schema: hostName.optional(),
+    type: "string",
+    description: "External PostgreSQL host (backingServices: external).",
+    allowed: HOST_NAME_ALLOWED,
+  }),
   databasePort: key({ schema: port.default(5432), type: "integer", description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
-  databaseUser: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL user.", allowed: IDENTIFIER_ALLOWED }),
-  databaseName: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL database.", allowed: IDENTIFIER_ALLOWED }),
+  databaseUser: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "PostgreSQL user.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
+  databaseName: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "PostgreSQL database.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
   databasePassword: key({
     schema: password.optional(),
     type: "string",
@@ -188,9 +205,19 @@ export const backendConfig = {
     description: "External PostgreSQL password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
-  rabbitmqHost: key({ schema: hostName.optional(), type: "string", description: "External RabbitMQ host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
+  rabbitmqHost: key({
+    schema: hostName.optional(),
+    type: "string",
+    description: "External RabbitMQ host (backingServices: external).",
+    allowed: HOST_NAME_ALLOWED,
+  }),
   rabbitmqPort: key({ schema: port.default(5672), type: "integer", description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
-  rabbitmqUser: key({ schema: identifier.default("smartem"), type: "string", description: "RabbitMQ user.", allowed: IDENTIFIER_ALLOWED }),
+  rabbitmqUser: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "RabbitMQ user.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
   rabbitmqPassword: key({
     schema: password.optional(),
     type: "string",
@@ -198,8 +225,18 @@ export const backendConfig = {
     description: "External RabbitMQ password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
-  rabbitmqVhost: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ virtual host (RABBITMQ_VHOST).", allowed: "a non-empty vhost name, e.g. /" }),
-  rabbitmqExchange: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).", allowed: "a non-empty exchange name" }),
+  rabbitmqVhost: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "RabbitMQ virtual host (RABBITMQ_VHOST).",
+    allowed: "a non-empty vhost name, e.g. /",
+  }),
+  rabbitmqExchange: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).",
+    allowed: "a non-empty exchange name",
+  }),
   databaseStorage: key({
     schema: memoryQuantity.default("10Gi"),
     type: "string",
@@ -225,7 +262,10 @@ export const backendConfig = {
     allowed: "DEBUG, INFO, WARNING or ERROR",
   }),
   environment: key({
-    schema: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name").optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name")
+      .optional(),
     type: "string",
     description: "The ENVIRONMENT the backend reports (default: the stack name).",
     allowed: "lower-case letters, digits and '-', e.g. production",
@@ -242,7 +282,12 @@ export const backendConfig = {
     description: "Keycloak base URL (KEYCLOAK_URL).",
     allowed: "an https URL whose host is a DNS name or IP address, e.g. https://auth.example.org",
   }),
-  keycloakRealm: key({ schema: z.string().min(1).optional(), type: "string", description: "Keycloak realm (KEYCLOAK_REALM).", allowed: "a realm name" }),
+  keycloakRealm: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "Keycloak realm (KEYCLOAK_REALM).",
+    allowed: "a realm name",
+  }),
   keycloakAllowedAzp: key({
     schema: z.string().min(1).optional(),
     type: "string",
@@ -318,8 +363,15 @@ export function refineBackendConfig<V extends BackendValues>(values: V): Refined
     });
   }
   if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
-    const [set, unset] = values.keycloakUrl === undefined ? (["keycloakRealm", "keycloakUrl"] as const) : (["keycloakUrl", "keycloakRealm"] as const);
-    problems.push({ key: BACKEND_KEY[unset], value: UNSET_MARKER, message: `required together with ${BACKEND_KEY[set]}; allowed: both set, or neither` });
+    const [set, unset] =
+      values.keycloakUrl === undefined
+        ? (["keycloakRealm", "keycloakUrl"] as const)
+        : (["keycloakUrl", "keycloakRealm"] as const);
+    problems.push({
+      key: BACKEND_KEY[unset],
+      value: UNSET_MARKER,
+      message: `required together with ${BACKEND_KEY[set]}; allowed: both set, or neither`,
+    });
   }
   // The rules above are what the union says: external names its services, in-cluster none.
   return problems.length > 0 ? { problems } : { config: values as V & BackingServicesConfig };

@@ -91,7 +91,7 @@ function kubeconfig(run: PulumiRun): Step {
     name: `Kubeconfig of ${run.stack}`,
     env: { KUBECONFIG_DATA: credentials(run).kubeconfig[run.stack] },
     run: [
-      'umask 077',
+      "umask 077",
       'printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"',
       'echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
     ].join("\n"),
@@ -260,7 +260,13 @@ const ROLLOUT_FAILED = "failure() && (steps.decide.outputs.action == 'rollback' 
 function afterFailedRolloutSteps(run: PulumiRun): Step[] {
   const env = { ...pulumiEnv(run), PULUMI_BACKEND_URL: CREDENTIALS.backendUrl, STACK: stackName(run.stack) };
   return [
-    { id: "decide", name: `Decide after the failed rollout of ${run.stack}`, if: AFTER_FAILED_UP, env, run: ROLLOUT_DECIDE_SCRIPT },
+    {
+      id: "decide",
+      name: `Decide after the failed rollout of ${run.stack}`,
+      if: AFTER_FAILED_UP,
+      env,
+      run: ROLLOUT_DECIDE_SCRIPT,
+    },
     {
       name: "Collect the migration Job's and the failing pods' logs and events",
       if: ROLLOUT_FAILED,
@@ -284,7 +290,11 @@ function afterFailedRolloutSteps(run: PulumiRun): Step[] {
       name: "Upload the rollout report",
       if: ROLLOUT_FAILED,
       uses: action("uploadArtifact"),
-      with: { name: `rollout-${run.stack}`, path: ["decision.json", "report.md", "rollback-outcome"].map((f) => `\${{ runner.temp }}/rollout/${f}`).join("\n"), "if-no-files-found": "error" },
+      with: {
+        name: `rollout-${run.stack}`,
+        path: ["decision.json", "report.md", "rollback-outcome"].map((f) => `\${{ runner.temp }}/rollout/${f}`).join("\n"),
+        "if-no-files-found": "error",
+      },
     },
   ];
 }
@@ -350,7 +360,7 @@ const renderDiffJob: Job = {
         "  esac",
         '} >> "$GITHUB_STEP_SUMMARY"',
         "# The job fails when the PR's own render failed or diff itself broke, never on a change.",
-        'if [ -e head.failed ]; then exit 1; fi',
+        "if [ -e head.failed ]; then exit 1; fi",
         'if [ "$status" -gt 1 ]; then exit "$status"; fi',
         "",
       ].join("\n"),
@@ -369,10 +379,14 @@ export function pullRequestWorkflow(): Workflow {
   const previews = Object.fromEntries(
     DEPLOYED_STACKS.map((stack) => [
       `preview-${stack}`,
-      pulumiJob(`pulumi preview ${stack}`, { command: "preview", stack }, {
-        needs: ["test"],
-        if: SAME_REPOSITORY_PR,
-      }),
+      pulumiJob(
+        `pulumi preview ${stack}`,
+        { command: "preview", stack },
+        {
+          needs: ["test"],
+          if: SAME_REPOSITORY_PR,
+        },
+      ),
     ]),
   );
   return {
@@ -398,18 +412,26 @@ export function deployWorkflow(): Workflow {
     jobs: {
       test: testJob,
       // Only main is applied, also when the workflow is started by hand on another branch.
-      "up-staging": pulumiJob("pulumi up staging", { command: "up", stack: "staging" }, {
-        needs: ["test"],
-        if: ON_MAIN,
-        outputs: ROLLOUT_OUTPUTS,
-      }),
+      "up-staging": pulumiJob(
+        "pulumi up staging",
+        { command: "up", stack: "staging" },
+        {
+          needs: ["test"],
+          if: ON_MAIN,
+          outputs: ROLLOUT_OUTPUTS,
+        },
+      ),
       "rollout-issue-staging": rolloutIssueJob("staging"),
       // The production environment's required reviewers approve each apply.
-      "up-production": pulumiJob("pulumi up production", { command: "up", stack: "production" }, {
-        needs: ["up-staging"],
-        if: ON_MAIN,
-        outputs: ROLLOUT_OUTPUTS,
-      }),
+      "up-production": pulumiJob(
+        "pulumi up production",
+        { command: "up", stack: "production" },
+        {
+          needs: ["up-staging"],
+          if: ON_MAIN,
+          outputs: ROLLOUT_OUTPUTS,
+        },
+      ),
       "rollout-issue-production": rolloutIssueJob("production"),
     },
   };
@@ -433,7 +455,11 @@ function rolloutIssueJob(stack: DeployedStack): Job {
     steps: [
       checkout(),
       { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
-      { name: "Download the rollout report", uses: action("downloadArtifact"), with: { name: `rollout-${stack}`, path: "${{ runner.temp }}/rollout" } },
+      {
+        name: "Download the rollout report",
+        uses: action("downloadArtifact"),
+        with: { name: `rollout-${stack}`, path: "${{ runner.temp }}/rollout" },
+      },
       {
         name: `Open or comment on the rollout issue of ${stack}`,
         env: {
@@ -469,7 +495,11 @@ function driftIssueJob(stack: DeployedStack): Job {
       checkout(),
       // No cache: nothing is installed, and a job with a write token restores no cache.
       { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
-      { name: "Download the findings", uses: action("downloadArtifact"), with: { name: `drift-${stack}`, path: "${{ runner.temp }}/drift" } },
+      {
+        name: "Download the findings",
+        uses: action("downloadArtifact"),
+        with: { name: `drift-${stack}`, path: "${{ runner.temp }}/drift" },
+      },
       {
         name: `Open, edit or close the drift issue of ${stack}`,
         env: {
@@ -495,7 +525,14 @@ function driftIssueJob(stack: DeployedStack): Job {
 export function driftWorkflow(): Workflow {
   const jobs = Object.fromEntries(
     DEPLOYED_STACKS.flatMap((stack) => [
-      [`drift-${stack}`, pulumiJob(`drift ${stack}`, { command: "preview", stack, drift: true }, { outputs: { result: "${{ steps.check.outputs.result }}" } })],
+      [
+        `drift-${stack}`,
+        pulumiJob(
+          `drift ${stack}`,
+          { command: "preview", stack, drift: true },
+          { outputs: { result: "${{ steps.check.outputs.result }}" } },
+        ),
+      ],
       [`drift-issue-${stack}`, driftIssueJob(stack)],
     ]),
   );
@@ -524,19 +561,19 @@ export const BUMP_PROPOSE_SCRIPT = [
   'mkdir -p "$dir"',
   'curl --fail --silent --show-error --retry 3 "$RELEASES_URL" > "$dir/releases.json"',
   'pulumi stack output --json --stack "$STACK" > "$dir/outputs.json"',
-  'source=()',
+  "source=()",
   'if [ -n "${SOURCE_OUTPUTS+set}" ]; then printf \'%s\' "$SOURCE_OUTPUTS" > "$dir/source-outputs.json"; source=("$dir/source-outputs.json"); fi',
   'node scripts/run.cjs tools/delivery/bump-decision.ts "$STACK_SHORT" "$dir/releases.json" "$dir/outputs.json" "${source[@]}" > "$dir/proposal.json"',
   'node -e \'const p = require(process.argv[1]); console.log(p.action, p.version ?? "-", p.running || "-", p.why)\' "$dir/proposal.json" > "$dir/proposal.txt"',
   'read -r action version running why < "$dir/proposal.txt"',
-  '# The stack\'s outputs (one line of JSON) for the next stack in promotion order.',
+  "# The stack's outputs (one line of JSON) for the next stack in promotion order.",
   'echo "outputs=$(node -e \'const t = require("fs").readFileSync(process.argv[1], "utf8").trim(); console.log(JSON.stringify(t ? JSON.parse(t) : {}))\' "$dir/outputs.json")" >> "$GITHUB_OUTPUT"',
   'echo "## Bump of $STACK_SHORT" >> "$GITHUB_STEP_SUMMARY"',
   'if [ "$action" != bump ]; then echo "No PR: $why." >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi',
   'npm run --silent bump -- --stack "$STACK_SHORT" --version "$version" | tee "$dir/bump.log"',
   "npm run --silent golden > /dev/null",
-  '# The promotion guard as pulumi preview will apply it (evidence, digest, soak time), on the bumped file.',
-  'guard=0',
+  "# The promotion guard as pulumi preview will apply it (evidence, digest, soak time), on the bumped file.",
+  "guard=0",
   'if [ "${#source[@]}" -gt 0 ]; then node scripts/run.cjs tools/delivery/bump-decision.ts --promotion-guard "$STACK_SHORT" "$dir/outputs.json" "${source[@]}" > "$dir/guard.txt" || guard=$?; fi',
   `if [ "$guard" -eq ${GUARD_REFUSES} ]; then { echo "No PR: the promotion guard refuses $version now:"; cat "$dir/guard.txt"; } >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi`,
   'if [ "$guard" -ne 0 ]; then exit "$guard"; fi',
@@ -610,7 +647,11 @@ function bumpPrJob(stack: DeployedStack): Job {
     steps: [
       checkout(),
       { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
-      { name: "Download the proposal", uses: action("downloadArtifact"), with: { name: `bump-${stack}`, path: "${{ runner.temp }}/bump" } },
+      {
+        name: "Download the proposal",
+        uses: action("downloadArtifact"),
+        with: { name: `bump-${stack}`, path: "${{ runner.temp }}/bump" },
+      },
       {
         name: `Open, update or close the PR on ${bumpBranch(stack)}`,
         env: {
