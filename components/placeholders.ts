@@ -3,8 +3,8 @@
  * value. The offline render runs with them (and warns); `pulumi preview`/`up` refuse them,
  * saying what to put there.
  */
-import { ConfigProblem } from "./config/keys";
-import { StackConfig } from "./program-config";
+import { ConfigProblem, SECRET_MARKER } from "./config/keys";
+import { KEY, StackConfig } from "./program-config";
 
 /** The reviewer id the stack files use until the real ones are filled in (not a real team). */
 export const PLACEHOLDER_GITHUB_ID = 1000001;
@@ -27,14 +27,17 @@ export function placeholderProblems(stack: string, config: StackConfig, placehol
       message: `a placeholder of the checked-in stack file; allowed: ${what}`,
     });
   };
-  const reviewers = { pypiReviewers: "approves PyPI uploads", deliveryReviewers: "approves production applies and pull-request previews" } as const;
+  const reviewers = {
+    pypiReviewers: "approves PyPI uploads",
+    deliveryReviewers: "approves production applies and pull-request previews",
+  } as const;
   for (const [reviewersKey, role] of Object.entries(reviewers) as Array<[keyof typeof reviewers, string]>) {
     for (const field of ["users", "teams"] as const) {
       config[reviewersKey]?.[field].forEach((id, i) => {
         if (id !== PLACEHOLDER_GITHUB_ID) return;
         const lookup = field === "teams" ? "gh api orgs/<org>/teams/<slug> --jq .id" : "gh api users/<login> --jq .id";
         add(
-          `smartem:${reviewersKey}.${field}.${i}`,
+          `${KEY[reviewersKey]}.${field}.${i}`,
           String(id),
           `the numeric id of a ${field === "teams" ? "team" : "person"} who ${role} (${lookup})`,
         );
@@ -44,21 +47,21 @@ export function placeholderProblems(stack: string, config: StackConfig, placehol
   for (const key of ["databaseHost", "rabbitmqHost"] as const) {
     if (isPlaceholderHost(config[key]))
       add(
-        `smartem:${key}`,
+        KEY[key],
         JSON.stringify(config[key]),
         `the host name of this stack's ${key === "databaseHost" ? "PostgreSQL server" : "RabbitMQ broker"}`,
       );
   }
   if (config.keycloakUrl !== undefined && isPlaceholderHost(hostOf(config.keycloakUrl)))
-    add("smartem:keycloakUrl", JSON.stringify(config.keycloakUrl), "your Keycloak's https URL");
+    add(KEY.keycloakUrl, JSON.stringify(config.keycloakUrl), "your Keycloak's https URL");
   config.corsAllowedOrigins?.forEach((origin, i) => {
     if (isPlaceholderHost(hostOf(origin)))
-      add(`smartem:corsAllowedOrigins.${i}`, JSON.stringify(origin), "the origin of a web front end that calls the API");
+      add(`${KEY.corsAllowedOrigins}.${i}`, JSON.stringify(origin), "the origin of a web front end that calls the API");
   });
   for (const key of placeholderSecrets) {
     add(
       key,
-      "[secret]",
+      SECRET_MARKER,
       `the real value, encrypted: \`pulumi config set --secret ${key} --stack ${stack}\` (it prompts for the value)`,
     );
   }

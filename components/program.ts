@@ -11,9 +11,19 @@
  */
 import type * as github from "@pulumi/github";
 import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT, guardBackendVersion, isBelowMigratedSchema, schemaVersion } from "./backend/deployed-version";
+import {
+  BACKEND_VERSION_OUTPUT,
+  MIGRATED_VERSION_OUTPUT,
+  guardBackendVersion,
+  isBelowMigratedSchema,
+  migratedEarlier,
+  schemaVersion,
+} from "./backend/deployed-version";
+import { promotionOverrideWarning } from "./backend/guards";
+import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
+import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";
 import { backendSettings } from "./backend/settings";
-import { ConfigError, RawConfig, formatProblem, parseKeys } from "./config/keys";
+import { ConfigError, RawConfig, SECRET_MARKER, formatProblem, parseKeys } from "./config/keys";
 import { StackFileConfig, readStackFileIn, stacksIn } from "./config/stack-file";
 import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
 import { placeholderProblems } from "./placeholders";
@@ -27,7 +37,7 @@ import type { EnvironmentSpec } from "./release/release-gate";
 import { LegacyTagProtection, ReleaseGate, ReleaseGatePlan, releaseGatePlan } from "./release/release-gate";
 import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
-import { trustedPublishers } from "./release/trusted-publisher";
+import { TrustedPublisher } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./release/release-workflow";
 
 /** What only a run under the real Pulumi engine has; the offline engine passes none. */
@@ -38,6 +48,12 @@ export interface LiveRun {
   readonly readFile: (file: string) => string;
   /** The home folder (where ~/.kube/config is). */
   readonly home?: string;
+  /**
+   * This machine's clock, which the promotion guard measures the soak time against
+   * (SMARTEM_TEST_NOW may move it in tests against a loopback cluster: run-clock.ts).
+   * @default the system clock
+   */
+  readonly now?: () => Date;
 }
 
 /** Offline, the provider gets a secret that stands for the kubeconfig (the render shows "[secret]"). */
@@ -57,19 +73,32 @@ export async function runProgram(
   // Under the real engine a placeholder is refused; the offline render runs with it and warns.
   // (A placeholder secret never reaches the program under the CLI: it cannot decrypt it.)
   const placeholders = placeholderProblems(stack, config, live ? [] : (files.own?.placeholderSecrets ?? []));
-  if (placeholders.length > 0 && live) throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
+  if (placeholders.length > 0 && live)
+    throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
   for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
+  const releases = config.packages.map(releasePlan);
+  host.onReleasePlans?.(releases);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
-  const githubPlan = config.manageGithub ? planGithub(config) : undefined;
+  const githubPlan = config.manageGithub ? planGithub(config, releases) : undefined;
   const cluster = kubernetesCluster(stack, config, live);
+  // Offline there is no "now": the promotion evidence and soak time are left to pulumi preview.
+  const now = live && clockOfRun(stack, cluster, live, host.warn);
 
-  const facts = await guardBackendVersion(stack, config);
+  const facts = await guardBackendVersion(stack, config, now);
+  const overridden = live && promotionOverrideWarning(facts.guards);
+  if (overridden) host.warn(overridden);
 
-  const githubProvider = githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
+  const githubProvider =
+    githubPlan && (live ? await checkedGithubProvider(stack, config, githubPlan, live) : offlineGithubProvider(stack, config));
   const github = githubPlan && githubProvider ? convergeGithub(config, githubPlan, githubProvider) : undefined;
   const skipMigration = isBelowMigratedSchema(facts);
-  const backend = new Backend(BACKEND_RESOURCE_NAME, { settings, cluster, migrate: !skipMigration });
+  const backend = new Backend(BACKEND_RESOURCE_NAME, {
+    settings,
+    cluster,
+    migrate: !skipMigration,
+    migratedEarlier: migratedEarlier(facts),
+  });
 
   return {
     // Resolves only once both Deployments rolled out: a failed rollout leaves the previous
@@ -79,22 +108,32 @@ export async function runProgram(
     // which runs no migration. Written only by a successful update, like every output: a
     // migration whose rollout failed is known from the checkpoint (migration-history.ts).
     [MIGRATED_VERSION_OUTPUT]: skipMigration ? schemaVersion(facts) : backend.migratedVersion,
+    // What a stack promoting from this one requires (its version, digest, migration, rollout
+    // time): like backendVersion, recorded only by an update whose rollout succeeded.
+    [PROMOTION_EVIDENCE_OUTPUT]: backend.promotionEvidence,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
 }
 
 /** The keys of another stack's file that say which repositories it manages. */
-const OWNERSHIP_KEYS = { manageGithub: configSchema.manageGithub, githubOwner: configSchema.githubOwner, packages: configSchema.packages };
+const OWNERSHIP_KEYS = {
+  manageGithub: configSchema.manageGithub,
+  githubOwner: configSchema.githubOwner,
+  packages: configSchema.packages,
+};
 
 /** Stack files are read here only for what the engine's config cannot say (how values were written, other stacks). */
-const READ = { describe: describeKey, secretText: "[secret]" } as const;
+const READ = { describe: describeKey, secretText: SECRET_MARKER } as const;
 
 /**
  * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
  * the same forms), and what the project's other stack files say about GitHub ownership. A
  * broken other stack file is reported and skipped: it never stops this stack.
  */
-function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
+function projectStackFiles(
+  stack: string,
+  host: ProgramHost,
+): { own?: StackFileConfig; others: Array<{ stack: string; config: GithubOwnership }> } {
   const own = readStackFileIn(host.projectDir, stack, READ);
   const others: Array<{ stack: string; config: GithubOwnership }> = [];
   for (const other of stacksIn(host.projectDir)) {
@@ -104,7 +143,9 @@ function projectStackFiles(stack: string, host: ProgramHost): { own?: StackFileC
       if (file) others.push({ stack: other, config: parseKeys(OWNERSHIP_KEYS, file.config) });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      host.warn(`Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`);
+      host.warn(
+        `Pulumi.${other}.yaml is invalid, so whether it manages a repository of this stack was not checked: ${formatProblem(error.problems[0]!)}`,
+      );
     }
   }
   return { ...(own ? { own } : {}), others };
@@ -119,20 +160,22 @@ interface GithubPlan {
 }
 
 /** Every GitHub resource as data (pure): a bad value throws before anything is registered. */
-function planGithub(config: StackConfig): GithubPlan {
-  const reviewers = config.pypiReviewers;
-  // releaseGateProblems has refused a GitHub-managing stack without reviewers.
-  if (!reviewers) throw new Error("smartem:pypiReviewers is required where smartem:manageGithub is true");
+function planGithub(config: StackConfig & { readonly manageGithub: true }, releases: readonly ReleasePlan[]): GithubPlan {
   return {
     gates: config.packages.map((pkg) => ({
       name: pkg.name,
-      plan: releaseGatePlan(pkg, { reviewers, stableTagCreators: config.stableTagCreators, waitTimer: config.pypiWaitTimer }),
+      plan: releaseGatePlan(pkg, {
+        reviewers: config.pypiReviewers,
+        stableTagCreators: config.stableTagCreators,
+        waitTimer: config.pypiWaitTimer,
+      }),
     })),
-    legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) => legacyTagsRuleset(repository, patterns)),
-    releases: config.packages.map(releasePlan),
-    // deliveryProblems has refused a repository without reviewers.
+    legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) =>
+      legacyTagsRuleset(repository, patterns),
+    ),
+    releases,
     deliveryEnvironments:
-      config.deliveryRepository !== undefined && config.deliveryReviewers !== undefined
+      config.deliveryRepository !== undefined
         ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers)
         : [],
   };
@@ -149,19 +192,37 @@ function kubernetesCluster(stack: string, config: StackConfig, live: LiveRun | u
   return { kubeconfig: "contents" in read ? read.contents : OFFLINE_KUBECONFIG, ...identifier, ...context };
 }
 
+/** The time of a real run: the system clock, or a test's SMARTEM_TEST_NOW against a loopback cluster. */
+function clockOfRun(stack: string, cluster: KubernetesCluster, live: LiveRun, warn: (message: string) => void): Date {
+  const kubeconfig = typeof cluster.kubeconfig === "string" ? cluster.kubeconfig : "";
+  const clock = runClock(live.env, kubeconfig, cluster.context, live.now ?? (() => new Date()));
+  if ("problems" in clock) throw new ConfigError(clock.problems, `Stack ${stack} refuses the test clock ${TEST_CLOCK_ENV}`);
+  if (clock.overridden)
+    warn(
+      `${TEST_CLOCK_ENV} sets this run's clock to ${clock.now.toISOString()} (tests only; the cluster is on the loopback interface)`,
+    );
+  return clock.now;
+}
+
 /**
  * The stack's one GitHub provider. Under the real engine, first refuses an environment of the
  * run that would redirect it, then a live PyPI environment with deployment policies this
  * stack does not declare (read through the provider, before any GitHub resource).
  */
-async function checkedGithubProvider(stack: string, config: StackConfig, plan: GithubPlan, live: LiveRun): Promise<github.Provider> {
+async function checkedGithubProvider(
+  stack: string,
+  config: StackConfig,
+  plan: GithubPlan,
+  live: LiveRun,
+): Promise<github.Provider> {
   const target = { owner: config.githubOwner, baseUrl: config.githubBaseUrl };
   const envProblems = githubEnvironmentProblems(live.env, target);
   if (envProblems.length > 0) throw new ConfigError(envProblems, `The environment of this run disagrees with stack ${stack}`);
   const provider = gitHubProvider(`${stack}-github`, target, live.env[GITHUB_ENV.token] ?? "");
   const environments = plan.gates.map((gate) => gate.plan.environment);
   const policyProblems = await undeclaredPolicyProblems(environments, config.githubOwner, provider);
-  if (policyProblems.length > 0) throw new ConfigError(policyProblems, `Stack ${stack} would keep deployment policies it does not manage`);
+  if (policyProblems.length > 0)
+    throw new ConfigError(policyProblems, `Stack ${stack} would keep deployment policies it does not manage`);
   return provider;
 }
 
@@ -171,10 +232,16 @@ function offlineGithubProvider(stack: string, config: StackConfig): github.Provi
 }
 
 /** The GitHub side: release gates first, then the workflow files that need them. */
-function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Provider): { trustedPublisher: ReturnType<typeof trustedPublishers> } {
+function convergeGithub(
+  config: StackConfig,
+  plan: GithubPlan,
+  github: github.Provider,
+): { trustedPublisher: Record<string, TrustedPublisher> } {
   // Release gates BEFORE the release workflows: a workflow naming a missing environment
   // makes GitHub create it unprotected. A gate's `gate` is its workflow file's dependsOn.
-  const gates = new Map(plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]));
+  const gates = new Map(
+    plan.gates.map(({ name, plan: gatePlan }) => [name, new ReleaseGate(name, { plan: gatePlan, provider: github })]),
+  );
   if (plan.deliveryEnvironments.length > 0) {
     new DeliveryEnvironments("delivery", { specs: plan.deliveryEnvironments, provider: github });
   }
@@ -182,19 +249,26 @@ function convergeGithub(config: StackConfig, plan: GithubPlan, github: github.Pr
     new LegacyTagProtection(`${ruleset.repository}-legacy-tags`, { ruleset, provider: github });
   }
 
-  for (const release of plan.releases) {
-    new PythonPackageRelease(
-      release.pkg.name,
-      {
-        plan: release,
-        owner: config.githubOwner,
-        commitAuthor: config.workflowCommitAuthor,
-        commitEmail: config.workflowCommitEmail,
-        workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
-      },
-      { providers: { github } },
-    );
-  }
+  const releases = plan.releases.map(
+    (release) =>
+      new PythonPackageRelease(
+        release.pkg.name,
+        {
+          plan: release,
+          owner: config.githubOwner,
+          commitAuthor: config.workflowCommitAuthor,
+          commitEmail: config.workflowCommitEmail,
+          workflowDependsOn: [...(gates.get(release.pkg.name)?.gate ?? [])],
+        },
+        { providers: { github } },
+      ),
+  );
 
-  return { trustedPublisher: trustedPublishers(config.packages, config.githubOwner) };
+  // A map by PyPI project, one shape whatever the number of packages, so
+  // `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'` keeps working when a package is added.
+  return {
+    trustedPublisher: Object.fromEntries(
+      releases.map((release) => [release.trustedPublisher.pypiProject, release.trustedPublisher]),
+    ),
+  };
 }

@@ -98,7 +98,7 @@ async function main(): Promise<number> {
     const kubeconfig = /^KUBECONFIG=(.+)$/m.exec(up.stdout)![1]!;
     const kubeEnv = { ...env, KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(clusterDir, "kubecache") };
     const kube = new KubeClient(kubeconfig);
-    const github = new GitHubDouble("DiamondLightSource", ["smartem-decisions"]);
+    const github = new GitHubDouble("DiamondLightSource", ["smartem-decisions", "smartem-release-infra"]);
     const world: World = {
       workspace: new PulumiWorkspace(path.join(root, "pulumi"), REPO, kubeconfig, { PATH: tools.path }),
       kube,

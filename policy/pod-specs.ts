@@ -4,16 +4,17 @@
  * a half-filled manifest, they report it.
  */
 import type { ResourceValidationArgs } from "@pulumi/policy";
+import { TYPES } from "../components/shared/project";
 
 /** Kubernetes resource type token -> path from the inputs to the pod spec. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
-  "kubernetes:core/v1:Pod": ["spec"],
-  "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
-  "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
-  "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
-  "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+  [TYPES.pod]: ["spec"],
+  [TYPES.deployment]: ["spec", "template", "spec"],
+  [TYPES.statefulSet]: ["spec", "template", "spec"],
+  [TYPES.daemonSet]: ["spec", "template", "spec"],
+  [TYPES.replicaSet]: ["spec", "template", "spec"],
+  [TYPES.job]: ["spec", "template", "spec"],
+  [TYPES.cronJob]: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
 /** Resource properties as the policy SDK hands them over (its own loosely typed record). */

@@ -12,22 +12,15 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { OBJECT_NAMES } from "../components/backend/names";
+import { COMPONENT_LABEL } from "../components/backend/labels";
+import { TYPES } from "../components/shared/project";
 import { imagePinProblem } from "./images";
 import { Loose, at, containersOf, podSpecOf } from "./pod-specs";
 import { pypiPublishEnvironments, workflowProblems } from "./workflow";
 
-/** Resource type tokens the policies look at. */
-export const POLICY_TYPES = {
-  deployment: "kubernetes:apps/v1:Deployment",
-  repositoryFile: "github:index/repositoryFile:RepositoryFile",
-  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
-  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-} as const;
-
 /** The api Deployment by name, or any Deployment labelled as the api component. */
-export const API_DEPLOYMENT_NAME = "smartem-http-api";
-export const COMPONENT_LABEL = "app.kubernetes.io/component";
+const API_DEPLOYMENT_NAME = OBJECT_NAMES.api;
 
 const WORKFLOWS_DIR = ".github/workflows/";
 
@@ -63,7 +56,8 @@ export const podSecurityRestricted = mandatory(
     }
     const volumes: Loose[] = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
     for (const volume of volumes) {
-      if (volume?.hostPath) report(`volume ${volume.name} is a hostPath volume; use a PersistentVolumeClaim, ConfigMap or emptyDir`);
+      if (volume?.hostPath)
+        report(`volume ${volume.name} is a hostPath volume; use a PersistentVolumeClaim, ConfigMap or emptyDir`);
     }
     if (pod.runAsUser === 0) report("pod securityContext.runAsUser is 0 (root)");
     const containers = containersOf(podSpec);
@@ -71,7 +65,8 @@ export const podSecurityRestricted = mandatory(
     for (const { where, name, container } of containers) {
       const own: Loose = container.securityContext ?? {};
       const label = `${where} (${name})`;
-      if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true) report(`${label}: set runAsNonRoot: true (pod or container securityContext)`);
+      if ((own.runAsNonRoot ?? pod.runAsNonRoot) !== true)
+        report(`${label}: set runAsNonRoot: true (pod or container securityContext)`);
       if (own.runAsUser === 0) report(`${label}: securityContext.runAsUser is 0 (root)`);
       if (own.allowPrivilegeEscalation !== false) report(`${label}: set securityContext.allowPrivilegeEscalation: false`);
       if (own.privileged === true) report(`${label}: securityContext.privileged must not be true`);
@@ -92,7 +87,7 @@ export const apiZeroDowntimeRollout = mandatory(
   "api-zero-downtime-rollout",
   `The api Deployment (${API_DEPLOYMENT_NAME}, or ${COMPONENT_LABEL}=api) rolls with maxUnavailable 0 and gates traffic on a readiness probe.`,
   (args, report) => {
-    if (args.type !== POLICY_TYPES.deployment) return;
+    if (args.type !== TYPES.deployment) return;
     const props: Loose = args.props;
     const isApi =
       args.name === API_DEPLOYMENT_NAME ||
@@ -106,9 +101,11 @@ export const apiZeroDowntimeRollout = mandatory(
     }
     const maxUnavailable = strategy.rollingUpdate?.maxUnavailable;
     if (maxUnavailable !== 0 && maxUnavailable !== "0%") {
-      report(`strategy.rollingUpdate.maxUnavailable is ${JSON.stringify(maxUnavailable ?? "(unset, 25%)")}; set it to 0 so capacity never drops during a rollout`);
+      report(
+        `strategy.rollingUpdate.maxUnavailable is ${JSON.stringify(maxUnavailable ?? "(unset, 25%)")}; set it to 0 so capacity never drops during a rollout`,
+      );
     }
-    const containers: Loose[] = at(props, ["spec", "template", "spec", "containers"]) as Loose[] ?? [];
+    const containers: Loose[] = (at(props, ["spec", "template", "spec", "containers"]) as Loose[]) ?? [];
     if (!Array.isArray(containers) || containers.length === 0) report("has no containers");
     else {
       for (const c of containers) {
@@ -133,18 +130,25 @@ export const releaseTagRulesetActive = mandatory(
   "release-tag-ruleset-active",
   "Every tag ruleset is enforced (active) and covers some tags; one that blocks deleting or moving tags blocks both, with no bypass actor.",
   (args, report) => {
-    if (args.type !== POLICY_TYPES.ruleset || args.props.target !== "tag") return;
+    if (args.type !== TYPES.ruleset || args.props.target !== "tag") return;
     const props: Loose = args.props;
     if (props.enforcement !== "active") {
-      report(`enforcement is ${JSON.stringify(props.enforcement)}; a tag ruleset must be "active" (evaluate/disabled protect nothing)`);
+      report(
+        `enforcement is ${JSON.stringify(props.enforcement)}; a tag ruleset must be "active" (evaluate/disabled protect nothing)`,
+      );
     }
     if (includesOf(props).length === 0) report("conditions.refName.includes is empty; it protects no tag");
     const rules: Loose = props.rules ?? {};
     if (rules.deletion === true || rules.update === true) {
-      if (rules.deletion !== true) report("rules.update is set but rules.deletion is not; release tags must be neither deletable nor movable");
-      if (rules.update !== true) report("rules.deletion is set but rules.update is not; release tags must be neither deletable nor movable");
+      if (rules.deletion !== true)
+        report("rules.update is set but rules.deletion is not; release tags must be neither deletable nor movable");
+      if (rules.update !== true)
+        report("rules.deletion is set but rules.update is not; release tags must be neither deletable nor movable");
       const bypass = Array.isArray(props.bypassActors) ? props.bypassActors : [];
-      if (bypass.length > 0) report(`blocks deleting/moving tags but lets ${bypass.length} bypass actor(s) do it; release tags are immutable for everyone`);
+      if (bypass.length > 0)
+        report(
+          `blocks deleting/moving tags but lets ${bypass.length} bypass actor(s) do it; release tags are immutable for everyone`,
+        );
     }
   },
 );
@@ -155,10 +159,13 @@ export const releaseTagsImmutable: StackValidationPolicy = {
     "Every tag pattern a tag ruleset protects (e.g. the stable-tag creation rule) is also covered by an active ruleset that blocks deleting and moving those tags, with no bypass actor.",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
-    const tagRulesets = args.resources.filter((r) => r.type === POLICY_TYPES.ruleset && r.props.target === "tag");
+    const tagRulesets = args.resources.filter((r) => r.type === TYPES.ruleset && r.props.target === "tag");
     const immutable = tagRulesets.filter((r) => r.props.enforcement === "active" && isImmutabilityRuleset(r.props));
     const covered = (repository: unknown, pattern: unknown): boolean =>
-      immutable.some((r) => r.props.repository === repository && (includesOf(r.props).includes(pattern) || includesOf(r.props).includes("~ALL")));
+      immutable.some(
+        (r) =>
+          r.props.repository === repository && (includesOf(r.props).includes(pattern) || includesOf(r.props).includes("~ALL")),
+      );
     for (const ruleset of tagRulesets) {
       const uncovered = includesOf(ruleset.props).filter((pattern) => !covered(ruleset.props.repository, pattern));
       if (uncovered.length > 0) {
@@ -197,29 +204,41 @@ export const pypiEnvironmentTagOnly: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const ofType = (type: string) => args.resources.filter((r) => r.type === type);
-    const environments = ofType(POLICY_TYPES.environment);
-    const deploymentPolicies = ofType(POLICY_TYPES.deploymentPolicy);
-    for (const file of ofType(POLICY_TYPES.repositoryFile)) {
+    const environments = ofType(TYPES.environment);
+    const deploymentPolicies = ofType(TYPES.deploymentPolicy);
+    for (const file of ofType(TYPES.repositoryFile)) {
       const { repository, file: path, content } = file.props as Loose;
       if (typeof path !== "string" || !path.startsWith(WORKFLOWS_DIR) || typeof content !== "string") continue;
       for (const name of pypiPublishEnvironments(content)) {
         if (name === "") {
-          report(`${path} publishes to PyPI from a job without an environment; run it in a tag-only, reviewed environment`, file.urn);
+          report(
+            `${path} publishes to PyPI from a job without an environment; run it in a tag-only, reviewed environment`,
+            file.urn,
+          );
           continue;
         }
         const environment = environments.find((e) => e.props.repository === repository && e.props.environment === name);
         if (!environment) {
-          report(`${path} publishes to PyPI from environment ${name}, which this stack does not manage in ${String(repository)} (GitHub would create it unprotected)`, file.urn);
+          report(
+            `${path} publishes to PyPI from environment ${name}, which this stack does not manage in ${String(repository)} (GitHub would create it unprotected)`,
+            file.urn,
+          );
           continue;
         }
         for (const problem of publishEnvironmentProblems(environment.props)) report(`${name}: ${problem}`, environment.urn);
         const own = deploymentPolicies.filter((p) => p.props.repository === repository && p.props.environment === name);
         if (!own.some((p) => typeof p.props.tagPattern === "string" && p.props.tagPattern !== "")) {
-          report(`${name}: no deployment policy admits release tags (tagPattern); add one for the package's tags`, environment.urn);
+          report(
+            `${name}: no deployment policy admits release tags (tagPattern); add one for the package's tags`,
+            environment.urn,
+          );
         }
         // The provider may report an unset pattern as "": only a real pattern admits branches.
         if (own.some((p) => typeof p.props.branchPattern === "string" && p.props.branchPattern !== "")) {
-          report(`${name}: a deployment policy admits branches (branchPattern); PyPI uploads come from release tags only`, environment.urn);
+          report(
+            `${name}: a deployment policy admits branches (branchPattern); PyPI uploads come from release tags only`,
+            environment.urn,
+          );
         }
       }
     }
@@ -230,7 +249,7 @@ export const workflowFilesHardened = mandatory(
   "workflow-files-hardened",
   "Generated workflow files pin every action to a commit SHA, keep the workflow-level token read-only, and grant id-token: write only to publishing jobs.",
   (args, report) => {
-    if (args.type !== POLICY_TYPES.repositoryFile) return;
+    if (args.type !== TYPES.repositoryFile) return;
     const file = args.props.file;
     if (typeof file !== "string" || !file.startsWith(WORKFLOWS_DIR)) return;
     const content = args.props.content;

@@ -37,7 +37,9 @@ export function workflowProblems(content: string): string[] {
     }
     const publishes = uses.some((ref) => OIDC_ACTIONS.some((action) => ref.startsWith(`${action}@`)));
     if (grantsIdToken(job.permissions) && !publishes) {
-      problems.push(`job ${jobId} grants id-token: write but publishes nothing (only jobs using ${OIDC_ACTIONS.join(" or ")} may)`);
+      problems.push(
+        `job ${jobId} grants id-token: write but publishes nothing (only jobs using ${OIDC_ACTIONS.join(" or ")} may)`,
+      );
     }
   }
   return problems;

@@ -38,13 +38,11 @@ runScript(
     required: ["stack", "version"],
   },
   async (values) => {
-    const [{ BACKEND_VERSION_KEY }, { IMAGE_DIGESTS_KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] =
-      await Promise.all([
-        import("../tools/bump/bump"),
-        import("../tools/bump/image-digest-edit"),
-        import("../tools/bump/verified-pin"),
-        import("../tools/engine/stack-file"),
-      ]);
+    const [{ KEY }, { trustedRootFromFile, verifiedBump }, { stackFilePath }] = await Promise.all([
+      import("../components/program-config"),
+      import("../tools/bump/verified-pin"),
+      import("../tools/engine/stack-file"),
+    ]);
     const { stack = "", version = "" } = values;
     const file = path.basename(stackFilePath(stack));
     const token = process.env.GITHUB_TOKEN;
@@ -62,19 +60,20 @@ runScript(
       for (const problem of result.problems) console.error(`  - ${problem}`);
       return 1;
     }
-    for (const warning of result.pin.warnings) console.error(`WARNING: ${warning}`);
+    for (const warning of [...result.warnings, ...result.pin.warnings]) console.error(`WARNING: ${warning}`);
+    for (const caveat of result.caveats) console.log(`offline: ${caveat}`);
     const { verifiedSigner, reference, digest } = result.pin;
     if (verifiedSigner)
       console.log(`verified: ${reference}@${digest}, built and attested by ${verifiedSigner.subjectAlternativeName}`);
     if (!result.changed) {
-      console.log(`${file} already pins ${BACKEND_VERSION_KEY}: ${result.to} with that digest; nothing changed.`);
+      console.log(`${file} already pins ${KEY.backendVersion}: ${result.to} with that digest; nothing changed.`);
       return 0;
     }
     const move =
       result.from === result.to
-        ? `${BACKEND_VERSION_KEY} stays ${result.to}`
-        : `${BACKEND_VERSION_KEY} ${result.from} -> ${result.to}`;
-    console.log(`${file}: ${move}, ${IMAGE_DIGESTS_KEY}["${result.to}"] = ${digest}`);
+        ? `${KEY.backendVersion} stays ${result.to}`
+        : `${KEY.backendVersion} ${result.from} -> ${result.to}`;
+    console.log(`${file}: ${move}, ${KEY.backendImageDigests}["${result.to}"] = ${digest}`);
     console.log("Next steps:");
     result.nextSteps.forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
     return 0;

@@ -41,7 +41,15 @@ const cache = path.join(__dirname, ".cache");
 const name = path.relative(root, script).replace(/[\\/]/g, "__").replace(/\.ts$/, "");
 const bundle = path.join(cache, `${name}.cjs`);
 const manifest = path.join(cache, `${name}.inputs.json`);
-const OPTIONS = { bundle: true, platform: "node", target: "node22", format: "cjs", packages: "external", sourcemap: "inline", logLevel: "error" };
+const OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  packages: "external",
+  sourcemap: "inline",
+  logLevel: "error",
+};
 const stamp = JSON.stringify({ esbuild: esbuild.version, OPTIONS });
 
 function digest(file) {
@@ -52,7 +60,11 @@ function digest(file) {
 function fresh() {
   try {
     const recorded = JSON.parse(fs.readFileSync(manifest, "utf8"));
-    return recorded.stamp === stamp && fs.existsSync(bundle) && Object.entries(recorded.inputs).every(([file, hash]) => digest(path.join(root, file)) === hash);
+    return (
+      recorded.stamp === stamp &&
+      fs.existsSync(bundle) &&
+      Object.entries(recorded.inputs).every(([file, hash]) => digest(path.join(root, file)) === hash)
+    );
   } catch {
     return false;
   }
@@ -61,7 +73,13 @@ function fresh() {
 if (!fresh()) {
   fs.mkdirSync(cache, { recursive: true });
   const temporary = `${bundle}.${process.pid}`;
-  const result = esbuild.buildSync({ ...OPTIONS, entryPoints: [script], outfile: temporary, metafile: true, absWorkingDir: root });
+  const result = esbuild.buildSync({
+    ...OPTIONS,
+    entryPoints: [script],
+    outfile: temporary,
+    metafile: true,
+    absWorkingDir: root,
+  });
   const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, digest(path.join(root, file))]));
   // Renames are atomic: a concurrent run sees the old bundle or the new one, never half of one.
   fs.writeFileSync(`${manifest}.${process.pid}`, JSON.stringify({ stamp, inputs }));

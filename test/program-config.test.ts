@@ -1,19 +1,12 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../components/config/keys";
-import { loadStackConfig } from "../components/program-config";
+import { KEY, loadStackConfig } from "../components/program-config";
+import { printedProblems, thrown } from "./support/refusals";
 
-const VALID: RawConfig = { "smartem:backendVersion": "0.1.1", "smartem:pypiReviewers": JSON.stringify({ teams: [1] }) };
+const VALID: RawConfig = { [KEY.backendVersion]: "0.1.1", [KEY.pypiReviewers]: JSON.stringify({ teams: [1] }) };
 
-function problemsOf(raw: RawConfig): string[] {
-  try {
-    loadStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key} = ${p.value}: ${p.message}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (raw: RawConfig): string[] => printedProblems(() => loadStackConfig(raw));
 
 describe("stack config (smartem:)", () => {
   it("applies defaults and returns a frozen object", () => {
@@ -29,7 +22,7 @@ describe("stack config (smartem:)", () => {
   });
 
   it("decodes integers, booleans and JSON as Pulumi passes them", () => {
-    const config = loadStackConfig({ ...VALID, "smartem:apiReplicas": "3", "smartem:allowDowngrade": "true" });
+    const config = loadStackConfig({ ...VALID, [KEY.apiReplicas]: "3", [KEY.allowDowngrade]: "true" });
     expect(config.apiReplicas).to.equal(3);
     expect(config.allowDowngrade).to.equal(true);
   });
@@ -39,7 +32,7 @@ describe("stack config (smartem:)", () => {
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsOf({ ...VALID, "smartem:backendVersion": "latest", "smartem:apiReplicas": "-1", "smartem:namspace": "x" });
+    const problems = problemsOf({ ...VALID, [KEY.backendVersion]: "latest", [KEY.apiReplicas]: "-1", "smartem:namspace": "x" });
     expect(problems).to.have.length(3);
   });
 
@@ -65,22 +58,51 @@ describe("stack config (smartem:)", () => {
     ["namespace", "a".repeat(64), /^smartem:namespace = "a{64}": .*at most 63 characters/],
     ["githubOwner", "Diamond Light Source", /^smartem:githubOwner = "Diamond Light Source": .*not a GitHub login/],
     ["allowPrerelease", "yes", /^smartem:allowPrerelease = "yes": .*allowed: true or false/],
-    ["backendVerison", "0.1.1", /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/],
+    [
+      "backendVerison",
+      "0.1.1",
+      /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/,
+    ],
     ["packages", "[]", /^smartem:packages = \[\]: at least one package is needed/],
     ["packages", "not json", /^smartem:packages = "not json": .*expected array/],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v*", paths: ["src/**"], workflowFile: "release.yml" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v*",
+          paths: ["src/**"],
+          workflowFile: "release.yml",
+        },
+      ]),
       /^smartem:packages\.0\.tagPrefix = "smartem-decisions-v\*": not a release-tag prefix/,
     ],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v", paths: [], workflowFile: "release.yml" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v",
+          paths: [],
+          workflowFile: "release.yml",
+        },
+      ]),
       /^smartem:packages\.0\.paths = \[\]: at least one path is needed/,
     ],
     [
       "packages",
-      JSON.stringify([{ name: "smartem-decisions", repository: "smartem-decisions", tagPrefix: "smartem-decisions-v", paths: ["src/**"], workflowFile: "release.yml", tagprefix: "x" }]),
+      JSON.stringify([
+        {
+          name: "smartem-decisions",
+          repository: "smartem-decisions",
+          tagPrefix: "smartem-decisions-v",
+          paths: ["src/**"],
+          workflowFile: "release.yml",
+          tagprefix: "x",
+        },
+      ]),
       /^smartem:packages\.0 = .*Unrecognized key: "tagprefix"/,
     ],
   ];
@@ -96,24 +118,19 @@ describe("stack config (smartem:)", () => {
   }
 
   it("never prints the value of a secret key", () => {
-    const schema = { token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }) };
-    try {
-      parseConfig(schema, { "smartem:token": "hunter2" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
-    }
+    const schema = {
+      token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }),
+    };
+    const error = thrown(() => parseConfig(schema, { "smartem:token": "hunter2" }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
   });
 
   it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
-    const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", "smartem:databaseHost": "user:pw@host" };
-    try {
-      loadStackConfig(raw, new Set(["smartem:databasePasword", "smartem:databaseHost"]));
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:databasePasword = [secret]: unknown key");
-      expect(String(error)).to.contain("smartem:databaseHost = [secret]:");
-      expect(String(error)).to.not.contain("S3cr3t").and.not.contain("user:pw");
-    }
+    const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", [KEY.databaseHost]: "user:pw@host" };
+    const problems = printedProblems(() => loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost])));
+    expect(problems.join("\n")).to.contain("smartem:databasePasword = [secret]: unknown key");
+    expect(problems.join("\n")).to.contain("smartem:databaseHost = [secret]:");
+    expect(problems.join("\n")).to.not.contain("S3cr3t").and.not.contain("user:pw");
   });
 });

@@ -54,11 +54,17 @@ export interface ScheduleTrigger {
   readonly cron: string;
 }
 
+export interface RepositoryDispatchTrigger {
+  /** The event types (`event_type` of the dispatch) that start the workflow. */
+  readonly types: readonly string[];
+}
+
 export interface Triggers {
   readonly push?: PushTrigger;
   readonly pullRequest?: PullRequestTrigger;
   readonly schedule?: readonly ScheduleTrigger[];
   readonly workflowDispatch?: Record<string, never>;
+  readonly repositoryDispatch?: RepositoryDispatchTrigger;
 }
 
 export type Env = Readonly<Record<string, string>>;
@@ -140,6 +146,7 @@ export const YAML_KEY = {
   failFast: "fail-fast",
   pullRequest: "pull_request",
   workflowDispatch: "workflow_dispatch",
+  repositoryDispatch: "repository_dispatch",
   idToken: "id-token",
   pullRequests: "pull-requests",
   securityEvents: "security-events",
@@ -188,8 +195,19 @@ export interface GeneratedBy {
 
 /** The order a job's keys are written in (readers look for `needs` and `if` first). */
 const JOB_KEY_ORDER: readonly (keyof Job)[] = [
-  "name", "runsOn", "needs", "if", "environment", "permissions", "timeoutMinutes",
-  "concurrency", "strategy", "outputs", "env", "defaults", "steps",
+  "name",
+  "runsOn",
+  "needs",
+  "if",
+  "environment",
+  "permissions",
+  "timeoutMinutes",
+  "concurrency",
+  "strategy",
+  "outputs",
+  "env",
+  "defaults",
+  "steps",
 ];
 
 function orderJob(job: Job): Job {
@@ -228,7 +246,5 @@ export function renderWorkflow(workflow: Workflow, by: GeneratedBy): string {
 
 /** Every pinned action the workflow uses. */
 export function collectPins(workflow: Workflow): ActionRef[] {
-  return Object.values(workflow.jobs).flatMap((job) =>
-    job.steps.flatMap((step) => ("uses" in step ? [step.uses] : [])),
-  );
+  return Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => ("uses" in step ? [step.uses] : [])));
 }

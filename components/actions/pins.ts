@@ -27,7 +27,11 @@ const PINS = {
   buildPush: { action: "docker/build-push-action", sha: "c3c9e263c25d99ce0380d002d59b67737d91b0dc", tag: "v7.4.0" },
   setupNode: { action: "actions/setup-node", sha: "820762786026740c76f36085b0efc47a31fe5020", tag: "v7.0.0" },
   pulumi: { action: "pulumi/actions", sha: "8e5e406f4007fca908480587cb9893c07090f58d", tag: "v7.0.0" },
-  attestBuildProvenance: { action: "actions/attest-build-provenance", sha: "4d101475d8b20a2381f78447822ac1eab6504dd8", tag: "v4.2.2" },
+  attestBuildProvenance: {
+    action: "actions/attest-build-provenance",
+    sha: "4d101475d8b20a2381f78447822ac1eab6504dd8",
+    tag: "v4.2.2",
+  },
 } as const satisfies Record<string, ActionPin>;
 
 export type PinnedActionName = keyof typeof PINS;

@@ -44,27 +44,47 @@ export function apiIdentity(s: BackendSettings): AppIdentity {
 export function apiDeployment(s: BackendSettings, refs: EnvironmentRefs): k8s.types.input.apps.v1.Deployment {
   const id = apiIdentity(s);
   const container = backendContainer(s, refs, { name: "api", role: "api", command: API_COMMAND, resources: s.api.resources });
-  return rollingDeployment(s, id, { replicas: s.api.replicas, maxSurge: s.api.maxSurge }, {
-    terminationGracePeriodSeconds: API_TERMINATION_GRACE_SECONDS,
-    topologySpreadConstraints: [
-      {
-        maxSkew: 1,
-        topologyKey: "kubernetes.io/hostname",
-        whenUnsatisfiable: "ScheduleAnyway",
-        labelSelector: { matchLabels: selectorLabels(id) },
-      },
-    ],
-    containers: [
-      {
-        ...container,
-        ports: [{ name: "http", containerPort: API_PORT, protocol: "TCP" }],
-        startupProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 60 },
-        readinessProbe: { httpGet: { path: READINESS_PATH, port: "http" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
-        livenessProbe: { httpGet: { path: LIVENESS_PATH, port: "http" }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-        lifecycle: { preStop: { exec: { command: ["sleep", String(PRESTOP_SLEEP_SECONDS)] } } },
-      },
-    ],
-  });
+  return rollingDeployment(
+    s,
+    id,
+    { replicas: s.api.replicas, maxSurge: s.api.maxSurge },
+    {
+      terminationGracePeriodSeconds: API_TERMINATION_GRACE_SECONDS,
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: selectorLabels(id) },
+        },
+      ],
+      containers: [
+        {
+          ...container,
+          ports: [{ name: "http", containerPort: API_PORT, protocol: "TCP" }],
+          startupProbe: {
+            httpGet: { path: LIVENESS_PATH, port: "http" },
+            periodSeconds: 2,
+            timeoutSeconds: 2,
+            failureThreshold: 60,
+          },
+          readinessProbe: {
+            httpGet: { path: READINESS_PATH, port: "http" },
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 2,
+          },
+          livenessProbe: {
+            httpGet: { path: LIVENESS_PATH, port: "http" },
+            periodSeconds: 10,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+          },
+          lifecycle: { preStop: { exec: { command: ["sleep", String(PRESTOP_SLEEP_SECONDS)] } } },
+        },
+      ],
+    },
+  );
 }
 
 export function apiService(s: BackendSettings): k8s.types.input.core.v1.Service {

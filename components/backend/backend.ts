@@ -7,12 +7,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { TYPES } from "../shared/project";
 import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./api";
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
 import { migrationJob, migrationJobResourceName } from "./migration";
 import { namespaceManifest } from "./namespace";
+import { PromotionEvidence, promotionEvidence } from "./promotion-evidence";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
 import { BackendSettings } from "./settings";
 import { workerDeployment, workerIdentity } from "./worker";
@@ -28,6 +30,12 @@ export interface BackendArgs {
    * @default true
    */
   readonly migrate?: boolean;
+  /**
+   * With `migrate: false`: this version's migration completed here in an earlier rollout
+   * (deployed-version.ts `migratedEarlier`), which its promotion evidence keeps saying.
+   * @default false
+   */
+  readonly migratedEarlier?: boolean;
 }
 
 /** The name the program gives its Backend (its children's names start with it). */
@@ -45,16 +53,24 @@ export class Backend extends pulumi.ComponentResource {
   readonly rolledOutVersion: pulumi.Output<string>;
   /** The backend version, known once its migration Job completed (undefined without a Job). */
   readonly migratedVersion: pulumi.Output<string | undefined>;
+  /**
+   * What this rollout proves for a promotion (promotion-evidence.ts), known only once both
+   * Deployments rolled out: from their status as the provider read it back after the await.
+   */
+  readonly promotionEvidence: pulumi.Output<PromotionEvidence>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("smartem:backend:Backend", name, {}, opts);
+    super(TYPES.backend, name, {}, opts);
     const s = args.settings;
 
     const provider = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.cluster), { parent: this });
     const base: pulumi.CustomResourceOptions = { parent: this, provider };
     // Kept when the stack is destroyed or the namespace renamed: it also holds what Pulumi does
     // not own (the image pull secret, anything an operator added).
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), { ...base, retainOnDelete: true });
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, namespaceManifest(s.namespace), {
+      ...base,
+      retainOnDelete: true,
+    });
     const inNamespace: pulumi.CustomResourceOptions = { ...base, dependsOn: [namespace] };
 
     new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, denyAllIngress(s.namespace), inNamespace);
@@ -66,8 +82,10 @@ export class Backend extends pulumi.ComponentResource {
         ? { database: pulumi.secret(services.databasePassword), rabbitmq: pulumi.secret(services.rabbitmqPassword) }
         : {
             // Alphanumeric: safe inside the connection URLs built from them.
-            database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this }).result,
-            rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this }).result,
+            database: new random.RandomPassword(`${name}-postgres-password`, { length: 32, special: false }, { parent: this })
+              .result,
+            rabbitmq: new random.RandomPassword(`${name}-rabbitmq-password`, { length: 32, special: false }, { parent: this })
+              .result,
           };
     const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, configMapManifest(s), inNamespace);
     const secret = new k8s.core.v1.Secret(`${name}-secrets`, secretManifest(s, passwords), inNamespace);
@@ -122,11 +140,26 @@ export class Backend extends pulumi.ComponentResource {
     this.migrationJob = job ? job.metadata.name : pulumi.output(undefined);
     this.rolledOutVersion = pulumi.all([api.id, worker.id]).apply(() => s.version);
     this.migratedVersion = job ? job.id.apply(() => s.version) : pulumi.output(undefined);
+    // The ids resolve with the rest of each Deployment's outputs: after its await succeeded.
+    this.promotionEvidence = pulumi
+      .all([api.id, worker.id, api.metadata, api.status, worker.metadata, worker.status])
+      .apply(([, , apiMetadata, apiStatus, workerMetadata, workerStatus]) =>
+        promotionEvidence({
+          version: s.version,
+          ...(s.imageDigest !== undefined ? { digest: s.imageDigest } : {}),
+          migrated: job !== undefined || (args.migratedEarlier ?? false),
+          deployments: [
+            { metadata: apiMetadata, status: apiStatus },
+            { metadata: workerMetadata, status: workerStatus },
+          ],
+        }),
+      );
     this.registerOutputs({
       namespace: this.namespace,
       migrationJob: this.migrationJob,
       rolledOutVersion: this.rolledOutVersion,
       migratedVersion: this.migratedVersion,
+      promotionEvidence: this.promotionEvidence,
     });
   }
 }

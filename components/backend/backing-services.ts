@@ -20,7 +20,13 @@ interface PinnedImage {
 }
 
 export const POSTGRES_IMAGE: PinnedImage = { repository: "postgres", version: "17.6", suffix: "", uid: 999, gid: 999 };
-export const RABBITMQ_IMAGE: PinnedImage = { repository: "rabbitmq", version: "4.1.4", suffix: "-management-alpine", uid: 100, gid: 101 };
+export const RABBITMQ_IMAGE: PinnedImage = {
+  repository: "rabbitmq",
+  version: "4.1.4",
+  suffix: "-management-alpine",
+  uid: 100,
+  gid: 101,
+};
 
 export function imageReference(image: PinnedImage): string {
   return `${image.repository}:${image.version}${image.suffix}`;

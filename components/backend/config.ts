@@ -1,6 +1,6 @@
 /** Stack config of the backend deployment. */
 import { z } from "zod";
-import { key } from "../config/keys";
+import { ConfigProblem, ConfigValues, Refined, SECRET_MARKER, UNSET_MARKER, configKeys, key } from "../config/keys";
 import {
   DEPLOYABLE_VERSION_ALLOWED,
   DNS_LABEL_ALLOWED,
@@ -27,7 +27,6 @@ const IDENTIFIER_ALLOWED = "letters, digits, '_', '.', '-', starting with a lett
 const password = z.string().min(16, "shorter than 16 characters");
 
 export const BACKING_SERVICES = ["in-cluster", "external"] as const;
-export type BackingServices = (typeof BACKING_SERVICES)[number];
 
 export const backendConfig = {
   backendVersion: key({
@@ -66,18 +65,33 @@ export const backendConfig = {
     description: "Whether this stack may move to a version lower than the one deployed now (a rollback).",
     allowed: "true or false",
   }),
+  backwardCompatibleMigrations: key({
+    schema: z.array(deployableVersion).default([]),
+    type: "object",
+    description:
+      "Versions whose database migration the previous version still works with: when such a version's rollout fails after its migration ran, deploy.yml rolls the stack back on its own instead of opening an incident.",
+    allowed: 'a list of deployable versions, e.g. ["0.2.0"] (default [])',
+  }),
   promoteFrom: key({
     schema: fullyQualifiedStack.optional(),
     type: "string",
     description:
-      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output.",
+      "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output, and its promotionEvidence must show the same image digest and smartem:promotionSoakHours since its rollout.",
     allowed: FULLY_QUALIFIED_STACK_ALLOWED,
   }),
   skipPromotionCheck: key({
     schema: z.boolean().default(false),
     type: "boolean",
-    description: "Emergency override: take a backend version that the smartem:promoteFrom stack does not run.",
+    description:
+      "Emergency override: take a backend version that the smartem:promoteFrom stack does not run, or has not proved (its promotion evidence, digest and soak time are not checked either); warned about on every run.",
     allowed: "true or false",
+  }),
+  promotionSoakHours: key({
+    schema: z.number().int().min(0).max(720).optional(),
+    type: "integer",
+    description:
+      "Hours that must pass after the smartem:promoteFrom stack rolled a version out (the time its cluster stamped) before this stack takes it; default 24 where smartem:promoteFrom is set, 0: no wait.",
+    allowed: "an integer from 0 to 720 (30 days), only with smartem:promoteFrom",
   }),
   clusterName: key({
     schema: dnsLabel.optional(),
@@ -142,7 +156,8 @@ export const backendConfig = {
   rolloutTimeoutSeconds: key({
     schema: seconds(60, 3600).default(600),
     type: "integer",
-    description: "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
+    description:
+      "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
     allowed: "an integer from 60 to 3600",
   }),
   migrationTimeoutSeconds: key({
@@ -160,13 +175,29 @@ export const backendConfig = {
   backingServices: key({
     schema: z.enum(BACKING_SERVICES).default("in-cluster"),
     type: "string",
-    description: "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
+    description:
+      "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
     allowed: BACKING_SERVICES.join(" or "),
   }),
-  databaseHost: key({ schema: hostName.optional(), type: "string", description: "External PostgreSQL host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
+  databaseHost: key({
+    schema: hostName.optional(),
+    type: "string",
+    description: "External PostgreSQL host (backingServices: external).",
+    allowed: HOST_NAME_ALLOWED,
+  }),
   databasePort: key({ schema: port.default(5432), type: "integer", description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
-  databaseUser: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL user.", allowed: IDENTIFIER_ALLOWED }),
-  databaseName: key({ schema: identifier.default("smartem"), type: "string", description: "PostgreSQL database.", allowed: IDENTIFIER_ALLOWED }),
+  databaseUser: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "PostgreSQL user.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
+  databaseName: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "PostgreSQL database.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
   databasePassword: key({
     schema: password.optional(),
     type: "string",
@@ -174,9 +205,19 @@ export const backendConfig = {
     description: "External PostgreSQL password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
-  rabbitmqHost: key({ schema: hostName.optional(), type: "string", description: "External RabbitMQ host (backingServices: external).", allowed: HOST_NAME_ALLOWED }),
+  rabbitmqHost: key({
+    schema: hostName.optional(),
+    type: "string",
+    description: "External RabbitMQ host (backingServices: external).",
+    allowed: HOST_NAME_ALLOWED,
+  }),
   rabbitmqPort: key({ schema: port.default(5672), type: "integer", description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
-  rabbitmqUser: key({ schema: identifier.default("smartem"), type: "string", description: "RabbitMQ user.", allowed: IDENTIFIER_ALLOWED }),
+  rabbitmqUser: key({
+    schema: identifier.default("smartem"),
+    type: "string",
+    description: "RabbitMQ user.",
+    allowed: IDENTIFIER_ALLOWED,
+  }),
   rabbitmqPassword: key({
     schema: password.optional(),
     type: "string",
@@ -184,8 +225,18 @@ export const backendConfig = {
     description: "External RabbitMQ password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
-  rabbitmqVhost: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ virtual host (RABBITMQ_VHOST).", allowed: "a non-empty vhost name, e.g. /" }),
-  rabbitmqExchange: key({ schema: z.string().min(1).optional(), type: "string", description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).", allowed: "a non-empty exchange name" }),
+  rabbitmqVhost: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "RabbitMQ virtual host (RABBITMQ_VHOST).",
+    allowed: "a non-empty vhost name, e.g. /",
+  }),
+  rabbitmqExchange: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).",
+    allowed: "a non-empty exchange name",
+  }),
   databaseStorage: key({
     schema: memoryQuantity.default("10Gi"),
     type: "string",
@@ -211,7 +262,10 @@ export const backendConfig = {
     allowed: "DEBUG, INFO, WARNING or ERROR",
   }),
   environment: key({
-    schema: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name").optional(),
+    schema: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name")
+      .optional(),
     type: "string",
     description: "The ENVIRONMENT the backend reports (default: the stack name).",
     allowed: "lower-case letters, digits and '-', e.g. production",
@@ -228,7 +282,12 @@ export const backendConfig = {
     description: "Keycloak base URL (KEYCLOAK_URL).",
     allowed: "an https URL whose host is a DNS name or IP address, e.g. https://auth.example.org",
   }),
-  keycloakRealm: key({ schema: z.string().min(1).optional(), type: "string", description: "Keycloak realm (KEYCLOAK_REALM).", allowed: "a realm name" }),
+  keycloakRealm: key({
+    schema: z.string().min(1).optional(),
+    type: "string",
+    description: "Keycloak realm (KEYCLOAK_REALM).",
+    allowed: "a realm name",
+  }),
   keycloakAllowedAzp: key({
     schema: z.string().min(1).optional(),
     type: "string",
@@ -236,3 +295,84 @@ export const backendConfig = {
     allowed: "a client id, or several separated by commas",
   }),
 } as const;
+
+/** The backend's fully qualified keys: `BACKEND_KEY.backendVersion` is `smartem:backendVersion`. */
+export const BACKEND_KEY = configKeys(backendConfig);
+
+/** The backend's values as parsed key by key. */
+export type BackendValues = ConfigValues<typeof backendConfig>;
+
+/** Where PostgreSQL and RabbitMQ run, as the rules across keys leave it: external ones are named, in-cluster ones are ours. */
+export type BackingServicesConfig =
+  | {
+      readonly backingServices: "in-cluster";
+      readonly databaseHost?: undefined;
+      readonly databasePassword?: undefined;
+      readonly rabbitmqHost?: undefined;
+      readonly rabbitmqPassword?: undefined;
+    }
+  | {
+      readonly backingServices: "external";
+      readonly databaseHost: string;
+      /** From secret config; never printed. */
+      readonly databasePassword: string;
+      readonly rabbitmqHost: string;
+      readonly rabbitmqPassword: string;
+    };
+
+/** The backend's config once its rules across keys hold. */
+export type BackendConfig = BackendValues & BackingServicesConfig;
+
+/**
+ * The backend's rules across keys (run by loadStackConfig once every key parsed): each
+ * external-only key is required with external services and refused in-cluster, where it
+ * would be silently ignored; the promotion soak time needs a promotion source; Keycloak
+ * needs its URL and realm together.
+ */
+export function refineBackendConfig<V extends BackendValues>(values: V): Refined<V & BackingServicesConfig> {
+  const problems: ConfigProblem[] = [];
+  const external = values.backingServices === "external";
+  const externalOnly = {
+    databaseHost: values.databaseHost,
+    databasePassword: values.databasePassword,
+    rabbitmqHost: values.rabbitmqHost,
+    rabbitmqPassword: values.rabbitmqPassword,
+  } as const;
+  for (const [name, value] of Object.entries(externalOnly) as Array<[keyof typeof externalOnly, string | undefined]>) {
+    const secret = backendConfig[name].secret === true;
+    if (external && value === undefined) {
+      problems.push({
+        key: BACKEND_KEY[name],
+        value: UNSET_MARKER,
+        message: `required when ${BACKEND_KEY.backingServices} is external; allowed: a value when ${BACKEND_KEY.backingServices} is external, set with \`pulumi config set${secret ? " --secret" : ""} ${BACKEND_KEY[name]} ...\``,
+      });
+    }
+    if (!external && value !== undefined) {
+      problems.push({
+        key: BACKEND_KEY[name],
+        value: secret ? SECRET_MARKER : JSON.stringify(value),
+        message: `only used when ${BACKEND_KEY.backingServices} is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)`,
+      });
+    }
+  }
+  if (values.promoteFrom === undefined && values.promotionSoakHours !== undefined) {
+    problems.push({
+      key: BACKEND_KEY.promotionSoakHours,
+      value: String(values.promotionSoakHours),
+      message: `only used with ${BACKEND_KEY.promoteFrom} (a stack that takes its version from another): set ${BACKEND_KEY.promoteFrom}, or remove the key`,
+    });
+  }
+  if ((values.keycloakUrl === undefined) !== (values.keycloakRealm === undefined)) {
+    const [set, unset] =
+      values.keycloakUrl === undefined
+        ? (["keycloakRealm", "keycloakUrl"] as const)
+        : (["keycloakUrl", "keycloakRealm"] as const);
+    problems.push({
+      key: BACKEND_KEY[unset],
+      value: UNSET_MARKER,
+      message: `required together with ${BACKEND_KEY[set]}; allowed: both set, or neither`,
+    });
+  }
+  // The rules above are what the union says: external names its services, in-cluster none.
+  return problems.length > 0 ? { problems } : { config: values as V & BackingServicesConfig };
+}

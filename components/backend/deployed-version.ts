@@ -5,16 +5,18 @@
  * - the highest version migrated here: the `migratedVersion` output, or a later migration
  *   Job the last checkpoint shows completed (a failed rollout writes no outputs; see
  *   migration-history.ts);
- * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack.
+ * - with `smartem:promoteFrom`, the `backendVersion` output of the source stack and, given the
+ *   time of the run (only under the real engine), its `promotionEvidence` output.
  * Called before any other resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../program-config";
 import { compareVersions, isCanonicalVersion } from "../version/version";
+import { BackendConfig } from "./config";
 import { BACKEND_RESOURCE_NAME } from "./backend";
-import { VersionGuardFacts, assertVersionGuards } from "./guards";
+import { PromotionFacts, VersionGuardFacts, assertVersionGuards } from "./guards";
 import { migrationJobResourceName } from "./migration";
 import { readCompletedMigration } from "./migration-history";
+import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
 
 /** The stack output every stack exports and the guards read back. */
 export const BACKEND_VERSION_OUTPUT = "backendVersion";
@@ -27,14 +29,34 @@ export function currentStackName(): string {
 /** The stack output with the highest version whose migration Job completed on this stack. */
 export const MIGRATED_VERSION_OUTPUT = "migratedVersion";
 
-async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
+async function readValue(reference: pulumi.StackReference, name: string): Promise<unknown> {
   const details = await reference.getOutputDetails(name);
-  const value = details.value ?? details.secretValue;
+  return details.value ?? details.secretValue;
+}
+
+async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
+  const value = await readValue(reference, name);
   return typeof value === "string" ? value : undefined;
 }
 
-async function readBackendVersion(resourceName: string, stackName: string): Promise<string | undefined> {
-  return readOutput(new pulumi.StackReference(resourceName, { name: stackName }), BACKEND_VERSION_OUTPUT);
+/** Hours a promoting stack waits after its source's rollout unless smartem:promotionSoakHours says otherwise. */
+export const DEFAULT_PROMOTION_SOAK_HOURS = 24;
+
+/** A stack's promotion rule, from `smartem:promoteFrom` and the keys that qualify it. */
+export interface PromotionPolicy {
+  readonly fromStack: string;
+  readonly soakHours: number;
+  readonly override: boolean;
+}
+
+/** The promotion rule of a stack, undefined without `smartem:promoteFrom`. */
+export function promotionPolicy(config: BackendConfig): PromotionPolicy | undefined {
+  if (config.promoteFrom === undefined) return undefined;
+  return {
+    fromStack: config.promoteFrom,
+    soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS,
+    override: config.skipPromotionCheck,
+  };
 }
 
 /** What the program knows of this stack's live state before it changes anything. */
@@ -42,23 +64,23 @@ export interface UpgradeFacts {
   readonly guards: VersionGuardFacts;
   /** The highest version whose migration completed here (it may be above the one serving). */
   readonly migratedVersion?: string;
+  /** This stack's own last promotionEvidence output, if it is a valid record. */
+  readonly previousEvidence?: PromotionEvidence;
 }
 
-export async function upgradeFacts(stack: string, config: StackConfig): Promise<UpgradeFacts> {
+/**
+ * The facts of the guards. `now` is the time of the run: given (under the real engine), the
+ * promotion guard also checks the source's evidence and the soak time; offline it cannot.
+ */
+export async function upgradeFacts(stack: string, config: BackendConfig, now?: Date): Promise<UpgradeFacts> {
+  const policy = promotionPolicy(config);
   const self = new pulumi.StackReference("backend-deployed-version", { name: currentStackName() });
   const deployedVersion = await readOutput(self, BACKEND_VERSION_OUTPUT);
   const migratedVersion = highest([
     await readOutput(self, MIGRATED_VERSION_OUTPUT),
     await readCompletedMigration(currentStackName(), migrationJobResourceName(BACKEND_RESOURCE_NAME)),
   ]);
-  const promotion =
-    config.promoteFrom === undefined
-      ? undefined
-      : {
-          fromStack: config.promoteFrom,
-          version: await readBackendVersion("backend-promotion-source", config.promoteFrom),
-          override: config.skipPromotionCheck,
-        };
+  const promotion = policy && (await promotionFacts(policy, config, now));
   const guards: VersionGuardFacts = {
     stack,
     version: config.backendVersion,
@@ -67,15 +89,52 @@ export async function upgradeFacts(stack: string, config: StackConfig): Promise<
     ...(deployedVersion !== undefined ? { deployedVersion } : {}),
     ...(promotion ? { promotion } : {}),
   };
-  return { guards, ...(migratedVersion !== undefined ? { migratedVersion } : {}) };
+  const previous = readEvidence(await readValue(self, PROMOTION_EVIDENCE_OUTPUT));
+  return {
+    guards,
+    ...(migratedVersion !== undefined ? { migratedVersion } : {}),
+    ...(previous.kind === "recorded" ? { previousEvidence: previous.evidence } : {}),
+  };
+}
+
+/**
+ * Whether this version's migration completed here in an earlier rollout that the stack's last
+ * record shows: a return to the version that served before a later one failed keeps proving
+ * its migration. A rollback to a version this stack never recorded does not.
+ */
+export function migratedEarlier(facts: UpgradeFacts): boolean {
+  const previous = facts.previousEvidence;
+  return previous !== undefined && previous.version === facts.guards.version && previous.migration === "completed";
+}
+
+/** What the source stack reports: its version and, when the run has a clock, its evidence. */
+async function promotionFacts(policy: PromotionPolicy, config: BackendConfig, now: Date | undefined): Promise<PromotionFacts> {
+  const source = new pulumi.StackReference("backend-promotion-source", { name: policy.fromStack });
+  const version = await readOutput(source, BACKEND_VERSION_OUTPUT);
+  const digest = config.backendImageDigests?.[config.backendVersion];
+  return {
+    fromStack: policy.fromStack,
+    ...(version !== undefined ? { version } : {}),
+    override: policy.override,
+    ...(now !== undefined
+      ? {
+          evidence: {
+            recorded: readEvidence(await readValue(source, PROMOTION_EVIDENCE_OUTPUT)),
+            ...(digest !== undefined ? { digest } : {}),
+            soakHours: policy.soakHours,
+            now,
+          },
+        }
+      : {}),
+  };
 }
 
 /**
  * Refuses (throws a VersionGuardError) a version any guard refuses; returns the facts the
  * guards used (the program needs to know whether this is a rollback).
  */
-export async function guardBackendVersion(stack: string, config: StackConfig): Promise<UpgradeFacts> {
-  const facts = await upgradeFacts(stack, config);
+export async function guardBackendVersion(stack: string, config: BackendConfig, now?: Date): Promise<UpgradeFacts> {
+  const facts = await upgradeFacts(stack, config, now);
   assertVersionGuards(facts.guards);
   return facts;
 }
@@ -98,5 +157,8 @@ export function schemaVersion(facts: UpgradeFacts): string | undefined {
 }
 
 function highest(versions: ReadonlyArray<string | undefined>): string | undefined {
-  return versions.filter((v): v is string => v !== undefined && isCanonicalVersion(v)).sort(compareVersions).at(-1);
+  return versions
+    .filter((v): v is string => v !== undefined && isCanonicalVersion(v))
+    .sort(compareVersions)
+    .at(-1);
 }

@@ -19,7 +19,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigProblem } from "../config/keys";
+import { ConfigProblem, UNSET_MARKER } from "../config/keys";
+import { BACKEND_KEY } from "./config";
 
 /** The cluster a stack deploys to, as the provider gets it. */
 export interface KubernetesCluster {
@@ -90,8 +91,8 @@ export function clusterNameProblems(clusterName: string | undefined): ConfigProb
     ? []
     : [
         {
-          key: "smartem:clusterName",
-          value: "(unset)",
+          key: BACKEND_KEY.clusterName,
+          value: UNSET_MARKER,
           message:
             "required by pulumi preview/up: the Kubernetes provider's clusterIdentifier, so that runs from CI and from a laptop plan no replacement of every object; " +
             "allowed: a stable name of the stack's cluster (lower-case letters, digits and '-')",

@@ -11,6 +11,9 @@ export const VERSION_LABEL = "app.kubernetes.io/version";
 /** The annotation carrying the exact pip requirement the object runs. */
 export const REQUIREMENT_ANNOTATION = "smartem.diamond.ac.uk/requirement";
 
+/** The label naming an object's part of the backend (the policy pack finds the api by it). */
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+
 export type AppComponent = "api" | "worker" | "migration" | "database" | "broker";
 
 export interface AppIdentity {
@@ -37,7 +40,7 @@ export function selectorLabels(id: AppIdentity): Labels {
 export function stableLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),
-    "app.kubernetes.io/component": id.component,
+    [COMPONENT_LABEL]: id.component,
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": MANAGED_BY,
   };
@@ -47,7 +50,7 @@ export function appLabels(id: AppIdentity): Labels {
   return {
     ...selectorLabels(id),
     [VERSION_LABEL]: id.version,
-    "app.kubernetes.io/component": id.component,
+    [COMPONENT_LABEL]: id.component,
     "app.kubernetes.io/part-of": PART_OF,
     "app.kubernetes.io/managed-by": MANAGED_BY,
   };

@@ -19,13 +19,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";
+import { INVOKES, TYPES } from "../shared/project";
 import { VERSION_LABEL } from "./labels";
-
-/** The engine's built-in invoke that reads a stack's resources from its last checkpoint. */
-export const READ_STACK_RESOURCE_OUTPUTS = "pulumi:pulumi:readStackResourceOutputs";
-
-/** The Job resource type the migration is registered as. */
-export const JOB_TYPE = "kubernetes:batch/v1:Job";
 
 /** One resource of `readStackResourceOutputs`' answer. */
 export interface CheckpointResource {
@@ -60,7 +55,7 @@ export function jobCompleted(outputs: Readonly<Record<string, unknown>>): boolea
  */
 export function completedMigration(resources: StackResourceOutputs["outputs"], jobName: string): string | undefined {
   const versions = Object.entries(resources)
-    .filter(([urn, r]) => r.type === JOB_TYPE && urnName(urn) === jobName && jobCompleted(r.outputs))
+    .filter(([urn, r]) => r.type === TYPES.job && urnName(urn) === jobName && jobCompleted(r.outputs))
     .map(([, r]) => record(record(r.outputs.metadata).labels)[VERSION_LABEL])
     .filter((v): v is string => typeof v === "string" && isCanonicalVersion(v));
   return versions.sort(compareVersions).at(-1);
@@ -68,6 +63,6 @@ export function completedMigration(resources: StackResourceOutputs["outputs"], j
 
 /** Reads the last checkpoint of `stackName` (fully qualified) and returns its completed migration. */
 export async function readCompletedMigration(stackName: string, jobName: string): Promise<string | undefined> {
-  const answer = (await pulumi.runtime.invoke(READ_STACK_RESOURCE_OUTPUTS, { stackName })) as Partial<StackResourceOutputs>;
+  const answer = (await pulumi.runtime.invoke(INVOKES.readStackResourceOutputs, { stackName })) as Partial<StackResourceOutputs>;
   return completedMigration(answer.outputs ?? {}, jobName);
 }

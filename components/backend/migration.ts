@@ -48,7 +48,12 @@ export function migrationJob(s: BackendSettings, refs: EnvironmentRefs): k8s.typ
           ...backendPodBase(s),
           restartPolicy: "Never",
           containers: [
-            backendContainer(s, refs, { name: "migrate", role: "migrate", command: MIGRATION_COMMAND, resources: s.worker.resources }),
+            backendContainer(s, refs, {
+              name: "migrate",
+              role: "migrate",
+              command: MIGRATION_COMMAND,
+              resources: s.worker.resources,
+            }),
           ],
         },
       },

@@ -21,7 +21,10 @@ export function memoryBytes(quantity: string): number {
   return Number(quantity.slice(0, -2)) * MEMORY_UNITS[quantity.slice(-2)]!;
 }
 
-export const cpuQuantity = z.string().regex(CPU, "not a CPU quantity like 100m or 0.5").refine((q) => cpuMillis(q) > 0, "must be more than 0");
+export const cpuQuantity = z
+  .string()
+  .regex(CPU, "not a CPU quantity like 100m or 0.5")
+  .refine((q) => cpuMillis(q) > 0, "must be more than 0");
 export const memoryQuantity = z.string().regex(MEMORY, "not a memory quantity like 128Mi or 1Gi");
 
 const amounts = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
@@ -32,16 +35,14 @@ export interface ContainerResources {
 }
 
 /** Requests and limits, both required, each request at most its limit. */
-export const containerResources = z
-  .strictObject({ requests: amounts, limits: amounts })
-  .superRefine((r, ctx) => {
-    if (cpuMillis(r.requests.cpu) > cpuMillis(r.limits.cpu)) {
-      ctx.addIssue({ code: "custom", path: ["requests", "cpu"], message: `exceeds limits.cpu ${r.limits.cpu}` });
-    }
-    if (memoryBytes(r.requests.memory) > memoryBytes(r.limits.memory)) {
-      ctx.addIssue({ code: "custom", path: ["requests", "memory"], message: `exceeds limits.memory ${r.limits.memory}` });
-    }
-  });
+export const containerResources = z.strictObject({ requests: amounts, limits: amounts }).superRefine((r, ctx) => {
+  if (cpuMillis(r.requests.cpu) > cpuMillis(r.limits.cpu)) {
+    ctx.addIssue({ code: "custom", path: ["requests", "cpu"], message: `exceeds limits.cpu ${r.limits.cpu}` });
+  }
+  if (memoryBytes(r.requests.memory) > memoryBytes(r.limits.memory)) {
+    ctx.addIssue({ code: "custom", path: ["requests", "memory"], message: `exceeds limits.memory ${r.limits.memory}` });
+  }
+});
 
 export const CONTAINER_RESOURCES_ALLOWED =
   '{"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "200m", "memory": "256Mi"}}: cpu in millicores (100m) or cores (0.5), memory in Ki/Mi/Gi, each request at most its limit';

@@ -1,11 +1,10 @@
 /**
- * The backend's settings for one stack, derived from validated config: the rules that
- * span several keys (external services need hosts and passwords; run in the config parse)
- * and the derived values (image reference, requirement, environment variables). Pure.
+ * The backend's settings for one stack, derived from its validated config (the rules across
+ * its keys are in ./config.ts, run in the config parse): the image reference, the
+ * requirement, the environment variables. Pure.
  */
-import { ConfigProblem } from "../config/keys";
-import type { StackConfig } from "../program-config";
 import { imageTagForVersion, requirement } from "../version/version";
+import { BackendConfig } from "./config";
 import { API_PORT, BACKEND_EXTRAS, BACKEND_PACKAGE, OBJECT_NAMES } from "./names";
 import { ContainerResources } from "./resources";
 
@@ -35,6 +34,8 @@ export interface BackendSettings {
   readonly version: string;
   /** `<image>:<version>` or `<image>:<version>@sha256:...`. */
   readonly image: string;
+  /** The digest `image` pins (`smartem:backendImageDigests` of the version); undefined: the tag alone. */
+  readonly imageDigest?: string;
   /** `smartem-decisions[backend]==<version>`. */
   readonly requirement: string;
   readonly imagePullSecret: string;
@@ -54,62 +55,19 @@ export interface BackendSettings {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-const KEY = (name: string): string => `smartem:${name}`;
-
-/**
- * The backend's rules across keys (run by loadStackConfig once every key parsed): each
- * external-only key is required with external services and refused in-cluster, where it
- * would be silently ignored; Keycloak needs its URL and realm together.
- */
-export function backendConfigProblems(
-  config: Pick<StackConfig, "backingServices" | "databaseHost" | "databasePassword" | "rabbitmqHost" | "rabbitmqPassword" | "keycloakUrl" | "keycloakRealm">,
-): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const external = config.backingServices === "external";
-  const externalOnly = {
-    databaseHost: config.databaseHost,
-    databasePassword: config.databasePassword,
-    rabbitmqHost: config.rabbitmqHost,
-    rabbitmqPassword: config.rabbitmqPassword,
-  } as const;
-  for (const [name, value] of Object.entries(externalOnly)) {
-    const secret = name.endsWith("Password");
-    if (external && value === undefined) {
-      problems.push({
-        key: KEY(name),
-        value: "(unset)",
-        message: `required when smartem:backingServices is external; allowed: a value when smartem:backingServices is external, set with \`pulumi config set${secret ? " --secret" : ""} ${KEY(name)} ...\``,
-      });
-    }
-    if (!external && value !== undefined) {
-      problems.push({
-        key: KEY(name),
-        value: secret ? "[secret]" : JSON.stringify(value),
-        message: "only used when smartem:backingServices is external; in-cluster services are named and their passwords generated here; allowed: no value in-cluster (remove the key)",
-      });
-    }
-  }
-  if ((config.keycloakUrl === undefined) !== (config.keycloakRealm === undefined)) {
-    const [set, unset] = config.keycloakUrl === undefined ? ["keycloakRealm", "keycloakUrl"] : ["keycloakUrl", "keycloakRealm"];
-    problems.push({ key: KEY(unset), value: "(unset)", message: `required together with ${KEY(set)}; allowed: both set, or neither` });
-  }
-  return problems;
-}
-
-/** The settings of a config that loadStackConfig accepted (so backendConfigProblems found nothing). */
-export function backendSettings(stack: string, config: StackConfig): BackendSettings {
-  const external = config.backingServices === "external";
+/** The settings of a stack's backend config. */
+export function backendSettings(stack: string, config: BackendConfig): BackendSettings {
   const tag = imageTagForVersion(config.backendVersion);
   const digest = config.backendImageDigests?.[config.backendVersion];
   const image = `${config.backendImage}:${tag}${digest ? `@${digest}` : ""}`;
   const database = {
-    host: external ? config.databaseHost! : OBJECT_NAMES.postgres,
+    host: config.backingServices === "external" ? config.databaseHost : OBJECT_NAMES.postgres,
     port: config.databasePort,
     user: config.databaseUser,
     name: config.databaseName,
   };
   const rabbitmq = {
-    host: external ? config.rabbitmqHost! : OBJECT_NAMES.rabbitmq,
+    host: config.backingServices === "external" ? config.rabbitmqHost : OBJECT_NAMES.rabbitmq,
     port: config.rabbitmqPort,
     user: config.rabbitmqUser,
   };
@@ -139,6 +97,7 @@ export function backendSettings(stack: string, config: StackConfig): BackendSett
     namespace: config.namespace,
     version: config.backendVersion,
     image,
+    ...(digest ? { imageDigest: digest } : {}),
     requirement: requirement(BACKEND_PACKAGE, config.backendVersion, BACKEND_EXTRAS),
     imagePullSecret: config.imagePullSecret,
     runAsUser: config.runAsUser,
@@ -152,9 +111,10 @@ export function backendSettings(stack: string, config: StackConfig): BackendSett
     migrationTimeoutSeconds: config.migrationTimeoutSeconds,
     database,
     rabbitmq,
-    backingServices: external
-      ? { kind: "external", databasePassword: config.databasePassword!, rabbitmqPassword: config.rabbitmqPassword! }
-      : { kind: "in-cluster", databaseStorage: config.databaseStorage, rabbitmqStorage: config.rabbitmqStorage },
+    backingServices:
+      config.backingServices === "external"
+        ? { kind: "external", databasePassword: config.databasePassword, rabbitmqPassword: config.rabbitmqPassword }
+        : { kind: "in-cluster", databaseStorage: config.databaseStorage, rabbitmqStorage: config.rabbitmqStorage },
     environment: Object.fromEntries(Object.entries(environment).sort(([a], [b]) => a.localeCompare(b))),
   };
 }

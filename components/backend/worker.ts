@@ -15,10 +15,15 @@ export function workerIdentity(s: BackendSettings): AppIdentity {
 }
 
 export function workerDeployment(s: BackendSettings, refs: EnvironmentRefs): k8s.types.input.apps.v1.Deployment {
-  return rollingDeployment(s, workerIdentity(s), { replicas: s.worker.replicas, maxSurge: 1 }, {
-    terminationGracePeriodSeconds: s.worker.terminationGracePeriodSeconds,
-    containers: [
-      backendContainer(s, refs, { name: "worker", role: "worker", command: WORKER_COMMAND, resources: s.worker.resources }),
-    ],
-  });
+  return rollingDeployment(
+    s,
+    workerIdentity(s),
+    { replicas: s.worker.replicas, maxSurge: 1 },
+    {
+      terminationGracePeriodSeconds: s.worker.terminationGracePeriodSeconds,
+      containers: [
+        backendContainer(s, refs, { name: "worker", role: "worker", command: WORKER_COMMAND, resources: s.worker.resources }),
+      ],
+    },
+  );
 }

@@ -1,12 +1,43 @@
 /**
  * The stack-config machinery: every `smartem:` key is declared once with a zod
  * schema, a description and (through the schema) its default. The Pulumi.yaml
- * config block, the README table and the validation all come from these declarations.
+ * config block, the configuration reference (docs/reference/configuration.md) and the
+ * validation all come from these declarations.
  */
 import { z } from "zod";
+import { PROJECT } from "../shared/project";
 
-/** The config namespace of this project (and so, its Pulumi project name). */
-export const CONFIG_NAMESPACE = "smartem";
+/** The config namespace of this project: Pulumi's is the project name. */
+export const CONFIG_NAMESPACE = PROJECT;
+
+/** A fully qualified key, `smartem:<name>`. */
+export type QualifiedKey<N extends string = string> = `${typeof CONFIG_NAMESPACE}:${N}`;
+
+/** The one way a key is spelled: `smartem:<name>`. */
+function qualify<N extends string>(name: N): QualifiedKey<N> {
+  return `${CONFIG_NAMESPACE}:${name}`;
+}
+
+/**
+ * The fully qualified keys of a schema by name (`KEYS.backendVersion` is
+ * `smartem:backendVersion`): typed by the schema, so a key no schema declares does not compile.
+ */
+export function configKeys<T extends ConfigSchema>(schema: T): { readonly [K in keyof T & string]: QualifiedKey<K> } {
+  return Object.freeze(Object.fromEntries(Object.keys(schema).map((name) => [name, qualify(name)]))) as {
+    readonly [K in keyof T & string]: QualifiedKey<K>;
+  };
+}
+
+/** The name of a fully qualified key of this namespace (`smartem:apiReplicas` gives `apiReplicas`), or undefined. */
+export function keyName(fullKey: string): string | undefined {
+  const prefix = qualify("");
+  return fullKey.startsWith(prefix) ? fullKey.slice(prefix.length) : undefined;
+}
+
+/** How a problem shows a value that is not set. */
+export const UNSET_MARKER = "(unset)";
+/** How a secret value is shown wherever it leaves the program: config problems, the render. */
+export const SECRET_MARKER = "[secret]";
 
 /** How Pulumi passes a value in: scalars as text, structured values as JSON text. */
 export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | "object";
@@ -14,7 +45,7 @@ export type PulumiConfigType = "string" | "integer" | "boolean" | "array" | "obj
 export interface ConfigKey<S extends z.ZodType = z.ZodType> {
   /** Validates and defaults the decoded value. */
   readonly schema: S;
-  /** One sentence for Pulumi.yaml and the README. */
+  /** One sentence for Pulumi.yaml and the configuration reference. */
   readonly description: string;
   /** What is allowed, in words; every error for this key ends with it. */
   readonly allowed: string;
@@ -63,9 +94,6 @@ export class ConfigError extends Error {
 /** Raw stack config as Pulumi hands it to a program: fully qualified key -> text. */
 export type RawConfig = Readonly<Record<string, string>>;
 
-const UNSET = "(unset)";
-const REDACTED = "[secret]";
-
 function decode(type: PulumiConfigType, text: string): unknown {
   switch (type) {
     case "string":
@@ -88,7 +116,7 @@ function decode(type: PulumiConfigType, text: string): unknown {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? UNSET : JSON.stringify(value);
+  return value === undefined ? UNSET_MARKER : JSON.stringify(value);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -100,40 +128,57 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return at;
 }
 
+/** The final step of a parse: the typed view of values whose rules across keys hold, or every rule they break. */
+export type Refined<R> = { readonly config: R } | { readonly problems: readonly ConfigProblem[] };
+
+/** The problems of a refinement ([] when it holds). */
+export function problemsOf(refined: Refined<unknown>): readonly ConfigProblem[] {
+  return "problems" in refined ? refined.problems : [];
+}
+
 /**
  * Reads every key of `schema` from `raw` (the whole stack config), applies defaults,
  * and rejects unknown keys of this namespace (typos). Throws one {@link ConfigError}
- * naming each key, its value and what is allowed; returns a frozen object otherwise.
+ * naming each key, its value and what is allowed; returns a frozen object otherwise,
+ * as `refine` (the rules across keys, run once every key parsed) types it.
  */
-export function parseConfig<T extends ConfigSchema>(
+export function parseConfig<T extends ConfigSchema>(schema: T, raw: RawConfig, secretKeys?: ReadonlySet<string>): ConfigValues<T>;
+export function parseConfig<T extends ConfigSchema, R>(
+  schema: T,
+  raw: RawConfig,
+  secretKeys: ReadonlySet<string> | undefined,
+  refine: (values: ConfigValues<T>) => Refined<R>,
+): R;
+export function parseConfig<T extends ConfigSchema, R>(
   schema: T,
   raw: RawConfig,
   /** Keys whose values are encrypted in the stack file; when given, a secret key set in clear is refused. */
   secretKeys?: ReadonlySet<string>,
-  /** The rules across keys, run once every key parsed: the one final refinement step. */
-  acrossKeys?: (values: ConfigValues<T>) => readonly ConfigProblem[],
-): ConfigValues<T> {
-  const prefix = `${CONFIG_NAMESPACE}:`;
+  refine?: (values: ConfigValues<T>) => Refined<R>,
+): ConfigValues<T> | R {
   const problems: ConfigProblem[] = [];
 
   for (const [name, spec] of Object.entries(schema)) {
-    const fullKey = prefix + name;
+    const fullKey = qualify(name);
     if (spec.secret && secretKeys && raw[fullKey] !== undefined && !secretKeys.has(fullKey)) {
       problems.push({
         key: fullKey,
-        value: REDACTED,
+        value: SECRET_MARKER,
         message: `stored in clear in the stack file; allowed: an encrypted value, \`pulumi config set --secret ${fullKey} <value>\``,
       });
     }
   }
 
   for (const fullKey of Object.keys(raw).sort()) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const name = fullKey.slice(prefix.length);
-    if (!Object.hasOwn(schema, name)) {
+    const name = keyName(fullKey);
+    if (name !== undefined && !Object.hasOwn(schema, name)) {
       const known = Object.keys(schema).sort().join(", ");
-      const value = secretKeys?.has(fullKey) ? REDACTED : show(raw[fullKey]);
-      problems.push({ key: fullKey, value, message: `unknown key; allowed: one of the keys of ${prefix}, which are: ${known}` });
+      const value = secretKeys?.has(fullKey) ? SECRET_MARKER : show(raw[fullKey]);
+      problems.push({
+        key: fullKey,
+        value,
+        message: `unknown key; allowed: one of the keys of ${qualify("")}, which are: ${known}`,
+      });
     }
   }
 
@@ -142,9 +187,10 @@ export function parseConfig<T extends ConfigSchema>(
 
   if (problems.length > 0) throw new ConfigError(problems);
   const values = deepFreeze(parsed.values) as ConfigValues<T>;
-  const across = acrossKeys?.(values) ?? [];
-  if (across.length > 0) throw new ConfigError(across);
-  return values;
+  if (!refine) return values;
+  const refined = refine(values);
+  if ("problems" in refined) throw new ConfigError(refined.problems);
+  return deepFreeze(refined.config);
 }
 
 /**
@@ -157,11 +203,15 @@ export function parseKeys<T extends ConfigSchema>(schema: T, raw: RawConfig): Co
   return deepFreeze(values) as ConfigValues<T>;
 }
 
-function parseEachKey(schema: ConfigSchema, raw: RawConfig, secretKeys?: ReadonlySet<string>): { problems: ConfigProblem[]; values: Record<string, unknown> } {
+function parseEachKey(
+  schema: ConfigSchema,
+  raw: RawConfig,
+  secretKeys?: ReadonlySet<string>,
+): { problems: ConfigProblem[]; values: Record<string, unknown> } {
   const problems: ConfigProblem[] = [];
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(schema)) {
-    const fullKey = `${CONFIG_NAMESPACE}:${name}`;
+    const fullKey = qualify(name);
     const text = raw[fullKey];
     const input = text === undefined ? undefined : decode(spec.type, text);
     const result = spec.schema.safeParse(input);
@@ -178,7 +228,7 @@ function parseEachKey(schema: ConfigSchema, raw: RawConfig, secretKeys?: Readonl
       problems.push({
         key: fullKey + path,
         // Secret by declaration, or because it was set with --secret: never echoed.
-        value: (spec.secret || secretKeys?.has(fullKey)) && offending !== undefined ? REDACTED : show(offending),
+        value: (spec.secret || secretKeys?.has(fullKey)) && offending !== undefined ? SECRET_MARKER : show(offending),
         message: `${why}; allowed: ${spec.allowed}`,
       });
     }

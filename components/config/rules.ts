@@ -3,9 +3,7 @@ import { z } from "zod";
 import { VersionError, assertDeployable } from "../version/version";
 
 /** A Kubernetes object name usable as a namespace or label value (RFC 1123 label). */
-export const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "not an RFC 1123 label");
+export const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "not an RFC 1123 label");
 export const DNS_LABEL_ALLOWED = "lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters";
 
 /** A deployable, canonical PEP 440 version (see version.assertDeployable). */
@@ -21,9 +19,7 @@ export const DEPLOYABLE_VERSION_ALLOWED =
   "a canonical PEP 440 release X.Y.Z or pre-release X.Y.Z{a,b,rc}N, e.g. 0.1.1 or 0.1.1rc52 (no 'v', no local '+...', no dev/post, never 'latest')";
 
 /** A GitHub user or organisation login. */
-export const githubLogin = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "not a GitHub login");
+export const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "not a GitHub login");
 export const GITHUB_LOGIN_ALLOWED = "letters, digits and single hyphens, at most 39 characters";
 
 /** A GitHub repository name. */
@@ -57,7 +53,8 @@ export function hostNameProblem(name: string): string | undefined {
     if (!LABEL.test(label)) return `${which} is not letters, digits and inner '-'`;
   }
   // A last label of digits only would make 1.2.3.999 a "host name": it is a mistyped address.
-  if (/^\d+$/.test(labels.at(-1)!) && !z.ipv4().safeParse(name).success) return "not an IPv4 address, and a host name does not end in a number";
+  if (/^\d+$/.test(labels.at(-1)!) && !z.ipv4().safeParse(name).success)
+    return "not an IPv4 address, and a host name does not end in a number";
   return undefined;
 }
 
@@ -98,17 +95,22 @@ export const httpOrigin = z.string().superRefine((text, ctx) => {
   if (problem) {
     ctx.addIssue({ code: "custom", message: `not an origin: ${problem}` });
   } else if (url.origin !== text) {
-    ctx.addIssue({ code: "custom", message: `not an origin as browsers send it (that would be ${url.origin}): no path, trailing '/', query, fragment, upper case or default port` });
+    ctx.addIssue({
+      code: "custom",
+      message: `not an origin as browsers send it (that would be ${url.origin}): no path, trailing '/', query, fragment, upper case or default port`,
+    });
   }
 });
-export const HTTP_ORIGIN_ALLOWED = "http(s)://host[:port] as browsers send it, e.g. https://smartem.example.org or http://localhost:3000 (lower case, no path, no trailing '/', no default port)";
+export const HTTP_ORIGIN_ALLOWED =
+  "http(s)://host[:port] as browsers send it, e.g. https://smartem.example.org or http://localhost:3000 (lower case, no path, no trailing '/', no default port)";
 
 /**
  * A branch name git accepts (`git check-ref-format --branch`), and only of letters, digits,
  * '.', '_', '-' and '/': it also lands in workflow `branches:` filters, where `*?[!+` are patterns.
  */
 export const gitBranchName = z.string().superRefine((name, ctx) => {
-  const refuse = (message: string): void => ctx.addIssue({ code: "custom", message: `not a branch name git accepts: ${message}` });
+  const refuse = (message: string): void =>
+    ctx.addIssue({ code: "custom", message: `not a branch name git accepts: ${message}` });
   if (!/^[A-Za-z0-9._/-]+$/.test(name)) return refuse("only letters, digits, '.', '_', '-' and '/' are used here");
   if (name.startsWith("-")) return refuse("it starts with '-'");
   if (name === "HEAD") return refuse("HEAD is not a branch");
@@ -118,5 +120,3 @@ export const gitBranchName = z.string().superRefine((name, ctx) => {
   const part = name.split("/").find((p) => p.startsWith(".") || p.endsWith(".lock"));
   if (part) return refuse(`the part ${part} ${part.startsWith(".") ? "starts with '.'" : "ends with .lock"}`);
 });
-export const GIT_BRANCH_ALLOWED =
-  "a branch name of letters, digits, '.', '_', '-' and '/' that git accepts (no '..', '//', leading '-' or '/', no part starting with '.' or ending with .lock, not ending with '/' or '.'), e.g. main";

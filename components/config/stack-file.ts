@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { CliScalar, compareGoStrings, goJsonString, resolvePlainScalar } from "./cli-yaml";
-import { CONFIG_NAMESPACE, ConfigError, ConfigProblem } from "./keys";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, SECRET_MARKER, UNSET_MARKER } from "./keys";
 
 /** The top-level keys the CLI reads from a stack file, besides `config`. */
 const SECRETS_SETTINGS = ["secretsprovider", "encryptedkey", "encryptionsalt"] as const;
@@ -129,7 +129,7 @@ class Reader {
       this.problems.push({
         where: this.options.file,
         key: "config",
-        value: "(unset)",
+        value: UNSET_MARKER,
         message: `no config: mapping; allowed: config: with ${CONFIG_ALLOWED}`,
       });
       return empty;
@@ -162,7 +162,7 @@ class Reader {
       this.problems.push({
         where: this.options.file,
         key: "config",
-        value: sawConfig ? "(empty)" : "(unset)",
+        value: sawConfig ? "(empty)" : UNSET_MARKER,
         message: `no config values; allowed: config: with ${CONFIG_ALLOWED}`,
       });
       return empty;
@@ -234,7 +234,7 @@ class Reader {
     const before = this.problems.length;
     const allowed = this.allowed(key);
     // A secret key's value is never echoed, not even when it is written in clear.
-    const show = (n: YAML.Node | null): string => (this.options.describe(key)?.secret ? "[secret]" : this.written(n));
+    const show = (n: YAML.Node | null): string => (this.options.describe(key)?.secret ? SECRET_MARKER : this.written(n));
     const visit = (n: YAML.Node | null, path: string, parentOffset: number | undefined): void => {
       if (n === null) {
         this.add(
@@ -327,7 +327,7 @@ class Reader {
         return;
       default:
         if (resolved.text !== source) {
-          const passes = shown === "[secret]" ? "another text" : JSON.stringify(resolved.text);
+          const passes = shown === SECRET_MARKER ? "another text" : JSON.stringify(resolved.text);
           this.add(
             at,
             path,

@@ -2,10 +2,10 @@
  * Stack config of this repository's own delivery environments (./environments.ts): optional,
  * set on the one stack that manages this repository's GitHub side (production).
  */
-import { ConfigProblem, key } from "../config/keys";
+import { ConfigProblem, Refined, UNSET_MARKER, configKeys, key } from "../config/keys";
 import { GITHUB_REPOSITORY_ALLOWED, githubRepositoryName } from "../config/rules";
-import { GitHubPlan, RepositoryVisibility } from "../github/config";
-import { REVIEWERS_ALLOWED, reviewersSchema } from "../release/gate-config";
+import { GITHUB_KEY, GitHubPlan, RepositoryVisibility } from "../github/config";
+import { PypiReviewers, REVIEWERS_ALLOWED, reviewersSchema } from "../release/gate-config";
 
 export const deliveryConfig = {
   deliveryRepository: key({
@@ -24,26 +24,39 @@ export const deliveryConfig = {
   }),
 } as const;
 
-/** The parsed values {@link deliveryProblems} needs. */
+const KEY = { ...GITHUB_KEY, ...configKeys(deliveryConfig) };
+
+/** The delivery environments as the rules across keys leave them: a repository always comes with its reviewers. */
+export type DeliveryConfig =
+  | { readonly deliveryRepository: string; readonly deliveryReviewers: PypiReviewers }
+  | { readonly deliveryRepository?: undefined; readonly deliveryReviewers?: undefined };
+
+/** The parsed values {@link refineDeliveryConfig} needs. */
 export interface DeliverySettings {
   readonly manageGithub: boolean;
   readonly deliveryRepository?: string;
-  readonly deliveryReviewers?: unknown;
+  readonly deliveryReviewers?: PypiReviewers;
   readonly githubPlan: GitHubPlan;
   readonly repositoryVisibility: Readonly<Record<string, RepositoryVisibility>>;
 }
 
 /** Rules across keys: the environments need the stack's GitHub provider, reviewers, and a plan that offers them. */
-export function deliveryProblems(settings: DeliverySettings): ConfigProblem[] {
+export function refineDeliveryConfig<V extends DeliverySettings>(settings: V): Refined<V & DeliveryConfig> {
+  const problems = deliveryProblems(settings);
+  // The rules below are what the union says: a repository with its reviewers, or neither.
+  return problems.length > 0 ? { problems } : { config: settings as V & DeliveryConfig };
+}
+
+function deliveryProblems(settings: DeliverySettings): ConfigProblem[] {
   const repository = settings.deliveryRepository;
   if (repository === undefined) {
     return settings.deliveryReviewers === undefined
       ? []
       : [
           {
-            key: "smartem:deliveryReviewers",
+            key: KEY.deliveryReviewers,
             value: JSON.stringify(settings.deliveryReviewers),
-            message: "set without smartem:deliveryRepository, so it applies to nothing; allowed: set both, or neither",
+            message: `set without ${KEY.deliveryRepository}, so it applies to nothing; allowed: set both, or neither`,
           },
         ];
   }
@@ -51,25 +64,24 @@ export function deliveryProblems(settings: DeliverySettings): ConfigProblem[] {
   const value = JSON.stringify(repository);
   if (!settings.manageGithub) {
     problems.push({
-      key: "smartem:deliveryRepository",
+      key: KEY.deliveryRepository,
       value,
-      message:
-        "this stack does not manage GitHub (smartem:manageGithub is false); allowed: unset, or set on the stack that manages GitHub",
+      message: `this stack does not manage GitHub (${KEY.manageGithub} is false); allowed: unset, or set on the stack that manages GitHub`,
     });
   }
   if (settings.deliveryReviewers === undefined) {
     problems.push({
-      key: "smartem:deliveryReviewers",
-      value: "(unset)",
-      message: `required with smartem:deliveryRepository: production applies and previews wait for a person's approval; allowed: ${REVIEWERS_ALLOWED}`,
+      key: KEY.deliveryReviewers,
+      value: UNSET_MARKER,
+      message: `required with ${KEY.deliveryRepository}: production applies and previews wait for a person's approval; allowed: ${REVIEWERS_ALLOWED}`,
     });
   }
   const visibility = settings.repositoryVisibility[repository] ?? "public";
   if (visibility !== "public" && settings.githubPlan !== "enterprise") {
     problems.push({
-      key: `smartem:repositoryVisibility.${repository}`,
+      key: `${KEY.repositoryVisibility}.${repository}`,
       value: JSON.stringify(visibility),
-      message: `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (smartem:githubPlan is ${settings.githubPlan}); allowed: make ${repository} public, or set smartem:githubPlan to enterprise if the owner has it`,
+      message: `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (${KEY.githubPlan} is ${settings.githubPlan}); allowed: make ${repository} public, or set ${KEY.githubPlan} to enterprise if the owner has it`,
     });
   }
   return problems;

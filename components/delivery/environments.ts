@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KEEP_ON_GITHUB } from "../github/provider";
 import { Reviewers } from "../release/pypi-environment";
 import { EnvironmentSpec, environmentResources } from "../release/release-gate";
+import { TYPES } from "../shared/project";
 
 /** The stacks this repository's workflows preview, apply and check for drift (dev is a sandbox). */
 export const DELIVERY_STACKS = ["staging", "production"] as const;
@@ -70,7 +71,7 @@ export class DeliveryEnvironments extends pulumi.ComponentResource {
   readonly deploymentPolicies: readonly github.RepositoryEnvironmentDeploymentPolicy[];
 
   constructor(name: string, args: DeliveryEnvironmentsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("smartem:delivery:DeliveryEnvironments", name, {}, opts);
+    super(TYPES.deliveryEnvironments, name, {}, opts);
     const child = { parent: this, provider: args.provider, ...KEEP_ON_GITHUB };
     const made = args.specs.map((spec) => environmentResources(`${name}-${spec.environment}`, spec, child));
     this.environments = made.map((m) => m.environment);

@@ -1,6 +1,6 @@
 /** Stack config shared by everything this program does on GitHub. */
 import { z } from "zod";
-import { key } from "../config/keys";
+import { configKeys, key } from "../config/keys";
 import { GITHUB_LOGIN_ALLOWED, GITHUB_REPOSITORY_ALLOWED, githubLogin, githubRepositoryName } from "../config/rules";
 
 /** GitHub plans, as far as they decide which repository features exist. */
@@ -61,3 +61,6 @@ export const githubConfig = {
     allowed: `a map from repository name (${GITHUB_REPOSITORY_ALLOWED}) to one of ${REPOSITORY_VISIBILITIES.join(", ")}`,
   }),
 } as const;
+
+/** The fully qualified keys of the GitHub side: `GITHUB_KEY.manageGithub` is `smartem:manageGithub`. */
+export const GITHUB_KEY = configKeys(githubConfig);

@@ -4,6 +4,7 @@
  * its own stack against the other stack files of the project folder.
  */
 import { ConfigProblem } from "../config/keys";
+import { GITHUB_KEY } from "./config";
 
 /** What a stack file says about the repositories it manages. */
 export interface GithubOwnership {
@@ -32,11 +33,11 @@ export function repositoryOwnershipProblems(
     if (also.length === 0) continue;
     problems.push({
       where: `Pulumi.${stack}.yaml`,
-      key: "smartem:manageGithub",
+      key: GITHUB_KEY.manageGithub,
       value: "true",
       message:
         `${repository} is managed by ${also.join(" and ")} too, and two stacks would overwrite each other's workflow files, rulesets and environment; ` +
-        `allowed: smartem:manageGithub true in exactly one stack file per repository (set it to false here or there, or give this stack its own smartem:githubOwner)`,
+        `allowed: ${GITHUB_KEY.manageGithub} true in exactly one stack file per repository (set it to false here or there, or give this stack its own ${GITHUB_KEY.githubOwner})`,
     });
   }
   return problems;

@@ -15,7 +15,8 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigProblem } from "../config/keys";
+import { ConfigProblem, SECRET_MARKER, UNSET_MARKER } from "../config/keys";
+import { GITHUB_KEY } from "./config";
 
 /**
  * Options of every GitHub resource: turning `smartem:manageGithub` off (or dropping a package)
@@ -74,7 +75,7 @@ export function githubEnvironmentProblems(env: Environment, target: GitHubTarget
         value: JSON.stringify(value),
         message:
           `the GitHub provider takes the owner from ${name} before the one the program passes, so this run would write into ${value}'s repositories, ` +
-          `while the stack says smartem:githubOwner = ${JSON.stringify(target.owner)}; allowed: unset ${name}, or the stack's owner`,
+          `while the stack says ${GITHUB_KEY.githubOwner} = ${JSON.stringify(target.owner)}; allowed: unset ${name}, or the stack's owner`,
       });
     }
   }
@@ -84,7 +85,7 @@ export function githubEnvironmentProblems(env: Environment, target: GitHubTarget
     if (value !== undefined) {
       problems.push({
         key: name,
-        value: name === SECRET_APP_VARIABLE ? "[secret]" : JSON.stringify(value),
+        value: name === SECRET_APP_VARIABLE ? SECRET_MARKER : JSON.stringify(value),
         message: `the GitHub provider would authenticate as a GitHub App instead of with ${GITHUB_ENV.token}; allowed: unset (this program authenticates with ${GITHUB_ENV.token} only)`,
       });
     }
@@ -96,15 +97,15 @@ export function githubEnvironmentProblems(env: Environment, target: GitHubTarget
       key: GITHUB_ENV.baseUrl,
       value: JSON.stringify(baseUrl),
       message:
-        `names another GitHub API than the stack, smartem:githubBaseUrl = ${JSON.stringify(target.baseUrl)} (the token is probably for that other server); ` +
-        `allowed: unset ${GITHUB_ENV.baseUrl}, or the stack's URL (set smartem:githubBaseUrl to change the stack's)`,
+        `names another GitHub API than the stack, ${GITHUB_KEY.githubBaseUrl} = ${JSON.stringify(target.baseUrl)} (the token is probably for that other server); ` +
+        `allowed: unset ${GITHUB_ENV.baseUrl}, or the stack's URL (set ${GITHUB_KEY.githubBaseUrl} to change the stack's)`,
     });
   }
 
   if (set(GITHUB_ENV.token) === undefined) {
     problems.push({
       key: GITHUB_ENV.token,
-      value: env[GITHUB_ENV.token] === undefined ? "(unset)" : '""',
+      value: env[GITHUB_ENV.token] === undefined ? UNSET_MARKER : '""',
       message:
         "the GitHub provider would silently use `gh auth token` (whoever is logged in to the gh CLI on this machine); " +
         'allowed: a token with the permissions listed in docs/operations.md, "GitHub token"',

@@ -57,7 +57,7 @@ export function refPatternRegExp(pattern: string): RegExp {
   if (cached) return cached;
   assertSupportedRefPattern(pattern);
   let source = "";
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     if (c === "*") {
       let end = i;
@@ -101,8 +101,5 @@ export interface RefCondition {
 
 /** True when a ruleset with this `conditions.refName` applies to the full ref `ref`. */
 export function conditionApplies(condition: RefCondition, ref: string): boolean {
-  return (
-    condition.includes.some((p) => matchesRefPattern(p, ref)) &&
-    !condition.excludes.some((p) => matchesRefPattern(p, ref))
-  );
+  return condition.includes.some((p) => matchesRefPattern(p, ref)) && !condition.excludes.some((p) => matchesRefPattern(p, ref));
 }

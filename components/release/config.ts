@@ -1,6 +1,6 @@
 /** Stack config of the released packages and of the commits that land their workflows. */
 import { z } from "zod";
-import { key } from "../config/keys";
+import { configKeys, key } from "../config/keys";
 import { SMARTEM_DECISIONS, TAG_PREFIX_ALLOWED, pythonPackageSchema } from "./package";
 
 export const releaseConfig = {
@@ -47,3 +47,6 @@ export const releaseConfig = {
     allowed: "an e-mail address, e.g. a GitHub noreply address",
   }),
 } as const;
+
+/** The fully qualified keys of the released packages: `RELEASE_KEY.packages` is `smartem:packages`. */
+export const RELEASE_KEY = configKeys(releaseConfig);

@@ -1,14 +1,15 @@
 /**
  * Stack config of the release gate: who may create stable tags, which legacy tags are
- * frozen, and who approves PyPI uploads. Cross-key rules (plan vs visibility, legacy
- * repositories, overlapping tag prefixes) are checked by {@link releaseGateProblems}
- * once all keys parsed.
+ * frozen, and who approves PyPI uploads. Cross-key rules (reviewers where GitHub is managed,
+ * plan vs visibility, legacy repositories, overlapping tag prefixes) are checked by
+ * {@link refineReleaseGateConfig} once all keys parsed.
  */
 import { z } from "zod";
-import { ConfigProblem, key } from "../config/keys";
+import { ConfigProblem, ConfigValues, Refined, UNSET_MARKER, configKeys, key } from "../config/keys";
 import { GITHUB_REPOSITORY_ALLOWED, githubRepositoryName } from "../config/rules";
-import { GitHubPlan, RepositoryVisibility } from "../github/config";
+import { GITHUB_KEY, GitHubPlan, RepositoryVisibility } from "../github/config";
 import { REF_PATTERN_ALLOWED, RefPatternError, assertSupportedRefPattern } from "../github/ref-pattern";
+import { RELEASE_KEY } from "./config";
 import { PythonPackage } from "./package";
 import { MAX_REVIEWERS, MAX_WAIT_TIMER_MINUTES } from "./pypi-environment";
 import { DEFAULT_STABLE_TAG_CREATORS, REPOSITORY_ROLE } from "./tag-rules";
@@ -32,7 +33,11 @@ const bypassActor = z
       .default("always"),
   })
   .superRefine((actor, ctx) => {
-    if (actor.actorType === "RepositoryRole" && actor.actorId !== REPOSITORY_ROLE.maintain && actor.actorId !== REPOSITORY_ROLE.admin) {
+    if (
+      actor.actorType === "RepositoryRole" &&
+      actor.actorId !== REPOSITORY_ROLE.maintain &&
+      actor.actorId !== REPOSITORY_ROLE.admin
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["actorId"],
@@ -66,19 +71,18 @@ export const REVIEWERS_ALLOWED = `{users: [GitHub user ids], teams: [GitHub team
 
 /** Required reviewers of an environment: 1 to 6 distinct ids; `none` says why nobody is not enough. */
 export function reviewersSchema(none: string) {
-  return z
-    .strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) })
-    .superRefine((r, ctx) => {
-      const count = r.users.length + r.teams.length;
-      if (count === 0) ctx.addIssue({ code: "custom", message: none });
-      if (count > MAX_REVIEWERS) ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
-      for (const field of ["users", "teams"] as const) {
-        const list = r[field];
-        list.forEach((id, i) => {
-          if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
-        });
-      }
-    });
+  return z.strictObject({ users: z.array(githubId).default([]), teams: z.array(githubId).default([]) }).superRefine((r, ctx) => {
+    const count = r.users.length + r.teams.length;
+    if (count === 0) ctx.addIssue({ code: "custom", message: none });
+    if (count > MAX_REVIEWERS)
+      ctx.addIssue({ code: "custom", message: `${count} reviewers; GitHub allows at most ${MAX_REVIEWERS}` });
+    for (const field of ["users", "teams"] as const) {
+      const list = r[field];
+      list.forEach((id, i) => {
+        if (list.indexOf(id) !== i) ctx.addIssue({ code: "custom", path: [field, i], message: `${id} is listed twice` });
+      });
+    }
+  });
 }
 
 export const releaseGateConfig = {
@@ -102,7 +106,10 @@ export const releaseGateConfig = {
   }),
   legacyReleaseTags: key({
     schema: z
-      .record(githubRepositoryName, z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"))
+      .record(
+        githubRepositoryName,
+        z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"),
+      )
       .default({}),
     type: "object",
     description: "Historic release tags outside the package tag namespaces, made immutable too (e.g. v0.0.1, test-v0.0.1).",
@@ -110,7 +117,7 @@ export const releaseGateConfig = {
   }),
   pypiReviewers: key({
     schema: reviewersSchema("no reviewer: every PyPI upload needs a person's approval")
-      // Required where the stack manages GitHub (smartem:manageGithub): see releaseGateProblems.
+      // Required where the stack manages GitHub (smartem:manageGithub): see refineReleaseGateConfig.
       .optional(),
     type: "object",
     description: "Required reviewers of the PyPI environment (admins cannot bypass them; nobody approves their own run).",
@@ -124,10 +131,20 @@ export const releaseGateConfig = {
   }),
 } as const;
 
-/** The parsed values {@link releaseGateProblems} needs. */
+/** The fully qualified keys these rules name. */
+const KEY = { ...GITHUB_KEY, ...RELEASE_KEY, ...configKeys(releaseGateConfig) };
+
+export type PypiReviewers = NonNullable<ConfigValues<typeof releaseGateConfig>["pypiReviewers"]>;
+
+/** Whether the stack manages GitHub, as the rules across keys leave it: a managing stack names its PyPI reviewers. */
+export type GithubManagementConfig =
+  | { readonly manageGithub: true; readonly pypiReviewers: PypiReviewers }
+  | { readonly manageGithub: false; readonly pypiReviewers?: PypiReviewers };
+
+/** The parsed values {@link refineReleaseGateConfig} needs. */
 export interface ReleaseGateSettings {
   readonly manageGithub: boolean;
-  readonly pypiReviewers?: unknown;
+  readonly pypiReviewers?: PypiReviewers;
   readonly packages: readonly PythonPackage[];
   readonly githubPlan: GitHubPlan;
   readonly repositoryVisibility: Readonly<Record<string, RepositoryVisibility>>;
@@ -135,17 +152,18 @@ export interface ReleaseGateSettings {
 }
 
 /**
- * Rules across keys (run by loadStackConfig once every key parsed): GitHub offers rulesets and custom deployment policies on private
- * repositories only with Pro/Team/Enterprise, required reviewers only with Enterprise
+ * Rules across keys (run by loadStackConfig once every key parsed): a stack that manages
+ * GitHub names the PyPI reviewers; GitHub offers rulesets and custom deployment policies on
+ * private repositories only with Pro/Team/Enterprise, required reviewers only with Enterprise
  * (public repositories have all of them on every plan); `internal` exists only in
  * Enterprise; legacy tags belong to a managed repository; one environment per package.
  */
-export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProblem[] {
+export function refineReleaseGateConfig<V extends ReleaseGateSettings>(settings: V): Refined<V & GithubManagementConfig> {
   const problems: ConfigProblem[] = [];
   if (settings.manageGithub && settings.pypiReviewers === undefined) {
     problems.push({
-      key: "smartem:pypiReviewers",
-      value: "(unset)",
+      key: KEY.pypiReviewers,
+      value: UNSET_MARKER,
       message: `required: the PyPI environment exists to make a person approve every upload; allowed: ${REVIEWERS_ALLOWED}`,
     });
   }
@@ -155,31 +173,35 @@ export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProble
   for (const [repository, visibility] of Object.entries(settings.repositoryVisibility)) {
     if (!repositories.includes(repository)) {
       problems.push({
-        key: `smartem:repositoryVisibility.${repository}`,
+        key: `${KEY.repositoryVisibility}.${repository}`,
         value: JSON.stringify(visibility),
-        message: `${repository} is not a repository of smartem:packages, so this entry would be ignored; allowed: one of ${repositories.join(", ")}`,
+        message: `${repository} is not a repository of ${KEY.packages}, so this entry would be ignored; allowed: one of ${repositories.join(", ")}`,
       });
       continue;
     }
     if (visibility === "public") continue;
-    const fix = `make ${repository} public, or set smartem:githubPlan to enterprise if the owner has it`;
+    const fix = `make ${repository} public, or set ${KEY.githubPlan} to enterprise if the owner has it`;
     const message =
       visibility === "internal" && plan !== "enterprise"
-        ? `internal repositories exist only on GitHub Enterprise, but smartem:githubPlan is ${plan}`
+        ? `internal repositories exist only on GitHub Enterprise, but ${KEY.githubPlan} is ${plan}`
         : plan !== "enterprise"
-          ? `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (smartem:githubPlan is ${plan}${plan === "free" ? "; Free has no tag rulesets or deployment policies there either" : ""})`
+          ? `required reviewers on an environment of a ${visibility} repository need GitHub Enterprise (${KEY.githubPlan} is ${plan}${plan === "free" ? "; Free has no tag rulesets or deployment policies there either" : ""})`
           : undefined;
     if (message) {
-      problems.push({ key: `smartem:repositoryVisibility.${repository}`, value: JSON.stringify(visibility), message: `${message}; allowed: ${fix}` });
+      problems.push({
+        key: `${KEY.repositoryVisibility}.${repository}`,
+        value: JSON.stringify(visibility),
+        message: `${message}; allowed: ${fix}`,
+      });
     }
   }
 
   for (const repository of Object.keys(settings.legacyReleaseTags)) {
     if (!repositories.includes(repository)) {
       problems.push({
-        key: `smartem:legacyReleaseTags.${repository}`,
+        key: `${KEY.legacyReleaseTags}.${repository}`,
         value: JSON.stringify(settings.legacyReleaseTags[repository]),
-        message: `${repository} is not a repository of smartem:packages; allowed: one of ${repositories.join(", ")}`,
+        message: `${repository} is not a repository of ${KEY.packages}; allowed: one of ${repositories.join(", ")}`,
       });
     }
   }
@@ -188,7 +210,7 @@ export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProble
     const wider = settings.packages.find((q) => q !== p && p.tagPrefix.startsWith(q.tagPrefix));
     if (wider) {
       problems.push({
-        key: `smartem:packages.${i}.tagPrefix`,
+        key: `${KEY.packages}.${i}.tagPrefix`,
         value: JSON.stringify(p.tagPrefix),
         message: `tags ${p.tagPrefix}* would also match ${wider.name}'s pattern ${wider.tagPrefix}* (its rulesets, environment and workflow trigger); allowed: a prefix that neither starts with nor is the start of another package's prefix`,
       });
@@ -201,12 +223,13 @@ export function releaseGateProblems(settings: ReleaseGateSettings): ConfigProble
     const other = environments.get(id);
     if (other) {
       problems.push({
-        key: `smartem:packages.${i}.pypiEnvironment`,
+        key: `${KEY.packages}.${i}.pypiEnvironment`,
         value: JSON.stringify(p.pypiEnvironment),
         message: `${other} already publishes from environment ${p.pypiEnvironment} of ${p.repository}; allowed: an environment name unique within the repository, e.g. pypi-${p.name}`,
       });
     }
     environments.set(id, p.name);
   });
-  return problems;
+  // The first rule above is what the union says: a managing stack has its reviewers.
+  return problems.length > 0 ? { problems } : { config: settings as V & GithubManagementConfig };
 }

@@ -6,10 +6,9 @@ import { z } from "zod";
 import { gitBranchName, githubRepositoryName } from "../config/rules";
 
 /** A release-tag prefix: the tag is `<prefix><PEP 440 version>`, e.g. `smartem-decisions-v`. */
-export const tagPrefix = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*-v$/, "not a release-tag prefix");
-export const TAG_PREFIX_ALLOWED = "lower-case '<name>-v' (letters, digits, '.', '_', '-'), e.g. smartem-decisions-v; no '*', '/' or spaces";
+export const tagPrefix = z.string().regex(/^[a-z0-9][a-z0-9._-]*-v$/, "not a release-tag prefix");
+export const TAG_PREFIX_ALLOWED =
+  "lower-case '<name>-v' (letters, digits, '.', '_', '-'), e.g. smartem-decisions-v; no '*', '/' or spaces";
 
 /** A GitHub Actions `paths` filter entry, relative to the repository root. */
 const pathFilter = z
@@ -42,13 +41,18 @@ export const windowsExeSchema = z.strictObject({
   /** The release asset is `<assetPrefix><version>.exe`. */
   assetPrefix: fileWord.refine((p) => p.endsWith("-v"), "the asset prefix ends with '-v'"),
   /** Argument lists the built exe must run successfully with (a smoke test). */
-  smokeTests: z.array(z.array(z.string().regex(/^[A-Za-z0-9_=.-]+$/, "not a plain argument"))).min(1).default([["--help"]]),
+  smokeTests: z
+    .array(z.array(z.string().regex(/^[A-Za-z0-9_=.-]+$/, "not a plain argument")))
+    .min(1)
+    .default([["--help"]]),
 });
 
 /** A container image built from the released version once it is installable from PyPI. */
 export const containerSchema = z.strictObject({
   /** Image name without tag, e.g. `ghcr.io/diamondlightsource/smartem-decisions` (GHCR, lower case). */
-  image: z.string().regex(/^ghcr\.io\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, "not a lower-case ghcr.io image name"),
+  image: z
+    .string()
+    .regex(/^ghcr\.io\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, "not a lower-case ghcr.io image name"),
   /** Dockerfile, relative to the repository root. */
   dockerfile: repoPath.default("Dockerfile"),
   /** Build context, relative to the repository root. */
@@ -70,7 +74,12 @@ export const openapiSchema = z.strictObject({
   /** Extras installed (from uv.lock) before importing the app, e.g. `backend`. */
   extras: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "not an extra name")).default([]),
   /** Environment the import needs, e.g. `SKIP_DB_INIT=true` so the app does not connect to a database. */
-  env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "not an upper-case variable name"), z.string().regex(/^[A-Za-z0-9_.:/-]*$/, "not a plain value")).default({}),
+  env: z
+    .record(
+      z.string().regex(/^[A-Z][A-Z0-9_]*$/, "not an upper-case variable name"),
+      z.string().regex(/^[A-Za-z0-9_.:/-]*$/, "not a plain value"),
+    )
+    .default({}),
 });
 
 export const pythonPackageSchema = z.strictObject({
@@ -82,11 +91,17 @@ export const pythonPackageSchema = z.strictObject({
   /** Changes under these paths build a release candidate on main and run checks on PRs. */
   paths: z.array(pathFilter).min(1, "at least one path is needed"),
   /** Python version the package is built and tested with. */
-  pythonVersion: z.string().regex(/^3\.\d{1,2}$/, "not a Python 3.x version").default("3.12"),
+  pythonVersion: z
+    .string()
+    .regex(/^3\.\d{1,2}$/, "not a Python 3.x version")
+    .default("3.12"),
   /** File name of the release workflow under `.github/workflows/`. */
   workflowFile: z.string().regex(/^[a-z0-9][a-z0-9._-]*\.ya?ml$/, "not a workflow file name"),
   /** GitHub environment the PyPI publish job runs in (PyPI's trusted publisher binds it). */
-  pypiEnvironment: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, "not an environment name").default("pypi"),
+  pypiEnvironment: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, "not an environment name")
+    .default("pypi"),
   /** Branch that release candidates are built from and the workflow file is committed to. */
   branch: gitBranchName.default("main"),
   /** Folder of the package's pyproject.toml, relative to the repository root (`.` for the root). */

@@ -15,7 +15,10 @@ const TRIGGERS = [
 const node = (jobId: string): string => `job_${jobId.replace(/[^A-Za-z0-9]/g, "_")}`;
 
 export function pipelineDiagram(plan: ReleasePlan): string {
-  const lines = ["flowchart LR", `  %% Release pipeline of ${plan.pkg.name}: ${plan.pkg.repository}/.github/workflows/${plan.pkg.workflowFile}`];
+  const lines = [
+    "flowchart LR",
+    `  %% Release pipeline of ${plan.pkg.name}: ${plan.pkg.repository}/.github/workflows/${plan.pkg.workflowFile}`,
+  ];
   for (const t of TRIGGERS) lines.push(`  trigger_${t.id}(["${t.label(plan)}"])`);
   for (const p of plan.jobs) {
     const runs = p.runsFor === "always" ? "every run" : p.runsFor.join(", ");
@@ -24,7 +27,8 @@ export function pipelineDiagram(plan: ReleasePlan): string {
   }
   for (const t of TRIGGERS) {
     lines.push(`  trigger_${t.id} -->|"${t.kind}"| ${node(JOB.version)}`);
-    for (const p of plan.jobs) if (!p.job.needs?.length && p.id !== JOB.version) lines.push(`  trigger_${t.id} -.-> ${node(p.id)}`);
+    for (const p of plan.jobs)
+      if (!p.job.needs?.length && p.id !== JOB.version) lines.push(`  trigger_${t.id} -.-> ${node(p.id)}`);
   }
   for (const p of plan.jobs) for (const need of p.job.needs ?? []) lines.push(`  ${node(need)} --> ${node(p.id)}`);
   return lines.join("\n") + "\n";

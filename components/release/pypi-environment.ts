@@ -33,16 +33,6 @@ export interface PypiEnvironmentSpec {
 }
 
 export function pypiEnvironmentSpec(pkg: PythonPackage, reviewers: Reviewers, waitTimer = 0): PypiEnvironmentSpec {
-  const count = reviewers.users.length + reviewers.teams.length;
-  if (count === 0) {
-    throw new Error(`package ${pkg.name}: the ${pkg.pypiEnvironment} environment needs at least one required reviewer`);
-  }
-  if (count > MAX_REVIEWERS) {
-    throw new Error(`package ${pkg.name}: ${count} required reviewers; GitHub allows at most ${MAX_REVIEWERS}`);
-  }
-  if (!Number.isInteger(waitTimer) || waitTimer < 0 || waitTimer > MAX_WAIT_TIMER_MINUTES) {
-    throw new Error(`package ${pkg.name}: wait timer ${waitTimer}; allowed: 0 to ${MAX_WAIT_TIMER_MINUTES} minutes`);
-  }
   return {
     repository: pkg.repository,
     environment: pkg.pypiEnvironment,

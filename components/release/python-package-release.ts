@@ -7,7 +7,8 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { renderWorkflow } from "../actions/model";
 import { KEEP_ON_GITHUB } from "../github/provider";
-import { pipelineDiagram } from "./pipeline-diagram";
+import { TYPES } from "../shared/project";
+import { RELEASE_KEY } from "./config";
 import { ReleasePlan, trustedPublisher } from "./release-workflow";
 import { workflowPath } from "./package";
 import { TrustedPublisher } from "./trusted-publisher";
@@ -43,7 +44,7 @@ export function workflowContent(plan: ReleasePlan): string {
   if (content === undefined) {
     content = renderWorkflow(plan.workflow, {
       generator: GENERATOR,
-      changeIn: `the package "${plan.pkg.name}" in smartem:packages (or components/release/release-workflow.ts) of ${GENERATOR}`,
+      changeIn: `the package "${plan.pkg.name}" in ${RELEASE_KEY.packages} (or components/release/release-workflow.ts) of ${GENERATOR}`,
     });
     renderedByPackage.set(key, content);
   }
@@ -55,17 +56,14 @@ export class PythonPackageRelease extends pulumi.ComponentResource {
   public readonly workflowPath: string;
   /** What to register on PyPI as the package's trusted publisher. */
   public readonly trustedPublisher: TrustedPublisher;
-  /** Mermaid picture of the release pipeline. */
-  public readonly diagram: string;
   public readonly file: github.RepositoryFile;
 
   constructor(name: string, args: PythonPackageReleaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("smartem:release:PythonPackageRelease", name, {}, opts);
+    super(TYPES.pythonPackageRelease, name, {}, opts);
     const { plan } = args;
     const pkg = plan.pkg;
     this.workflowPath = workflowPath(pkg);
     this.trustedPublisher = trustedPublisher(plan, args.owner);
-    this.diagram = pipelineDiagram(plan);
 
     this.file = new github.RepositoryFile(
       `${name}-workflow`,

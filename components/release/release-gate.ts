@@ -7,6 +7,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { KEEP_ON_GITHUB } from "../github/provider";
+import { TYPES } from "../shared/project";
 import { PythonPackage } from "./package";
 import { PypiEnvironmentSpec, Reviewers, pypiEnvironmentSpec } from "./pypi-environment";
 import { BypassActor, DEFAULT_STABLE_TAG_CREATORS, TagRuleset, packageTagRulesets } from "./tag-rules";
@@ -134,7 +135,7 @@ export class ReleaseGate extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReleaseGateArgs, opts?: pulumi.ComponentResourceOptions) {
     const { rulesets, environment: spec } = args.plan;
-    super("smartem:release:ReleaseGate", name, {}, opts);
+    super(TYPES.releaseGate, name, {}, opts);
     const child = { parent: this, provider: args.provider, ...KEEP_ON_GITHUB };
 
     this.rulesets = rulesets.map((r) => tagRulesetResource(`${name}-${r.name}`, r, child));
@@ -160,7 +161,7 @@ export class LegacyTagProtection extends pulumi.ComponentResource {
   readonly ruleset: github.RepositoryRuleset;
 
   constructor(name: string, args: LegacyTagProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("smartem:release:LegacyTagProtection", name, {}, opts);
+    super(TYPES.legacyTagProtection, name, {}, opts);
     this.ruleset = tagRulesetResource(`${name}-${args.ruleset.name}`, args.ruleset, {
       parent: this,
       provider: args.provider,

@@ -60,13 +60,21 @@ function distributionName(pkg: PythonPackage): string {
 
 function checkout(): Step {
   // Full history: setuptools_scm derives versions from tags. No token left on disk.
-  return { name: "Check out (full history, for setuptools_scm)", uses: action("checkout"), with: { "fetch-depth": 0, "persist-credentials": false } };
+  return {
+    name: "Check out (full history, for setuptools_scm)",
+    uses: action("checkout"),
+    with: { "fetch-depth": 0, "persist-credentials": false },
+  };
 }
 
 function setupUv(pkg: PythonPackage): Step {
   // uv itself pinned like the actions. No cache in a release workflow: a poisoned cache must
   // not reach a published build.
-  return { name: "Set up uv", uses: action("setupUv"), with: { version: PYTHON_TOOLS.uv, "python-version": pkg.pythonVersion, "enable-cache": false } };
+  return {
+    name: "Set up uv",
+    uses: action("setupUv"),
+    with: { version: PYTHON_TOOLS.uv, "python-version": pkg.pythonVersion, "enable-cache": false },
+  };
 }
 
 /** A job without a checkout: its run steps work in the workspace, not in the package folder. */
@@ -203,7 +211,11 @@ export function twineCheck(files: string): string {
 
 /** The `uv export` of the exe's locked dependency set (with hashes, without the project itself). */
 export function lockedExport(extras: readonly string[], output: string): string {
-  return ["uv export --frozen --no-dev --no-emit-project", ...extras.map((e) => `--extra ${e}`), `--format requirements.txt --output-file ${output}`].join(" ");
+  return [
+    "uv export --frozen --no-dev --no-emit-project",
+    ...extras.map((e) => `--extra ${e}`),
+    `--format requirements.txt --output-file ${output}`,
+  ].join(" ");
 }
 
 function windowsExeJob(pkg: PythonPackage, exe: NonNullable<PythonPackage["windowsExe"]>): Job {
@@ -322,10 +334,15 @@ function attestJob(pkg: PythonPackage): Job {
         // in-toto's convention: the bundle of <file> is <file>.intoto.jsonl, one JSON per line.
         name: "Bundles as <file>.intoto.jsonl",
         workingDirectory: WORKSPACE,
-        env: Object.fromEntries(files.map((f) => [`BUNDLE_${f.id.toUpperCase()}`, `\${{ steps.attest-${f.id}.outputs.bundle-path }}`])),
+        env: Object.fromEntries(
+          files.map((f) => [`BUNDLE_${f.id.toUpperCase()}`, `\${{ steps.attest-${f.id}.outputs.bundle-path }}`]),
+        ),
         run: [
           "mkdir -p attestations",
-          ...files.map((f) => `for file in ${f.glob}; do jq -c . "$BUNDLE_${f.id.toUpperCase()}" > "attestations/\${file##*/}.intoto.jsonl"; done`),
+          ...files.map(
+            (f) =>
+              `for file in ${f.glob}; do jq -c . "$BUNDLE_${f.id.toUpperCase()}" > "attestations/\${file##*/}.intoto.jsonl"; done`,
+          ),
           "ls -l attestations",
           "",
         ].join("\n"),
@@ -457,10 +474,7 @@ function publishPypiJob(pkg: PythonPackage): Job {
     // Every artifact is built, checked and attested before anything is published.
     needs: [JOB.version, JOB.build, ...(pkg.windowsExe ? [JOB.windowsExe] : []), JOB.attest],
     environment: { name: pkg.pypiEnvironment, url: `https://pypi.org/p/${pkg.name}` },
-    steps: [
-      download(ARTIFACT.dist, "dist"),
-      { name: "Publish", uses: action("pypiPublish"), with: { "packages-dir": "dist/" } },
-    ],
+    steps: [download(ARTIFACT.dist, "dist"), { name: "Publish", uses: action("pypiPublish"), with: { "packages-dir": "dist/" } }],
   };
 }
 
@@ -569,7 +583,10 @@ export function releasePlan(pkg: PythonPackage): ReleasePlan {
     on: releaseTriggers(pkg),
     permissions: {},
     // One run per ref at a time; a newer PR push cancels the older check, releases are never cancelled.
-    concurrency: { group: "${{ github.workflow }}-${{ github.ref }}", cancelInProgress: "${{ github.event_name == 'pull_request' }}" },
+    concurrency: {
+      group: "${{ github.workflow }}-${{ github.ref }}",
+      cancelInProgress: "${{ github.event_name == 'pull_request' }}",
+    },
     defaults: { run: { shell: "bash", ...(pkg.workingDirectory === "." ? {} : { workingDirectory: pkg.workingDirectory }) } },
     jobs: Object.fromEntries(jobs.map((p) => [p.id, p.job])),
   };

@@ -3,25 +3,9 @@
  * and the steps to register it: PyPI has no API for this, a person types it in.
  * Pure functions of the package model the release workflow is rendered from.
  */
-import { TrustedPublisher, releasePlan, trustedPublisher } from "./release-workflow";
+import { TrustedPublisher } from "./release-workflow";
 
 export type { TrustedPublisher };
-import { PythonPackage } from "./package";
-
-
-/** Read off the rendered workflow's plan, so PyPI is told what the workflow really does. */
-export function trustedPublisherFor(pkg: PythonPackage, owner: string): TrustedPublisher {
-  return trustedPublisher(releasePlan(pkg), owner);
-}
-
-/**
- * The stack output: a map from PyPI project to its tuple. One shape whatever the number
- * of packages, so `pulumi stack output trustedPublisher --json | jq '.["smartem-decisions"]'`
- * keeps working when a package is added.
- */
-export function trustedPublishers(packages: readonly PythonPackage[], owner: string): Record<string, TrustedPublisher> {
-  return Object.fromEntries(packages.map((p) => [p.name, trustedPublisherFor(p, owner)]));
-}
 
 /** Markdown steps to register the trusted publishers of one repository on PyPI. */
 export function trustedPublisherInstructions(publishers: readonly TrustedPublisher[]): string {
@@ -51,7 +35,7 @@ export function trustedPublisherInstructions(publishers: readonly TrustedPublish
       `1. Sign in to PyPI as an owner of \`${p.pypiProject}\`.`,
       `2. If the project exists: open https://pypi.org/manage/project/${p.pypiProject}/settings/publishing/ ;`,
       "   if it has never been published: open https://pypi.org/manage/account/publishing/ (a pending publisher).",
-      "3. Choose \"GitHub\" and fill in the fields above. Always fill in the environment: without it any",
+      '3. Choose "GitHub" and fill in the fields above. Always fill in the environment: without it any',
       `   workflow run of \`${p.workflow}\` could publish, with it only runs admitted by the \`${p.environment}\``,
       "   environment (release tags, required reviewers) can.",
       "4. Add the publisher. Remove any API token of the project that the workflow used before.",

@@ -2,7 +2,7 @@
  * Which release a workflow run makes, and with which version: the policy of the
  * release workflow's `version` job, as a pure function ({@link decideRelease}) and as
  * the Python script the job runs ({@link VERSION_SCRIPT}). The two implement the same
- * table; test/workflows/version-decision.test.ts runs the script against the function
+ * table; test/release/version-decision.test.ts runs the script against the function
  * for every case of the table, so they cannot drift apart unnoticed.
  *
  *   tag push `<prefix><X.Y.Z>` (final, canonical)  -> stable: PyPI, then GitHub release + image;
@@ -102,7 +102,10 @@ export function decideRelease(input: ReleaseInput, rules: ReleaseRules): Release
     const tag = `${rules.tagPrefix}${version}`;
     const existing = tags.find((t) => t.name === tag);
     if (existing && existing.commit !== input.head) {
-      return { kind: "rejected", reason: `tag ${tag} already exists on commit ${existing.commit}, not on ${input.head}; it was not made by this run` };
+      return {
+        kind: "rejected",
+        reason: `tag ${tag} already exists on commit ${existing.commit}, not on ${input.head}; it was not made by this run`,
+      };
     }
     return { kind: "rc", version, tag, prerelease: true, latest: false };
   }

@@ -5,7 +5,6 @@
  * upgrade guards all ask this module, so the policy lives in one place.
  */
 import * as pep440 from "@renovatebot/pep440";
-import * as semver from "semver";
 
 /** How a PEP 440 version is classified for release purposes. */
 export type VersionKind = "final" | "prerelease" | "dev" | "post" | "local";
@@ -26,9 +25,6 @@ export interface ParsedVersion {
 /** Thrown for anything that is not a usable version; the message says what is allowed. */
 export class VersionError extends Error {}
 
-const PHASE_TO_SEMVER: Record<PreReleasePhase, string> = { a: "alpha", b: "beta", rc: "rc" };
-const SEMVER_TO_PHASE: Record<string, PreReleasePhase> = { alpha: "a", beta: "b", rc: "rc" };
-
 /**
  * Parses a PEP 440 version and insists on its canonical spelling, so that the tag,
  * the wheel name, the image tag and the pin all carry exactly the same text.
@@ -36,15 +32,11 @@ const SEMVER_TO_PHASE: Record<string, PreReleasePhase> = { alpha: "a", beta: "b"
 export function parseVersion(text: string): ParsedVersion {
   const explained = pep440.valid(text) ? pep440.explain(text) : null;
   if (!explained) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not a PEP 440 version; expected e.g. 0.1.1, 0.1.1rc52 or 1.0.0.dev3`,
-    );
+    throw new VersionError(`${JSON.stringify(text)} is not a PEP 440 version; expected e.g. 0.1.1, 0.1.1rc52 or 1.0.0.dev3`);
   }
   const canonical = canonicalForm(explained);
   if (canonical !== text) {
-    throw new VersionError(
-      `${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`,
-    );
+    throw new VersionError(`${JSON.stringify(text)} is not in canonical PEP 440 form; write ${JSON.stringify(canonical)}`);
   }
   const pre = explained.pre ? ([explained.pre[0] as PreReleasePhase, Number(explained.pre[1])] as const) : undefined;
   return {
@@ -105,35 +97,6 @@ export function assertDeployable(text: string): ParsedVersion {
     );
   }
   return parsed;
-}
-
-/**
- * The exact SemVer image of a deployable version (`0.1.1rc52` -> `0.1.1-rc.52`),
- * for major/minor/patch diffs and policy ranges. Never `semver.coerce`, which drops `rc52`.
- */
-export function toSemver(text: string): string {
-  const v = assertDeployable(text);
-  const core = v.release.join(".");
-  return v.pre ? `${core}-${PHASE_TO_SEMVER[v.pre[0]]}.${v.pre[1]}` : core;
-}
-
-/** The inverse of {@link toSemver}; refuses any SemVer outside the deployable image. */
-export function fromSemver(text: string): string {
-  const v = semver.parse(text);
-  if (!v || v.build.length > 0) throw new VersionError(`${JSON.stringify(text)} is not a SemVer image of a deployable version`);
-  const core = `${v.major}.${v.minor}.${v.patch}`;
-  if (v.prerelease.length === 0) return core;
-  const [label, n] = v.prerelease;
-  const phase = typeof label === "string" ? SEMVER_TO_PHASE[label] : undefined;
-  if (v.prerelease.length !== 2 || !phase || typeof n !== "number") {
-    throw new VersionError(`${JSON.stringify(text)} has a pre-release other than alpha.N, beta.N or rc.N`);
-  }
-  return `${core}${phase}${n}`;
-}
-
-/** Which SemVer component changes from `from` to `to` (`major`, `preminor`, ...), or null when equal. */
-export function versionChange(from: string, to: string): semver.ReleaseType | null {
-  return semver.diff(toSemver(from), toSemver(to));
 }
 
 /** The git tag of a release: `<prefix><version>`, e.g. `smartem-decisions-v0.1.1`. */

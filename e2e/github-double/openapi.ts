@@ -77,7 +77,17 @@ export class OpenApiChecker {
     let validate = this.validators.get(key);
     if (!validate) {
       // Compile the operation's schema with its $refs pointing into the registered components.
-      const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"github#/components/')) as object;
+      // OpenAPI 3.0 ignores `nullable` without `type` (e.g. beside `oneOf`, as in issues/create);
+      // Ajv refuses to compile it, so it is dropped there.
+      const rewritten = JSON.parse(
+        JSON.stringify(schema).replace(/"#\/components\//g, '"github#/components/'),
+        (_key, value: unknown) => {
+          if (value === null || typeof value !== "object" || Array.isArray(value) || !("nullable" in value) || "type" in value)
+            return value;
+          const { nullable: _dropped, ...rest } = value as Record<string, unknown>;
+          return rest;
+        },
+      ) as object;
       validate = this.ajv.compile(rewritten);
       this.validators.set(key, validate);
     }

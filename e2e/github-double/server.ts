@@ -43,6 +43,17 @@ interface Repository {
   readonly files: Map<string, { content: string; sha: string }>;
   readonly rulesets: Map<number, Ruleset>;
   readonly environments: Map<string, Environment>;
+  readonly issues: Issue[];
+}
+
+/** An issue as the double keeps it (the fields the delivery scripts read and write). */
+export interface Issue {
+  readonly number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  readonly labels: string[];
+  readonly comments: string[];
 }
 
 /** What the double holds for one repository, comparable with the offline render. */
@@ -88,6 +99,7 @@ export class GitHubDouble {
         files: new Map(),
         rulesets: new Map(),
         environments: new Map(),
+        issues: [],
       });
     }
   }
@@ -115,6 +127,27 @@ export class GitHubDouble {
           { settings: e.settings, policies: [...e.policies.values()].map(({ name, type }) => ({ name, type })) },
         ]),
       ),
+    };
+  }
+
+  /** The issues of a repository, as opened, edited and commented on through the API. */
+  issues(repository: string): readonly Issue[] {
+    const repo = this.repos.get(`${this.owner}/${repository}`.toLowerCase());
+    if (!repo) throw new Error(`no repository ${repository}`);
+    return repo.issues;
+  }
+
+  private issueAnswer(repo: Repository, issue: Issue): Record<string, unknown> {
+    return {
+      id: 9_000_000 + issue.number,
+      node_id: `I_${issue.number}`,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      labels: issue.labels.map((name) => ({ name })),
+      url: `https://api.github.com/repos/${repo.owner}/${repo.name}/issues/${issue.number}`,
+      html_url: `https://github.com/${repo.owner}/${repo.name}/issues/${issue.number}`,
     };
   }
 
@@ -395,6 +428,37 @@ export class GitHubDouble {
         }
         if (op.operationId === "repos/update-deployment-branch-policy") policy.name = String(b.name);
         return [200, policy];
+      }
+      case "issues/list-for-repo": {
+        const repo = this.repo(p);
+        const state = query.get("state") ?? "open";
+        const labels = (query.get("labels") ?? "").split(",").filter(Boolean);
+        const page = Number(query.get("page") ?? "1");
+        const perPage = Number(query.get("per_page") ?? "30");
+        const matching = repo.issues.filter(
+          (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)),
+        );
+        return [200, matching.slice((page - 1) * perPage, page * perPage).map((i) => this.issueAnswer(repo, i))];
+      }
+      case "issues/create": {
+        const repo = this.repo(p);
+        const issue: Issue = {
+          number: repo.issues.length + 1,
+          title: String(b.title),
+          body: String(b.body ?? ""),
+          state: "open",
+          labels: ((b.labels ?? []) as unknown[]).map(String),
+          comments: [],
+        };
+        repo.issues.push(issue);
+        return [201, this.issueAnswer(repo, issue)];
+      }
+      case "issues/create-comment": {
+        const repo = this.repo(p);
+        const issue = repo.issues.find((i) => i.number === Number(p.issue_number));
+        if (!issue) throw new HttpError(404, `no issue ${p.issue_number}`);
+        issue.comments.push(String(b.body));
+        return [201, { id: this.id(), body: String(b.body) }];
       }
       default:
         throw new HttpError(501, `${op.operationId} (${op.template}) is not implemented by the GitHub API double`);

@@ -14,8 +14,15 @@ import { githubSide } from "./github-side";
 import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { COLLECT_FAILURE_SCRIPT, ROLLBACK_SCRIPT } from "../../tools/delivery/delivery-workflows";
+import { FailureDecision, decideFromCli } from "../../tools/delivery/rollout-decision";
+import { upkeep as rolloutIssueUpkeep } from "../../tools/delivery/rollout-issue";
 
-export const VERSIONS = { A: "0.1.0", B: "0.2.0", C: "0.3.0", D: "0.4.0" } as const;
+export const VERSIONS = { A: "0.1.0", B: "0.2.0", C: "0.3.0", D: "0.4.0", E: "0.5.0" } as const;
 const IMAGE = "ghcr.io/diamondlightsource/smartem-decisions";
 const BROKEN_MIGRATION = "registry.invalid/broken-migration/diamondlightsource/smartem-decisions";
 const BROKEN_READY = "registry.invalid/broken-ready/diamondlightsource/smartem-decisions";
@@ -302,6 +309,9 @@ export const SCENARIOS: readonly Scenario[] = [
         backendVersion: VERSIONS.D,
         apiReplicas: 2,
         workerReplicas: 1,
+        // No soak time here: staging's promotion record is checked, its age is the job of a
+        // scenario with a clock it controls (SMARTEM_TEST_NOW, docs/operations.md "Promotion").
+        promotionSoakHours: 0,
       });
       world.stacks.set("production", production);
       const refused = await production.preview();
@@ -377,7 +387,167 @@ export const SCENARIOS: readonly Scenario[] = [
     tools: ["pulumi-resource-github"],
     run: (world) => githubSide(world),
   },
+  {
+    // deploy.yml after a failed rollout that migrated nothing: C (below D's schema, which B
+    // already serves on) never becomes ready; the workflow's own steps roll back to B.
+    id: "auto-rollback",
+    after: ["rollback-after-failure"],
+    async run(world) {
+      const stack = staging(world);
+      await stack.configure({ backendVersion: VERSIONS.C, backendImage: BROKEN_READY });
+      const failed = await stack.up();
+      check(failed.code !== 0, "pulumi up of C with pods that never become ready succeeded");
+      const decision = await decideAfterFailure(world, stack);
+      check(
+        decision.action === "rollback" && decision.previous === VERSIONS.B,
+        `after C's failed rollout the decision is ${decision.action} (${decision.why}), not a rollback to B`,
+      );
+      // kwok's stages key on the image repository, not the tag: give B its own image back
+      // (in a real registry, B's tag is B's image whatever C's did).
+      await stack.configure({ backendImage: undefined });
+      const { result, recorder, started } = await recorded(world, NS.staging, async () =>
+        workflowStep(world, ROLLBACK_SCRIPT, { STACK: stack.qualified, PREVIOUS: decision.previous }),
+      );
+      check(result.status === 0, `the rollback step exited ${result.status}: ${tail(result.output)}`);
+      check(recorder.jobsSince(started).length === 0, "the rollback ran a migration Job");
+      for (const name of [API, WORKER]) {
+        const image = await deploymentImage(world, NS.staging, name);
+        check(image === `${IMAGE}:${VERSIONS.B}`, `${name} runs ${image} after the rollback, not B`);
+      }
+      const min = recorder.minReadyEndpoints(started);
+      check(min !== undefined && min > 0, `the api Service had ${min} ready endpoints during the rollback`);
+      const outputs = await stack.outputs();
+      check(
+        outputs.backendVersion === VERSIONS.B && outputs.migratedVersion === VERSIONS.D,
+        `outputs after the rollback: ${JSON.stringify(outputs)}`,
+      );
+      // The runner's copy of the stack file is thrown away after the job; here it stays.
+      await stack.configure({ allowDowngrade: undefined });
+    },
+  },
+  {
+    // deploy.yml after a failed rollout whose migration ran: E migrates past D, its pods never
+    // become ready; B keeps serving, nothing is retried, an incident issue carries the logs.
+    id: "incident-on-unsafe-failure",
+    after: ["auto-rollback"],
+    async run(world) {
+      const stack = staging(world);
+      check(world.github !== undefined && world.githubApi !== undefined, "no GitHub API double");
+      await stack.configure({ backendVersion: VERSIONS.E, backendImage: BROKEN_READY });
+      const failed = await stack.up();
+      check(failed.code !== 0, "pulumi up of E with pods that never become ready succeeded");
+      const { result, recorder, started } = await recorded(world, NS.staging, async () => {
+        const decision = await decideAfterFailure(world, stack);
+        const collected = await workflowStep(world, COLLECT_FAILURE_SCRIPT, { NAMESPACE: NS.staging, FAILED: VERSIONS.E });
+        return { decision, collected };
+      });
+      const { decision, collected } = result;
+      check(
+        decision.action === "incident" && decision.command !== undefined,
+        `after E's migration and failed rollout the decision is ${decision.action} (${decision.why}), not an incident`,
+      );
+      check(collected.status === 0, `the log collection exited ${collected.status}: ${tail(collected.output)}`);
+      check(recorder.jobsSince(started).length === 0, "a migration Job ran again after the failure (a retry)");
+      check((await readyEndpointsNow(world, NS.staging)) >= 2, "B's pods do not all serve after E's failed rollout");
+      const image = await deploymentImage(world, NS.staging, API);
+      check(image === `${IMAGE}:${VERSIONS.B}`, `${API} runs ${image}, not B, after E's failed rollout`);
+      check(
+        /#### kubectl logs job\/\S+/.test(collected.report) && /#### events of job\/\S+/.test(collected.report),
+        `the report has no migration Job section: ${tail(collected.report)}`,
+      );
+      const temp = mkdtempSync(path.join(tmpdir(), "smartem-e2e-incident."));
+      try {
+        writeFileSync(path.join(temp, "decision.json"), JSON.stringify(decision));
+        writeFileSync(path.join(temp, "report.md"), collected.report);
+        const action = await rolloutIssueUpkeep({
+          STACK: stack.name,
+          DECISION: path.join(temp, "decision.json"),
+          REPORT: path.join(temp, "report.md"),
+          ROLLBACK_OUTCOME: "",
+          GITHUB_TOKEN: "e2e",
+          GITHUB_REPOSITORY: `${world.github.owner}/smartem-release-infra`,
+          GITHUB_API_URL: world.githubApi,
+          RUN_URL: "https://e2e.invalid/run",
+        });
+        check(action.action === "open", `the incident issue was not opened (${action.action})`);
+      } finally {
+        rmSync(temp, { recursive: true, force: true });
+      }
+      const issue = world.github
+        .issues("smartem-release-infra")
+        .find((i) => i.title === `Incident: staging failed to roll out ${VERSIONS.E}`);
+      check(issue !== undefined, "no incident issue in the GitHub API double");
+      check(
+        issue.body.includes(decision.command) && issue.body.includes("#### kubectl logs job/"),
+        "the incident issue lacks the rollback command or the logs",
+      );
+      // Once the schema question is settled: the exact command from the issue returns to B.
+      await stack.configure({ backendImage: undefined });
+      const back = await workflowStep(world, `${decision.command}\n`, {});
+      check(back.status === 0, `the incident's rollback command exited ${back.status}: ${tail(back.output)}`);
+      check((await stack.outputs()).backendVersion === VERSIONS.B, "the incident's rollback command did not return to B");
+      await stack.configure({ allowDowngrade: undefined });
+    },
+  },
 ];
+
+/** What deploy.yml's decide step reads (the real CLI's outputs and checkpoint) and decides. */
+async function decideAfterFailure(world: World, stack: Stack): Promise<FailureDecision> {
+  const outputs = await world.workspace.must(["stack", "output", "--json", "--stack", stack.qualified]);
+  const exported = await world.workspace.must(["stack", "export", "--stack", stack.qualified]);
+  const config = (await world.workspace.must(["config", "--json", "--stack", stack.qualified])).stdout;
+  const value = (key: string): unknown => (JSON.parse(config) as Record<string, { value?: unknown }>)[key]?.value;
+  return decideFromCli(
+    stack.qualified,
+    { backendVersion: String(value("smartem:backendVersion")), backwardCompatibleMigrations: [] },
+    outputs.stdout,
+    exported.stdout,
+  );
+}
+
+/**
+ * One of deploy.yml's step scripts, run as GitHub runs it (`bash --noprofile --norc -eo
+ * pipefail`) in the project copy, with the workspace's Pulumi environment and the cluster's
+ * kubeconfig; returns its status, output and the report it wrote (if any).
+ */
+async function workflowStep(
+  world: World,
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; output: string; report: string }> {
+  const runner = mkdtempSync(path.join(tmpdir(), "smartem-e2e-runner."));
+  try {
+    mkdirSync(path.join(runner, "rollout"));
+    writeFileSync(path.join(runner, "step.sh"), script);
+    // Asynchronous, so the Recorder keeps watching the namespace while the step runs.
+    const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+      const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(runner, "step.sh")], {
+        cwd: world.workspace.projectDir,
+        env: {
+          ...world.workspace.env,
+          KUBECONFIG: world.kubeEnv.KUBECONFIG,
+          PATH: world.kubeEnv.PATH,
+          RUNNER_TEMP: runner,
+          ...env,
+        },
+      });
+      let text = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (text += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ status: code, output: text }));
+    });
+    let report = "";
+    try {
+      report = readFileSync(path.join(runner, "rollout", "report.md"), "utf8");
+    } catch {
+      // Only the collection step writes a report.
+    }
+    return { status, output, report };
+  } finally {
+    rmSync(runner, { recursive: true, force: true });
+  }
+}
 
 /**
  * The resources a `pulumi preview --json` plans to change: `<type>::<name>` of every step

@@ -11,5 +11,11 @@ export const noPermissions: Job = { name: "x", runsOn: "ubuntu-latest", timeoutM
 // @ts-expect-error timeoutMinutes is required on every job
 export const noTimeout: Job = { name: "x", runsOn: "ubuntu-latest", permissions: {}, steps: [] };
 
-// @ts-expect-error a step's `uses` comes from the pin table, never a string
-export const unpinned: Job = { name: "x", runsOn: "u", permissions: {}, timeoutMinutes: 1, steps: [{ name: "s", uses: "actions/checkout@v4" }] };
+export const unpinned: Job = {
+  name: "x",
+  runsOn: "u",
+  permissions: {},
+  timeoutMinutes: 1,
+  // @ts-expect-error a step's `uses` comes from the pin table, never a string
+  steps: [{ name: "s", uses: "actions/checkout@v4" }],
+};

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as semver from "semver";
 import * as YAML from "yaml";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
@@ -13,7 +14,11 @@ describe("action pins", () => {
   it("every pin is a 40-hex commit with its vX.Y.Z release tag", () => {
     for (const pin of allPins()) {
       expect(pin.sha, pin.action).to.match(/^[0-9a-f]{40}$/);
-      expect(pin.tag, pin.action).to.match(/^v\d+\.\d+\.\d+$/);
+      // Action release tags are SemVer (unlike our PEP 440 versions): v + a release, no pre-release.
+      expect(
+        semver.valid(pin.tag) !== null && semver.prerelease(pin.tag) === null && pin.tag.startsWith("v"),
+        `${pin.action} ${pin.tag}`,
+      ).to.equal(true);
       expect(pin.action, pin.action).to.match(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/);
     }
   });
@@ -47,7 +52,7 @@ describe("action pins", () => {
     for (const text of workflows) {
       const doc = YAML.parse(text) as { jobs: Record<string, { "runs-on": string; strategy?: { matrix?: { os?: string[] } } }> };
       for (const [id, job] of Object.entries(doc.jobs)) {
-        const labels = job["runs-on"] === "${{ matrix.os }}" ? job.strategy?.matrix?.os ?? [] : [job["runs-on"]];
+        const labels = job["runs-on"] === "${{ matrix.os }}" ? (job.strategy?.matrix?.os ?? []) : [job["runs-on"]];
         expect(labels.length, id).to.be.greaterThan(0);
         for (const label of labels) expect(allowed, `${id} runs on ${label}`).to.include(label);
       }

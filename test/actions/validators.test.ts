@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { TYPES } from "../../tools/render/render";
 import { listStacks } from "../../tools/engine/stack-file";
 import { pythonPackage } from "../../components/release/package";
 import { workflowContent } from "../../components/release/python-package-release";
@@ -8,13 +7,16 @@ import { offlineOptions } from "../../tools/engine/offline";
 import { evaluateStack, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../support/workflow-lint";
+import { KEY } from "../../components/program-config";
+import { TYPES } from "../../components/shared/project";
 
 /** Every workflow the program commits, for every stack, plus the second package's. */
 async function generatedWorkflows(): Promise<Array<[string, string]>> {
   const all: Array<[string, string]> = [];
   for (const stack of listStacks()) {
     for (const r of resourcesOfType(await evaluateStack(stack), TYPES.repositoryFile)) {
-      if (String(r.inputs.file).startsWith(".github/workflows/")) all.push([`${stack}: ${r.inputs.repository}/${r.inputs.file}`, String(r.inputs.content)]);
+      if (String(r.inputs.file).startsWith(".github/workflows/"))
+        all.push([`${stack}: ${r.inputs.repository}/${r.inputs.file}`, String(r.inputs.content)]);
     }
   }
   all.push(["EPUPlayer", workflowContent(releasePlan(pythonPackage(EPUPLAYER)))]);
@@ -28,9 +30,11 @@ describe("every generated workflow passes both validators and pins every action"
   });
 
   it("there is a workflow for every stack that manages GitHub and the second package", () => {
-    const managing = listStacks().filter((s) => offlineOptions(s).config["smartem:manageGithub"] !== "false");
+    const managing = listStacks().filter((s) => offlineOptions(s).config[KEY.manageGithub] !== "false");
     expect(managing).to.include.members(["dev", "production"]);
-    expect(workflows.map(([label]) => label)).to.include.members(managing.map((s) => `${s}: smartem-decisions/.github/workflows/release-smartem-decisions.yml`));
+    expect(workflows.map(([label]) => label)).to.include.members(
+      managing.map((s) => `${s}: smartem-decisions/.github/workflows/release-smartem-decisions.yml`),
+    );
     expect(workflows.length).to.equal(managing.length + 1);
   });
 
@@ -54,7 +58,9 @@ describe("the validators catch what they are relied on for", () => {
   const valid = workflowContent(releasePlan(pythonPackage(EPUPLAYER)));
 
   it("actionlint: an undefined needs reference and untrusted input in run", async () => {
-    expect(await actionlintFindings(valid.replace("needs.version.outputs.kind", "needs.nope.outputs.kind"))).to.have.length.above(0);
+    expect(await actionlintFindings(valid.replace("needs.version.outputs.kind", "needs.nope.outputs.kind"))).to.have.length.above(
+      0,
+    );
     const injected = valid.replace("run: uv run pyright src", 'run: echo "${{ github.event.pull_request.title }}"');
     expect((await actionlintFindings(injected)).join("\n")).to.match(/untrusted/);
   });

@@ -1,23 +1,39 @@
 /** What an operator relies on from the backend component, per stack. */
 import { inc } from "@renovatebot/pep440";
 import { expect } from "chai";
-import { API_TERMINATION_GRACE_SECONDS, PRESTOP_SLEEP_SECONDS, UVICORN_GRACEFUL_SHUTDOWN_SECONDS } from "../../components/backend/api";
+import {
+  API_TERMINATION_GRACE_SECONDS,
+  PRESTOP_SLEEP_SECONDS,
+  UVICORN_GRACEFUL_SHUTDOWN_SECONDS,
+} from "../../components/backend/api";
 import { secretManifest } from "../../components/backend/environment";
 import { backendSettings } from "../../components/backend/settings";
-import { loadStackConfig } from "../../components/program-config";
-import { Evaluation, SECRET } from "../../tools/engine/evaluate";
+import { KEY, loadStackConfig } from "../../components/program-config";
+import { Evaluation } from "../../tools/engine/evaluate";
 import { renderFiles } from "../../tools/render/render";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { KubeObject, kubeObjects, objectNamed, objectsOfKind, podTemplate } from "../support/kubernetes";
+import { SECRET_MARKER } from "../../components/config/keys";
+import { TYPES } from "../../components/shared/project";
+import { OBJECT_NAMES } from "../../components/backend/names";
 
 const IMAGE = "ghcr.io/diamondlightsource/smartem-decisions";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
-const REQUIRED_ENV = ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "RABBITMQ_HOST", "RABBITMQ_PORT", "HTTP_API_PORT", "ENVIRONMENT", "SMARTEM_LOG_LEVEL"];
+const REQUIRED_ENV = [
+  "POSTGRES_HOST",
+  "POSTGRES_PORT",
+  "POSTGRES_DB",
+  "RABBITMQ_HOST",
+  "RABBITMQ_PORT",
+  "HTTP_API_PORT",
+  "ENVIRONMENT",
+  "SMARTEM_LOG_LEVEL",
+];
 const SECRET_ENV = ["POSTGRES_USER", "POSTGRES_PASSWORD", "RABBITMQ_USER", "RABBITMQ_PASSWORD"];
 
 const backendWorkloads = (e: Evaluation): KubeObject[] => [
-  objectNamed(e, "Deployment", "smartem-http-api"),
-  objectNamed(e, "Deployment", "smartem-worker"),
+  objectNamed(e, "Deployment", OBJECT_NAMES.api),
+  objectNamed(e, "Deployment", OBJECT_NAMES.worker),
   ...objectsOfKind(e, "Job"),
 ];
 const container = (workload: KubeObject): any => podTemplate(workload).spec.containers[0];
@@ -34,14 +50,18 @@ describe("Backend on Kubernetes", () => {
   });
   /** Staging moved to the next release after the one it pins (and runs). */
   const stagingMovedOn = (): Promise<Evaluation> => {
-    const version = staging.config["smartem:backendVersion"]!;
-    return evaluateStack("staging", { backendVersion: inc(version, "patch")! }, { stackReferences: { "organization/smartem/staging": { backendVersion: version } } });
+    const version = staging.config[KEY.backendVersion]!;
+    return evaluateStack(
+      "staging",
+      { backendVersion: inc(version, "patch")! },
+      { stackReferences: { "organization/smartem/staging": { backendVersion: version } } },
+    );
   };
 
   describe("provider and namespace", () => {
     it("every Kubernetes object goes through the stack's explicit provider", async () => {
       const e = await evaluateStack("staging", { kubeContext: "staging-cluster" });
-      const [provider] = resourcesOfType(e, "pulumi:providers:kubernetes");
+      const [provider] = resourcesOfType(e, TYPES.kubernetesProvider);
       expect(provider!.inputs.context).to.equal("staging-cluster");
       for (const r of e.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
         expect(r.provider, r.name).to.match(new RegExp(`^${provider!.urn.replace(/[$]/g, "\\$")}::`));
@@ -49,11 +69,15 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("without smartem:kubeContext the provider uses the kubeconfig's current context", () => {
-      expect(resourcesOfType(dev, "pulumi:providers:kubernetes")[0]!.inputs).not.to.have.property("context");
+      expect(resourcesOfType(dev, TYPES.kubernetesProvider)[0]!.inputs).not.to.have.property("context");
     });
 
     it("each stack has its namespace, enforcing Pod Security restricted", () => {
-      for (const [e, name] of [[dev, "smartem-decisions"], [staging, "smartem-decisions-staging"], [production, "smartem-decisions-production"]] as const) {
+      for (const [e, name] of [
+        [dev, "smartem-decisions"],
+        [staging, "smartem-decisions-staging"],
+        [production, "smartem-decisions-production"],
+      ] as const) {
         const ns = objectNamed(e, "Namespace", name);
         expect(ns.metadata.labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted" });
       }
@@ -63,7 +87,7 @@ describe("Backend on Kubernetes", () => {
   describe("version pin", () => {
     it("every backend container runs <image>:<backendVersion>", () => {
       for (const e of [dev, staging, production]) {
-        const version = e.config["smartem:backendVersion"];
+        const version = e.config[KEY.backendVersion];
         expect(version, e.stack).to.be.a("string");
         for (const w of backendWorkloads(e)) expect(container(w).image, w.kind).to.equal(`${IMAGE}:${version}`);
       }
@@ -76,12 +100,15 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("a bump to a version without a listed digest runs that version's tag, never the old bytes", async () => {
-      const e = await evaluateStack("dev", { backendVersion: "0.1.2", backendImageDigests: JSON.stringify({ "0.1.1rc52": DIGEST }) });
+      const e = await evaluateStack("dev", {
+        backendVersion: "0.1.2",
+        backendImageDigests: JSON.stringify({ "0.1.1rc52": DIGEST }),
+      });
       for (const w of backendWorkloads(e)) expect(container(w).image).to.equal(`${IMAGE}:0.1.2`);
     });
 
     it("objects and pods carry the recommended labels and the pip requirement", () => {
-      const version = staging.config["smartem:backendVersion"];
+      const version = staging.config[KEY.backendVersion];
       for (const w of backendWorkloads(staging)) {
         for (const meta of [w.metadata, podTemplate(w).metadata]) {
           expect(meta.labels).to.include({
@@ -100,10 +127,10 @@ describe("Backend on Kubernetes", () => {
 
     it("a new version changes the pod templates but never the selectors", async () => {
       const next = await stagingMovedOn();
-      for (const name of ["smartem-http-api", "smartem-worker"]) {
+      for (const name of [OBJECT_NAMES.api, OBJECT_NAMES.worker]) {
         const [before, after] = [objectNamed(staging, "Deployment", name), objectNamed(next, "Deployment", name)];
         expect(after.spec.selector).to.deep.equal(before.spec.selector);
-        expect(container(after).image).to.equal(`${IMAGE}:${next.config["smartem:backendVersion"]}`);
+        expect(container(after).image).to.equal(`${IMAGE}:${next.config[KEY.backendVersion]}`);
       }
     });
 
@@ -111,7 +138,8 @@ describe("Backend on Kubernetes", () => {
       const next = await stagingMovedOn();
       const [before, after] = [renderFiles(staging), renderFiles(next)];
       const changed = [...after.keys()].filter((f) => f.startsWith("k8s/") && after.get(f) !== before.get(f)).sort();
-      const jobs = (files: Map<string, string>) => [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
+      const jobs = (files: Map<string, string>) =>
+        [...files.keys()].filter((f) => /\/job-smartem-migrate-[0-9a-f]{8}\.yaml$/.test(f));
       expect(changed).to.deep.equal([
         "k8s/smartem-decisions-staging/deployment-smartem-http-api.yaml",
         "k8s/smartem-decisions-staging/deployment-smartem-worker.yaml",
@@ -133,21 +161,21 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("both Deployments depend on the Job, so a failed migration leaves them untouched", () => {
-      const jobUrn = resource(production, "kubernetes:batch/v1:Job", "smartem-migrate").urn;
-      for (const name of ["smartem-http-api", "smartem-worker"]) {
-        expect(resource(production, "kubernetes:apps/v1:Deployment", name).dependsOn, name).to.include(jobUrn);
+      const jobUrn = resource(production, TYPES.job, "smartem-migrate").urn;
+      for (const name of [OBJECT_NAMES.api, OBJECT_NAMES.worker]) {
+        expect(resource(production, TYPES.deployment, name).dependsOn, name).to.include(jobUrn);
       }
     });
 
     it("in dev the Job waits for the in-cluster database and broker", () => {
-      const deps = resource(dev, "kubernetes:batch/v1:Job", "smartem-migrate").dependsOn;
-      for (const name of ["smartem-postgres", "smartem-rabbitmq"]) {
-        expect(deps).to.include(resource(dev, "kubernetes:apps/v1:Deployment", name).urn);
+      const deps = resource(dev, TYPES.job, "smartem-migrate").dependsOn;
+      for (const name of [OBJECT_NAMES.postgres, OBJECT_NAMES.rabbitmq]) {
+        expect(deps).to.include(resource(dev, TYPES.deployment, name).urn);
       }
     });
 
     it("the api runs uvicorn directly and never migrates on start", () => {
-      const api = container(objectNamed(production, "Deployment", "smartem-http-api"));
+      const api = container(objectNamed(production, "Deployment", OBJECT_NAMES.api));
       expect(api.command.slice(0, 2)).to.deep.equal(["uvicorn", "smartem_backend.api_server:app"]);
       expect(api.command.join(" ")).not.to.match(/alembic/);
       expect(api.command).to.include.members(["--port", "8000"]);
@@ -157,7 +185,7 @@ describe("Backend on Kubernetes", () => {
   describe("api Deployment", () => {
     it("rolls without dropping below its replicas, maxSurge from config", async () => {
       const e = await evaluateStack("production", { apiMaxSurge: "2" });
-      const api = objectNamed(e, "Deployment", "smartem-http-api");
+      const api = objectNamed(e, "Deployment", OBJECT_NAMES.api);
       expect(api.spec.replicas).to.equal(3);
       expect(api.spec.strategy).to.deep.equal({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 2 } });
       expect(api.spec.minReadySeconds).to.be.greaterThan(0);
@@ -165,7 +193,7 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("readiness on /health, liveness on the static /status, a startup probe", () => {
-      const api = container(objectNamed(staging, "Deployment", "smartem-http-api"));
+      const api = container(objectNamed(staging, "Deployment", OBJECT_NAMES.api));
       expect(api.readinessProbe.httpGet.path).to.equal("/health");
       expect(api.livenessProbe.httpGet.path).to.equal("/status");
       expect(api.startupProbe.httpGet.path).to.equal("/status");
@@ -173,7 +201,7 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("drains: preStop sleep, then a grace period longer than preStop + uvicorn's shutdown", () => {
-      const api = objectNamed(staging, "Deployment", "smartem-http-api");
+      const api = objectNamed(staging, "Deployment", OBJECT_NAMES.api);
       expect(container(api).lifecycle.preStop.exec.command).to.deep.equal(["sleep", String(PRESTOP_SLEEP_SECONDS)]);
       expect(podTemplate(api).spec.terminationGracePeriodSeconds).to.equal(API_TERMINATION_GRACE_SECONDS);
       expect(API_TERMINATION_GRACE_SECONDS).to.be.greaterThan(PRESTOP_SLEEP_SECONDS + UVICORN_GRACEFUL_SHUTDOWN_SECONDS);
@@ -181,14 +209,14 @@ describe("Backend on Kubernetes", () => {
 
     it("pulumi up waits as long as the progress deadline (rolloutTimeoutSeconds)", async () => {
       const e = await evaluateStack("staging", { rolloutTimeoutSeconds: "900" });
-      const api = resource(e, "kubernetes:apps/v1:Deployment", "smartem-http-api");
+      const api = resource(e, TYPES.deployment, OBJECT_NAMES.api);
       expect((api.inputs as any).spec.progressDeadlineSeconds).to.equal(900);
       expect(api.customTimeouts).to.deep.equal({ create: "900s", update: "900s" });
-      expect(resource(e, "kubernetes:apps/v1:Deployment", "smartem-worker").customTimeouts).to.deep.equal({ create: "900s", update: "900s" });
+      expect(resource(e, TYPES.deployment, OBJECT_NAMES.worker).customTimeouts).to.deep.equal({ create: "900s", update: "900s" });
     });
 
     it("resources per stack: production 256Mi/200m requests, 512Mi/500m limits; staging 128Mi/100m, 256Mi/200m", () => {
-      for (const name of ["smartem-http-api", "smartem-worker"]) {
+      for (const name of [OBJECT_NAMES.api, OBJECT_NAMES.worker]) {
         expect(container(objectNamed(production, "Deployment", name)).resources).to.deep.equal({
           requests: { cpu: "200m", memory: "256Mi" },
           limits: { cpu: "500m", memory: "512Mi" },
@@ -198,32 +226,32 @@ describe("Backend on Kubernetes", () => {
           limits: { cpu: "200m", memory: "256Mi" },
         });
       }
-      expect(objectNamed(staging, "Deployment", "smartem-worker").spec.replicas).to.equal(1);
-      expect(objectNamed(production, "Deployment", "smartem-worker").spec.replicas).to.equal(2);
+      expect(objectNamed(staging, "Deployment", OBJECT_NAMES.worker).spec.replicas).to.equal(1);
+      expect(objectNamed(production, "Deployment", OBJECT_NAMES.worker).spec.replicas).to.equal(2);
     });
 
     it("Service smartem-http-api-service maps 80 to 8000", () => {
-      const svc = objectNamed(production, "Service", "smartem-http-api-service");
+      const svc = objectNamed(production, "Service", OBJECT_NAMES.apiService);
       expect(svc.spec.ports).to.deep.equal([{ name: "http", port: 80, targetPort: 8000, protocol: "TCP" }]);
     });
 
     it("a PodDisruptionBudget exists from two replicas on", async () => {
-      expect(objectNamed(production, "PodDisruptionBudget", "smartem-http-api").spec.maxUnavailable).to.equal(1);
+      expect(objectNamed(production, "PodDisruptionBudget", OBJECT_NAMES.api).spec.maxUnavailable).to.equal(1);
       expect(objectsOfKind(staging, "PodDisruptionBudget")).to.deep.equal([]);
       const two = await evaluateStack("staging", { apiReplicas: "2" });
-      expect(objectsOfKind(two, "PodDisruptionBudget").map((p) => p.metadata.name)).to.deep.equal(["smartem-http-api"]);
+      expect(objectsOfKind(two, "PodDisruptionBudget").map((p) => p.metadata.name)).to.deep.equal([OBJECT_NAMES.api]);
     });
   });
 
   describe("worker Deployment", () => {
     it("no readiness probe, a long grace period, a rolling update", async () => {
-      const worker = objectNamed(production, "Deployment", "smartem-worker");
+      const worker = objectNamed(production, "Deployment", OBJECT_NAMES.worker);
       expect(container(worker)).not.to.have.property("readinessProbe");
       expect(container(worker).command).to.deep.equal(["python", "-m", "smartem_backend.consumer"]);
       expect(podTemplate(worker).spec.terminationGracePeriodSeconds).to.equal(300);
       expect(worker.spec.strategy.type).to.equal("RollingUpdate");
       const e = await evaluateStack("production", { workerTerminationGracePeriodSeconds: "900" });
-      expect(podTemplate(objectNamed(e, "Deployment", "smartem-worker")).spec.terminationGracePeriodSeconds).to.equal(900);
+      expect(podTemplate(objectNamed(e, "Deployment", OBJECT_NAMES.worker)).spec.terminationGracePeriodSeconds).to.equal(900);
     });
   });
 
@@ -233,7 +261,7 @@ describe("Backend on Kubernetes", () => {
         const [configMap] = objectsOfKind(e, "ConfigMap");
         expect(configMap!.data).to.include.keys(REQUIRED_ENV);
         const secret = kubeObjects(e).find((o) => o.object.kind === "Secret")!;
-        const redacted = Object.fromEntries(SECRET_ENV.map((key) => [key, SECRET]));
+        const redacted = Object.fromEntries(SECRET_ENV.map((key) => [key, SECRET_MARKER]));
         expect(secret.object.stringData, "the keys the pods get, every value redacted").to.deep.equal(redacted);
         for (const w of backendWorkloads(e)) {
           const refs = container(w).envFrom;
@@ -244,7 +272,10 @@ describe("Backend on Kubernetes", () => {
     });
 
     it("no password reaches the render in clear", async () => {
-      const e = await evaluateStack("staging", { databasePassword: "external-db-password-1", rabbitmqPassword: "external-mq-password-1" });
+      const e = await evaluateStack("staging", {
+        databasePassword: "external-db-password-1",
+        rabbitmqPassword: "external-mq-password-1",
+      });
       const rendered = JSON.stringify([...renderFiles(e).values()]);
       expect(rendered).not.to.match(/external-(db|mq)-password-1/);
       expect(JSON.stringify([...renderFiles(dev).values()])).not.to.match(/offline-smartem-(postgres|rabbitmq)-password/);
@@ -258,14 +289,14 @@ describe("Backend on Kubernetes", () => {
       }
       // Same version, one environment value changed: every backend pod template changes.
       const changed = await evaluateStack("production", { logLevel: "DEBUG" });
-      for (const name of ["smartem-http-api", "smartem-worker"]) {
+      for (const name of [OBJECT_NAMES.api, OBJECT_NAMES.worker]) {
         const [before, after] = [objectNamed(production, "Deployment", name), objectNamed(changed, "Deployment", name)];
         expect(container(after).envFrom[0].configMapRef.name, name).to.not.equal(container(before).envFrom[0].configMapRef.name);
       }
     });
 
     it("the Secret holds the four credentials (checked on the builder, the engine redacts the whole map)", () => {
-      const settings = backendSettings("dev", loadStackConfig({ "smartem:backendVersion": "0.1.0", "smartem:manageGithub": "false" }));
+      const settings = backendSettings("dev", loadStackConfig({ [KEY.backendVersion]: "0.1.0", [KEY.manageGithub]: "false" }));
       expect(Object.keys(secretManifest(settings, { database: "d", rabbitmq: "r" }).stringData!)).to.have.members(SECRET_ENV);
     });
 
@@ -292,42 +323,63 @@ describe("Backend on Kubernetes", () => {
 
   describe("backing services", () => {
     it("dev runs PostgreSQL and RabbitMQ, pinned by exact version, on volumes, with probes and generated passwords", () => {
-      const images = ["smartem-postgres", "smartem-rabbitmq"].map((n) => container(objectNamed(dev, "Deployment", n)));
+      const images = [OBJECT_NAMES.postgres, OBJECT_NAMES.rabbitmq].map((n) => container(objectNamed(dev, "Deployment", n)));
       expect(images.map((c) => c.image)).to.deep.equal(["postgres:17.6", "rabbitmq:4.1.4-management-alpine"]);
       for (const c of images) expect(c).to.include.keys("readinessProbe", "livenessProbe", "startupProbe");
-      expect(objectsOfKind(dev, "PersistentVolumeClaim").map((p) => p.metadata.name)).to.have.members(["smartem-postgres", "smartem-rabbitmq"]);
-      expect(resourcesOfType(dev, "random:index/randomPassword:RandomPassword")).to.have.length(2);
-      expect(objectsOfKind(dev, "ConfigMap")[0]!.data).to.include({ POSTGRES_HOST: "smartem-postgres", RABBITMQ_HOST: "smartem-rabbitmq" });
+      expect(objectsOfKind(dev, "PersistentVolumeClaim").map((p) => p.metadata.name)).to.have.members([
+        OBJECT_NAMES.postgres,
+        OBJECT_NAMES.rabbitmq,
+      ]);
+      expect(resourcesOfType(dev, TYPES.randomPassword)).to.have.length(2);
+      expect(objectsOfKind(dev, "ConfigMap")[0]!.data).to.include({
+        POSTGRES_HOST: OBJECT_NAMES.postgres,
+        RABBITMQ_HOST: OBJECT_NAMES.rabbitmq,
+      });
     });
 
     it("staging and production use external services: nothing of them runs in the namespace", () => {
       for (const e of [staging, production]) {
         expect(objectsOfKind(e, "PersistentVolumeClaim")).to.deep.equal([]);
-        expect(objectsOfKind(e, "Deployment").map((d) => d.metadata.name)).to.have.members(["smartem-http-api", "smartem-worker"]);
-        expect(resourcesOfType(e, "random:index/randomPassword:RandomPassword")).to.deep.equal([]);
+        expect(objectsOfKind(e, "Deployment").map((d) => d.metadata.name)).to.have.members([
+          OBJECT_NAMES.api,
+          OBJECT_NAMES.worker,
+        ]);
+        expect(resourcesOfType(e, TYPES.randomPassword)).to.deep.equal([]);
       }
     });
   });
 
   describe("network and pull secret", () => {
     it("the api takes ingress on its port only; everything else is denied by default", () => {
-      expect(objectNamed(staging, "NetworkPolicy", "smartem-deny-ingress").spec).to.deep.equal({ podSelector: {}, policyTypes: ["Ingress"], ingress: [] });
-      expect(objectNamed(staging, "NetworkPolicy", "smartem-http-api-ingress").spec.ingress).to.deep.equal([{ ports: [{ port: 8000, protocol: "TCP" }] }]);
+      expect(objectNamed(staging, "NetworkPolicy", "smartem-deny-ingress").spec).to.deep.equal({
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [],
+      });
+      expect(objectNamed(staging, "NetworkPolicy", "smartem-http-api-ingress").spec.ingress).to.deep.equal([
+        { ports: [{ port: 8000, protocol: "TCP" }] },
+      ]);
     });
 
     it("dev's database and broker are reachable only from the backend's pods", () => {
       const clients = [...objectsOfKind(dev, "Deployment"), ...objectsOfKind(dev, "Job")];
-      for (const [name, port] of [["smartem-postgres", 5432], ["smartem-rabbitmq", 5672]] as const) {
+      for (const [name, port] of [
+        [OBJECT_NAMES.postgres, 5432],
+        [OBJECT_NAMES.rabbitmq, 5672],
+      ] as const) {
         const [rule] = objectNamed(dev, "NetworkPolicy", `${name}-ingress`).spec.ingress;
         expect(rule.ports).to.deep.equal([{ port, protocol: "TCP" }]);
         const peer = rule.from[0].podSelector;
         const admitted = clients
           .filter((w) => {
             const labels = podTemplate(w).metadata.labels;
-            return Object.entries(peer.matchLabels).every(([k, v]) => labels[k] === v) && peer.matchExpressions[0].values.includes(labels["app.kubernetes.io/component"]);
+            return (
+              Object.entries(peer.matchLabels).every(([k, v]) => labels[k] === v) &&
+              peer.matchExpressions[0].values.includes(labels["app.kubernetes.io/component"])
+            );
           })
           .map((w) => w.metadata.name ?? "migration job");
-        expect(admitted, name).to.have.members(["smartem-http-api", "smartem-worker", "migration job"]);
+        expect(admitted, name).to.have.members([OBJECT_NAMES.api, OBJECT_NAMES.worker, "migration job"]);
       }
     });
 
@@ -337,7 +389,8 @@ describe("Backend on Kubernetes", () => {
         expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "registry-creds" }]);
         expect(container(w).securityContext.runAsUser).to.equal(10001);
       }
-      for (const w of backendWorkloads(staging)) expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "ghcr-secret" }]);
+      for (const w of backendWorkloads(staging))
+        expect(podTemplate(w).spec.imagePullSecrets).to.deep.equal([{ name: "ghcr-secret" }]);
     });
   });
 });

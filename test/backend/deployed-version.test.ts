@@ -9,14 +9,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { CheckpointEntry, checkpointInvokes, migrationJobState } from "../support/checkpoint";
-import { listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
-import { goldenDir } from "../../tools/render/golden";
+import { goldenDir, listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
+import { KEY } from "../../components/program-config";
+import { TYPES } from "../../components/shared/project";
+import { rejection } from "../support/refusals";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
 const STAGING = "organization/smartem/staging";
-const JOB = "kubernetes:batch/v1:Job";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const JOB = TYPES.job;
+const DEPLOYMENT = TYPES.deployment;
 
 /**
  * A stack as the engine leaves it: the outputs of its last successful update and the
@@ -36,23 +38,16 @@ const images = (e: { resources: readonly { type: string; name: string; inputs: R
   e.resources
     .filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))
     .map((r) => JSON.stringify(r.inputs).match(/"image":"([^"]+)"/)![1]!);
-const pinOf = (stack: string): string | undefined => readStackFile(stack).config["smartem:backendVersion"];
+const pinOf = (stack: string): string | undefined => readStackFile(stack).config[KEY.backendVersion];
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return String(error instanceof Error ? error.message : error);
-  }
-  return expect.fail("the version should have been refused");
-}
+const refusal = async (promise: Promise<unknown>): Promise<string> => (await rejection(promise)).message;
 
 describe("backend upgrade guards in the program", () => {
   it("the stack references are the first resources, before anything else", async () => {
     const e = await evaluateStack("production");
     expect(e.resources.slice(0, 2).map((r) => [r.type, r.inputs.name])).to.deep.equal([
-      ["pulumi:pulumi:StackReference", SELF("production")],
-      ["pulumi:pulumi:StackReference", STAGING],
+      [TYPES.stackReference, SELF("production")],
+      [TYPES.stackReference, STAGING],
     ]);
     expect(e.outputs.backendVersion).to.equal(pinOf("production"));
   });
@@ -75,7 +70,9 @@ describe("backend upgrade guards in the program", () => {
 
   it("refuses a downgrade below the stack's own backendVersion output", async () => {
     const message = await refusal(evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", { backendVersion: "0.1.1" })));
-    expect(message).to.match(/smartem:backendVersion = 0\.1\.0: 0\.1\.0 is lower than 0\.1\.1, which stack dev runs now.*smartem:allowDowngrade: true/);
+    expect(message).to.match(
+      /smartem:backendVersion = 0\.1\.0: 0\.1\.0 is lower than 0\.1\.1, which stack dev runs now.*smartem:allowDowngrade: true/,
+    );
   });
 
   it("takes the rollback with smartem:allowDowngrade", async () => {
@@ -91,11 +88,19 @@ describe("backend upgrade guards in the program", () => {
     // 0.2.0's Job completed, then its pods never became ready: `pulumi up` failed. The engine
     // kept 0.1.0's outputs (none is registered when one rejects) and checkpointed the Job the
     // moment it completed, and the Deployments with the provider's partial (0.2.0) state.
-    const afterFailedRollout = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [migrationJobState("0.2.0", "complete")]);
+    const afterFailedRollout = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [
+      migrationJobState("0.2.0", "complete"),
+    ]);
     for (const overrides of [{ backendVersion: "0.1.0" }, { backendVersion: "0.1.0", allowDowngrade: "true" }]) {
       const back = await evaluateStack("dev", overrides, afterFailedRollout);
-      expect(back.resources.filter((r) => r.type === JOB), "no migration Job").to.deep.equal([]);
-      expect(images(back).every((image) => image.endsWith(":0.1.0")), images(back).join()).to.equal(true);
+      expect(
+        back.resources.filter((r) => r.type === JOB),
+        "no migration Job",
+      ).to.deep.equal([]);
+      expect(
+        images(back).every((image) => image.endsWith(":0.1.0")),
+        images(back).join(),
+      ).to.equal(true);
       expect(back.outputs.migratedVersion, "the schema is 0.2.0's").to.equal("0.2.0");
       expect(back.outputs.backendVersion).to.equal("0.1.0");
     }
@@ -103,20 +108,30 @@ describe("backend upgrade guards in the program", () => {
 
   it("once back, the schema's version stays in the outputs: the next update runs no migration either", async () => {
     // The rollback's update succeeded (its Job was deleted), so the outputs carry the schema.
-    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", { backendVersion: "0.1.0", migratedVersion: "0.2.0" }, []));
+    const back = await evaluateStack(
+      "dev",
+      { backendVersion: "0.1.0" },
+      live("dev", { backendVersion: "0.1.0", migratedVersion: "0.2.0" }, []),
+    );
     expect(back.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
     expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 
   it("a migration that failed migrated nothing: returning to the serving version re-runs its (idempotent) migration", async () => {
-    const afterFailedMigration = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [migrationJobState("0.2.0", "failed")]);
+    const afterFailedMigration = live("dev", { backendVersion: "0.1.0", migratedVersion: "0.1.0" }, [
+      migrationJobState("0.2.0", "failed"),
+    ]);
     const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, afterFailedMigration);
     expect(back.resources.filter((r) => r.type === JOB)).to.have.length(1);
     expect(back.outputs.migratedVersion).to.equal("0.1.0");
   });
 
   it("an upgrade past a migration that completed without a rollout migrates again", async () => {
-    const e = await evaluateStack("dev", { backendVersion: "0.3.0" }, live("dev", { backendVersion: "0.1.0" }, [migrationJobState("0.2.0", "complete")]));
+    const e = await evaluateStack(
+      "dev",
+      { backendVersion: "0.3.0" },
+      live("dev", { backendVersion: "0.1.0" }, [migrationJobState("0.2.0", "complete")]),
+    );
     expect(e.resources.filter((r) => r.type === JOB)).to.have.length(1);
     expect(e.outputs.migratedVersion).to.equal("0.3.0");
   });
@@ -128,16 +143,26 @@ describe("backend upgrade guards in the program", () => {
   });
 
   it("a first deploy that migrated and then failed to roll out has no outputs, but its checkpoint has the Job", async () => {
-    const back = await evaluateStack("dev", { backendVersion: "0.1.0" }, live("dev", {}, [migrationJobState("0.2.0", "complete")]));
+    const back = await evaluateStack(
+      "dev",
+      { backendVersion: "0.1.0" },
+      live("dev", {}, [migrationJobState("0.2.0", "complete")]),
+    );
     expect(back.resources.filter((r) => r.type === JOB)).to.deep.equal([]);
     expect(back.outputs.migratedVersion).to.equal("0.2.0");
   });
 
   it("refuses on production a version staging does not run, naming the override", async () => {
     const message = await refusal(
-      evaluateStack("production", { backendVersion: "0.1.1" }, live("production", { backendVersion: "0.1.0" }, undefined, { [STAGING]: { backendVersion: "0.1.0" } })),
+      evaluateStack(
+        "production",
+        { backendVersion: "0.1.1" },
+        live("production", { backendVersion: "0.1.0" }, undefined, { [STAGING]: { backendVersion: "0.1.0" } }),
+      ),
     );
-    expect(message).to.match(/smartem:backendVersion = 0\.1\.1: .*organization\/smartem\/staging runs, which is 0\.1\.0.*smartem:skipPromotionCheck: true/);
+    expect(message).to.match(
+      /smartem:backendVersion = 0\.1\.1: .*organization\/smartem\/staging runs, which is 0\.1\.0.*smartem:skipPromotionCheck: true/,
+    );
   });
 
   it("takes on production the version staging runs, or any with smartem:skipPromotionCheck", async () => {
@@ -156,12 +181,20 @@ describe("backend upgrade guards in the program", () => {
   });
 
   it("refuses a release candidate on production even when staging runs it", async () => {
-    const message = await refusal(evaluateStack("production", { backendVersion: "0.1.1rc52" }, { stackReferences: { [STAGING]: { backendVersion: "0.1.1rc52" } } }));
+    const message = await refusal(
+      evaluateStack(
+        "production",
+        { backendVersion: "0.1.1rc52" },
+        { stackReferences: { [STAGING]: { backendVersion: "0.1.1rc52" } } },
+      ),
+    );
     expect(message).to.match(/0\.1\.1rc52 is a pre-release and stack production takes only final releases/);
   });
 
   it("refuses when the promotion source reports no version (production's first deploy)", async () => {
-    const message = await refusal(evaluateStack("production", {}, { stackReferences: { [STAGING]: {}, [SELF("production")]: {} } }));
+    const message = await refusal(
+      evaluateStack("production", {}, { stackReferences: { [STAGING]: {}, [SELF("production")]: {} } }),
+    );
     expect(message).to.match(/smartem:promoteFrom = organization\/smartem\/staging: .*reports no backendVersion/);
   });
 
@@ -171,7 +204,12 @@ describe("backend upgrade guards in the program", () => {
         const e = await evaluateStack(
           "production",
           { backendVersion: "0.1.0" },
-          { stackReferences: { [STAGING]: stagingOutputs, [SELF("production")]: { backendVersion: "0.1.0", migratedVersion: "0.1.0" } } },
+          {
+            stackReferences: {
+              [STAGING]: stagingOutputs,
+              [SELF("production")]: { backendVersion: "0.1.0", migratedVersion: "0.1.0" },
+            },
+          },
         );
         expect(e.outputs.backendVersion, JSON.stringify(stagingOutputs)).to.equal("0.1.0");
       }
@@ -196,7 +234,10 @@ describe("backend upgrade guards in the program", () => {
   describe("offline answers", () => {
     it("the stack itself runs what its last reviewed render (test/golden) says; other stacks run their stack file's version", () => {
       const references = offlineStackReferences("production");
-      const golden = JSON.parse(fs.readFileSync(path.join(goldenDir("production"), "outputs.json"), "utf8")) as Record<string, unknown>;
+      const golden = JSON.parse(fs.readFileSync(path.join(goldenDir("production"), "outputs.json"), "utf8")) as Record<
+        string,
+        unknown
+      >;
       expect(references[SELF("production")]).to.deep.equal(golden).and.to.have.property("backendVersion", pinOf("production"));
       expect(references[STAGING]).to.deep.equal({ backendVersion: pinOf("staging") });
     });
@@ -206,7 +247,9 @@ describe("backend upgrade guards in the program", () => {
       try {
         for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
         expect(offlineStackReferences("production", root)[SELF("production")]).to.deep.equal({});
-        expect(offlineCaveats("production", root).join("\n")).to.match(/outputs\.json does not exist: organization\/smartem\/production is rendered as a first deploy/);
+        expect(offlineCaveats("production", root).join("\n")).to.match(
+          /outputs\.json does not exist: organization\/smartem\/production is rendered as a first deploy/,
+        );
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }

@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import * as path from "node:path";
 import { readKubeconfig } from "../../components/backend/kubernetes-provider";
-import { ConfigError } from "../../components/config/keys";
+import { ConfigError, SECRET_MARKER } from "../../components/config/keys";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { KUBECONFIG_CONTENTS, KUBECONFIG_PATH, evaluateLive, liveRejection } from "../support/live-run";
+import { TYPES } from "../../components/shared/project";
 
-const PROVIDER = "pulumi:providers:kubernetes";
+const PROVIDER = TYPES.kubernetesProvider;
 const files = (entries: Record<string, string>) => (file: string) => {
   const contents = entries[file];
   if (contents === undefined) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
@@ -33,7 +34,7 @@ describe("the Kubernetes provider gets the kubeconfig's contents, never its path
     const ev = await evaluateLive("production");
     const provider = resource(ev, PROVIDER, "smartem-k8s");
     expect(provider.inputs).to.deep.equal({
-      kubeconfig: "[secret]",
+      kubeconfig: SECRET_MARKER,
       clusterIdentifier: "production",
       deleteUnreachable: "false",
       skipUpdateUnreachable: "false",
@@ -68,7 +69,7 @@ describe("the Kubernetes provider gets the kubeconfig's contents, never its path
       const ev = await evaluateStack("dev");
       const [provider, ...others] = resourcesOfType(ev, PROVIDER);
       expect(others).to.deep.equal([]);
-      expect(provider!.inputs.kubeconfig).to.equal("[secret]");
+      expect(provider!.inputs.kubeconfig).to.equal(SECRET_MARKER);
       expect(JSON.stringify(ev)).to.not.contain("/somewhere/on/my/laptop");
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;

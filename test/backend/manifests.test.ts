@@ -32,7 +32,8 @@ describe("backend manifests of every stack", () => {
         const namespace = objectsOfKind(evaluation, "Namespace")[0]!.metadata.name!;
         for (const { resourceName, object } of kubeObjects(evaluation)) {
           if (object.metadata.name !== undefined) expect(object.metadata.name, resourceName).to.match(DNS_LABEL);
-          for (const [k, v] of Object.entries(object.metadata.labels ?? {})) expect(v, `${resourceName} label ${k}`).to.match(LABEL_VALUE);
+          for (const [k, v] of Object.entries(object.metadata.labels ?? {}))
+            expect(v, `${resourceName} label ${k}`).to.match(LABEL_VALUE);
           if (object.kind !== "Namespace") expect(object.metadata.namespace, resourceName).to.equal(namespace);
         }
       });
@@ -41,22 +42,38 @@ describe("backend manifests of every stack", () => {
         const deployments = objectsOfKind(evaluation, "Deployment");
         for (const d of deployments) {
           expect(selects(d.spec.selector.matchLabels, podTemplate(d).metadata.labels), d.metadata.name).to.equal(true);
-          const others = deployments.filter((o) => o !== d && selects(d.spec.selector.matchLabels, podTemplate(o).metadata.labels));
-          expect(others.map((o) => o.metadata.name), `${d.metadata.name} selects other pods`).to.deep.equal([]);
+          const others = deployments.filter(
+            (o) => o !== d && selects(d.spec.selector.matchLabels, podTemplate(o).metadata.labels),
+          );
+          expect(
+            others.map((o) => o.metadata.name),
+            `${d.metadata.name} selects other pods`,
+          ).to.deep.equal([]);
         }
       });
 
       it("each Service, PodDisruptionBudget and NetworkPolicy selects the pods of exactly one workload", () => {
-        const templates = [...objectsOfKind(evaluation, "Deployment"), ...objectsOfKind(evaluation, "Job")].map((w) => podTemplate(w).metadata.labels);
+        const templates = [...objectsOfKind(evaluation, "Deployment"), ...objectsOfKind(evaluation, "Job")].map(
+          (w) => podTemplate(w).metadata.labels,
+        );
         const selectors: Array<[string, Record<string, string>]> = [
-          ...objectsOfKind(evaluation, "Service").map((s): [string, Record<string, string>] => [`Service ${s.metadata.name}`, s.spec.selector]),
-          ...objectsOfKind(evaluation, "PodDisruptionBudget").map((p): [string, Record<string, string>] => [`PDB ${p.metadata.name}`, p.spec.selector.matchLabels]),
+          ...objectsOfKind(evaluation, "Service").map((s): [string, Record<string, string>] => [
+            `Service ${s.metadata.name}`,
+            s.spec.selector,
+          ]),
+          ...objectsOfKind(evaluation, "PodDisruptionBudget").map((p): [string, Record<string, string>] => [
+            `PDB ${p.metadata.name}`,
+            p.spec.selector.matchLabels,
+          ]),
           ...objectsOfKind(evaluation, "NetworkPolicy")
             .filter((n) => Object.keys(n.spec.podSelector).length > 0)
             .map((n): [string, Record<string, string>] => [`NetworkPolicy ${n.metadata.name}`, n.spec.podSelector.matchLabels]),
         ];
         for (const [what, selector] of selectors) {
-          expect(templates.filter((labels) => selects(selector, labels)), what).to.have.length(1);
+          expect(
+            templates.filter((labels) => selects(selector, labels)),
+            what,
+          ).to.have.length(1);
         }
       });
 
@@ -71,7 +88,10 @@ describe("backend manifests of every stack", () => {
           expect(pod.securityContext.runAsUser, what).to.be.greaterThan(0);
           expect(pod.hostNetwork ?? false, what).to.equal(false);
           for (const volume of pod.volumes ?? []) {
-            expect(Object.keys(volume).filter((k) => k !== "name"), `${what} volume ${volume.name}`).to.satisfy((types: string[]) =>
+            expect(
+              Object.keys(volume).filter((k) => k !== "name"),
+              `${what} volume ${volume.name}`,
+            ).to.satisfy((types: string[]) =>
               types.every((t) => ["emptyDir", "persistentVolumeClaim", "configMap", "secret", "projected"].includes(t)),
             );
           }

@@ -5,8 +5,9 @@
 import { expect } from "chai";
 import { completedMigration, jobCompleted } from "../../components/backend/migration-history";
 import { migrationJobState } from "../support/checkpoint";
+import { TYPES } from "../../components/shared/project";
 
-const URN = (name: string, type = "kubernetes:batch/v1:Job"): string =>
+const URN = (name: string, type: string = TYPES.job): string =>
   `urn:pulumi:staging::smartem::smartem:backend:Backend$${type}::${name}`;
 
 describe("the completed migration in the last checkpoint", () => {
@@ -23,7 +24,7 @@ describe("the completed migration in the last checkpoint", () => {
 
   it("a Job still running (no condition yet) migrated nothing", () => {
     const running = {
-      type: "kubernetes:batch/v1:Job",
+      type: TYPES.job,
       outputs: { metadata: { labels: { "app.kubernetes.io/version": "0.4.0" } }, status: { active: 1 } },
     };
     expect(completedMigration({ [URN("smartem-migrate")]: running }, "smartem-migrate")).to.equal(undefined);
@@ -40,8 +41,8 @@ describe("the completed migration in the last checkpoint", () => {
       completedMigration(
         {
           [URN("someone-elses-job")]: complete,
-          [URN("smartem-migrate", "kubernetes:core/v1:ConfigMap")]: {
-            type: "kubernetes:core/v1:ConfigMap",
+          [URN("smartem-migrate", TYPES.configMap)]: {
+            type: TYPES.configMap,
             outputs: odd.outputs,
           },
         },

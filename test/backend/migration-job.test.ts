@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { evaluateStack, resourcesOfType } from "../support/evaluate";
+import { TYPES } from "../../components/shared/project";
 
-const JOB = "kubernetes:batch/v1:Job";
+const JOB = TYPES.job;
 
 describe("the migration Job is never replaced beside a running one", () => {
   it("replaceUnready (re-run a failed Job) comes with delete-before-replace in the foreground", async () => {

@@ -15,6 +15,7 @@ import { evaluateOffline } from "../../tools/engine/offline";
 import { PROJECT_ROOT, listStacks, stackFilePath } from "../../tools/engine/stack-file";
 import { runRender } from "../../tools/render/render-run";
 import { BAD_INPUTS, BadInput, stackText } from "./bad-inputs";
+import { KEY } from "../../components/program-config";
 
 const STACK = "corpus";
 
@@ -122,9 +123,7 @@ describe("npm run render refuses bad stack files (the command, spawned)", functi
   it("renders a stack beside a broken one, and warns about placeholders on stderr", () => {
     fs.writeFileSync(path.join(root, "Pulumi.broken.yaml"), "config:\n  smartem:apiReplicas: 0x10\n");
     try {
-      const run = render(
-        stackText({ key: "", written: "", allowed: /./, set: { "smartem:databaseHost": "db.smartem.invalid" } }),
-      );
+      const run = render(stackText({ key: "", written: "", allowed: /./, set: { [KEY.databaseHost]: "db.smartem.invalid" } }));
       expect(run.stderr, run.stderr).to.not.match(/render failed/);
       expect(run.status).to.equal(0);
       expect(run.stderr).to.match(

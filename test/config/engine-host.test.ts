@@ -15,6 +15,8 @@ import { pulumiEngineHost } from "../../components/program-host";
 import { evaluate } from "../../tools/engine/evaluate";
 import { offlineOptions } from "../../tools/engine/offline";
 import { PROJECT_ROOT, stackFilePath } from "../../tools/engine/stack-file";
+import { KEY } from "../../components/program-config";
+import { EXTERNAL_BACKEND } from "../support/configs";
 
 /** An environment with nothing in it: the placeholder check comes before anything reads it. */
 const LIVE: LiveRun = { env: {}, readFile: () => "" };
@@ -78,23 +80,15 @@ describe("the program checks stack files the CLI does not (and refuses placehold
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const REAL = {
-      "smartem:backendVersion": "0.1.1",
-      "smartem:manageGithub": "false",
-      "smartem:backingServices": "external",
-      "smartem:databaseHost": "db.example.org",
-      "smartem:databasePassword": "a-long-database-password",
-      "smartem:rabbitmqHost": "mq.example.org",
-      "smartem:rabbitmqPassword": "a-long-rabbitmq-password",
-    };
-    const SECRETS = ["smartem:databasePassword", "smartem:rabbitmqPassword"];
+    const REAL = { ...EXTERNAL_BACKEND, [KEY.backendVersion]: "0.1.1" };
+    const SECRETS = [KEY.databasePassword, KEY.rabbitmqPassword];
 
     it("refuses a second stack managing production's repository (the CLI passes its config; the program reads the sibling file)", async () => {
       const config = {
         ...REAL,
-        "smartem:manageGithub": "true",
-        "smartem:githubOwner": "DiamondLightSource",
-        "smartem:pypiReviewers": '{"teams":[4242]}',
+        [KEY.manageGithub]: "true",
+        [KEY.githubOwner]: "DiamondLightSource",
+        [KEY.pypiReviewers]: '{"teams":[4242]}',
       };
       const { error, registered } = await run("other", config, dir, SECRETS);
       expect(String(error)).to.match(
@@ -113,7 +107,7 @@ describe("the program checks stack files the CLI does not (and refuses placehold
         path.join(dir, "Pulumi.other.yaml"),
         "config:\n  smartem:backendVersion: 0.1.1\n  smartem:apiReplicas: 0x10\n",
       );
-      const { error } = await run("other", { ...REAL, "smartem:apiReplicas": "16" }, dir, SECRETS);
+      const { error } = await run("other", { ...REAL, [KEY.apiReplicas]: "16" }, dir, SECRETS);
       expect(String(error)).to.match(
         /Pulumi\.other\.yaml:3: smartem:apiReplicas = 0x10: the Pulumi CLI passes this as "16", not as written; allowed: an integer from 0 to 50/,
       );

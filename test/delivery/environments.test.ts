@@ -1,20 +1,11 @@
 import { expect } from "chai";
 import * as YAML from "yaml";
-import { TYPES } from "../../tools/render/render";
+import { TYPES } from "../../components/shared/project";
 import { DELIVERY_BRANCH, deliveryEnvironmentSpecs } from "../../components/delivery/environments";
 import { deliveryWorkflowFiles } from "../../tools/delivery/delivery-workflows";
-import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
+import { evaluateStack, resource, resourcesOfType, stackRefusal } from "../support/evaluate";
 
 const REVIEWERS = { users: [], teams: [1000001] };
-
-async function rejection(stack: string, overrides: Record<string, string | undefined>): Promise<string> {
-  try {
-    await evaluateStack(stack, overrides);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`stack ${stack} with ${JSON.stringify(overrides)} was accepted`);
-}
 
 describe("this repository's delivery environments (smartem:deliveryRepository)", () => {
   it("production declares staging, production, preview-* and drift-* of the repository, each with its policies", async () => {
@@ -71,29 +62,29 @@ describe("this repository's delivery environments (smartem:deliveryRepository)",
     for (const stack of ["staging", "dev"]) {
       const ev = await evaluateStack(stack);
       expect(
-        ev.resources.filter((r) => r.type === "smartem:delivery:DeliveryEnvironments"),
+        ev.resources.filter((r) => r.type === TYPES.deliveryEnvironments),
         stack,
       ).to.deep.equal([]);
     }
   });
 
   it("refuses a repository without reviewers, reviewers without a repository, a stack that does not manage GitHub, and a private repository below Enterprise", async () => {
-    expect(await rejection("production", { deliveryReviewers: undefined })).to.match(
+    expect(await stackRefusal("production", { deliveryReviewers: undefined })).to.match(
       /smartem:deliveryReviewers = \(unset\): required with smartem:deliveryRepository/,
     );
-    expect(await rejection("production", { deliveryReviewers: '{"teams":[]}' })).to.match(
+    expect(await stackRefusal("production", { deliveryReviewers: '{"teams":[]}' })).to.match(
       /smartem:deliveryReviewers = .*no reviewer: production applies/,
     );
-    expect(await rejection("production", { deliveryRepository: undefined })).to.match(
+    expect(await stackRefusal("production", { deliveryRepository: undefined })).to.match(
       /smartem:deliveryReviewers = .*set without smartem:deliveryRepository/,
     );
     expect(
-      await rejection("staging", { deliveryRepository: "smartem-release-infra", deliveryReviewers: '{"teams":[1]}' }),
+      await stackRefusal("staging", { deliveryRepository: "smartem-release-infra", deliveryReviewers: '{"teams":[1]}' }),
     ).to.match(/smartem:deliveryRepository = "smartem-release-infra": this stack does not manage GitHub/);
-    expect(await rejection("production", { repositoryVisibility: '{"smartem-release-infra":"private"}' })).to.match(
+    expect(await stackRefusal("production", { repositoryVisibility: '{"smartem-release-infra":"private"}' })).to.match(
       /smartem:repositoryVisibility.smartem-release-infra = "private": required reviewers .* need GitHub Enterprise/,
     );
-    expect(await rejection("production", { deliveryRepository: "not/a repo" })).to.match(
+    expect(await stackRefusal("production", { deliveryRepository: "not/a repo" })).to.match(
       /smartem:deliveryRepository = "not\/a repo": not a GitHub repository name/,
     );
   });

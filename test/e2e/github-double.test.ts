@@ -5,7 +5,11 @@
  * needs the current blob sha).
  */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { GitHubDouble } from "../../e2e/github-double/server";
+import { upkeep as rolloutIssueUpkeep } from "../../tools/delivery/rollout-issue";
 
 describe("GitHub API double", function () {
   this.timeout(30000);
@@ -33,6 +37,46 @@ describe("GitHub API double", function () {
     return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
   const REPO = "/repos/DiamondLightSource/smartem-decisions";
+
+  it("keeps issues: deploy.yml's rollout issue is opened, then commented on, through requests GitHub's description allows", async () => {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "double-issues-"));
+    const decision = path.join(temp, "decision.json");
+    fs.writeFileSync(
+      decision,
+      JSON.stringify({
+        action: "incident",
+        stack: "organization/smartem/staging",
+        failedVersion: "0.4.0",
+        previous: "0.2.0",
+        why: "w",
+        command: "pulumi up",
+      }),
+    );
+    const env = {
+      STACK: "staging",
+      DECISION: decision,
+      GITHUB_TOKEN: "e2e",
+      GITHUB_REPOSITORY: "DiamondLightSource/smartem-decisions",
+      GITHUB_API_URL: base,
+      RUN_URL: "https://run",
+    };
+    try {
+      const before = double.problems.length;
+      expect((await rolloutIssueUpkeep(env)).action).to.equal("open");
+      expect((await rolloutIssueUpkeep(env)).action).to.equal("comment");
+      expect(double.problems.slice(before)).to.deep.equal([]);
+      const [issue] = double.issues("smartem-decisions");
+      expect(issue).to.deep.include({
+        number: 1,
+        state: "open",
+        labels: ["rollout-failure"],
+        title: "Incident: staging failed to roll out 0.4.0",
+      });
+      expect(issue!.comments).to.have.length(1);
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+  });
 
   it("listens on loopback only", () => {
     expect(new URL(base).hostname).to.equal("127.0.0.1");

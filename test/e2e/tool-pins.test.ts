@@ -57,9 +57,7 @@ describe("e2e tool pins follow the lockfile", () => {
     it(`${name}: the e2e Go module builds the lockfile's version (or records why it cannot)`, () => {
       const pin = pins[name];
       const locked = lockfileVersion(name);
-      const pinned = pin.goMod
-        ? goModRequire(readFileSync(path.join(ROOT, pin.goMod), "utf8"), pin.module)
-        : undefined;
+      const pinned = pin.goMod ? goModRequire(readFileSync(path.join(ROOT, pin.goMod), "utf8"), pin.module) : undefined;
       if (pin.goMod) expect(pinned, `${pin.goMod} requires ${pin.module}`).to.be.a("string");
       if (pin.unavailable) {
         // A recorded exception holds only for the lockfile version it was checked against.

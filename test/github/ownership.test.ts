@@ -4,8 +4,10 @@ import { loadStackConfig } from "../../components/program-config";
 import { offlineOptions } from "../../tools/engine/offline";
 import { listStacks } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
+import { TYPES } from "../../components/shared/project";
+import { rejection } from "../support/refusals";
 
-const isGithub = (type: string): boolean => type.startsWith("github:") || type === "pulumi:providers:github";
+const isGithub = (type: string): boolean => type.startsWith("github:") || type === TYPES.githubProvider;
 
 describe("one stack owns each repository's GitHub side (smartem:manageGithub)", () => {
   it("no two checked-in stacks converge the same owner/repository (the program's own rule)", () => {
@@ -18,8 +20,12 @@ describe("one stack owns each repository's GitHub side (smartem:manageGithub)", 
   it("refuses a repository managed by two stacks, whatever the case of the owner", () => {
     const own = { manageGithub: true, githubOwner: "diamondlightsource", packages: [{ repository: "smartem-decisions" }] };
     const production = { manageGithub: true, githubOwner: "DiamondLightSource", packages: [{ repository: "Smartem-Decisions" }] };
-    expect(repositoryOwnershipProblems("dev", own, [{ stack: "production", config: production }]).map((p) => p.message)).to.have.length(1);
-    expect(repositoryOwnershipProblems("dev", own, [{ stack: "production", config: { ...production, manageGithub: false } }])).to.deep.equal([]);
+    expect(
+      repositoryOwnershipProblems("dev", own, [{ stack: "production", config: production }]).map((p) => p.message),
+    ).to.have.length(1);
+    expect(
+      repositoryOwnershipProblems("dev", own, [{ stack: "production", config: { ...production, manageGithub: false } }]),
+    ).to.deep.equal([]);
   });
 
   it("a stack that does not manage GitHub registers no GitHub resource and needs no reviewers", async () => {
@@ -29,11 +35,7 @@ describe("one stack owns each repository's GitHub side (smartem:manageGithub)", 
   });
 
   it("a stack that manages GitHub must name the PyPI reviewers", async () => {
-    try {
-      await evaluateStack("staging", { manageGithub: "true" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.match(/smartem:pypiReviewers = \(unset\): required: .*allowed: \{users/);
-    }
+    const error = await rejection(evaluateStack("staging", { manageGithub: "true" }));
+    expect(error.message).to.match(/smartem:pypiReviewers = \(unset\): required: .*allowed: \{users/);
   });
 });

@@ -1,13 +1,14 @@
 import { expect } from "chai";
-import { ConfigError } from "../../components/config/keys";
+import { ConfigError, SECRET_MARKER } from "../../components/config/keys";
 import { GITHUB_API_URL } from "../../components/github/config";
 import { githubEnvironmentProblems } from "../../components/github/provider";
 import { loadStackConfig } from "../../components/program-config";
 import { offlineOptions } from "../../tools/engine/offline";
 import { resourcesOfType } from "../support/evaluate";
 import { DEFAULT_ENV, TOKEN, evaluateLive, liveRejection } from "../support/live-run";
+import { TYPES } from "../../components/shared/project";
 
-const PROVIDER = "pulumi:providers:github";
+const PROVIDER = TYPES.githubProvider;
 const STACK = { owner: "smartem-sandbox", baseUrl: GITHUB_API_URL };
 const problems = (env: Record<string, string | undefined>) => githubEnvironmentProblems({ GITHUB_TOKEN: TOKEN, ...env }, STACK);
 
@@ -34,7 +35,7 @@ describe("the GitHub provider's environment variables under pulumi preview/up", 
     const found = problems({ GITHUB_APP_ID: "123", GITHUB_APP_PEM_FILE: "-----BEGIN RSA PRIVATE KEY-----abc" });
     expect(found.map((p) => [p.key, p.value])).to.deep.equal([
       ["GITHUB_APP_ID", '"123"'],
-      ["GITHUB_APP_PEM_FILE", "[secret]"],
+      ["GITHUB_APP_PEM_FILE", SECRET_MARKER],
     ]);
     expect(JSON.stringify(found)).to.not.contain("PRIVATE KEY");
   });
@@ -88,7 +89,7 @@ describe("a real run of a stack that manages GitHub", () => {
     expect(provider!.inputs).to.deep.equal({
       owner: "smartem-sandbox",
       baseUrl: "http://127.0.0.1:8088/api/v3/",
-      token: "[secret]",
+      token: SECRET_MARKER,
     });
     expect(JSON.stringify(ev)).to.not.contain(TOKEN);
   });

@@ -11,13 +11,16 @@ import {
   releaseTagsImmutable,
   workflowFilesHardened,
 } from "../../policy/policies";
+import { TYPES } from "../../components/shared/project";
+import { OBJECT_NAMES } from "../../components/backend/names";
+import { COMPONENT_LABEL } from "../../components/backend/labels";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const JOB = "kubernetes:batch/v1:Job";
-const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
-const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
-const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
-const FILE = "github:index/repositoryFile:RepositoryFile";
+const DEPLOYMENT = TYPES.deployment;
+const JOB = TYPES.job;
+const STATEFUL_SET = TYPES.statefulSet;
+const RULESET = TYPES.ruleset;
+const ENVIRONMENT = TYPES.environment;
+const FILE = TYPES.repositoryFile;
 const SHA = "d23441a48e516b6c34aea4fa41551a30e30af803";
 const PUBLISH_SHA = "dc37677b2e1c63e2034f94d8a5b11f265b73ba33";
 
@@ -46,12 +49,12 @@ function apiDeployment(mutate: (d: Mutable) => void = () => {}): Mutable {
   const deployment: Mutable = {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: "smartem-http-api", namespace: "smartem-decisions", labels: { "app.kubernetes.io/component": "api" } },
+    metadata: { name: OBJECT_NAMES.api, namespace: "smartem-decisions", labels: { [COMPONENT_LABEL]: "api" } },
     spec: {
       replicas: 3,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: { "app.kubernetes.io/component": "api" } },
+        metadata: { labels: { [COMPONENT_LABEL]: "api" } },
         spec: {
           securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
           containers: [restrictedContainer("api", "ghcr.io/diamondlightsource/smartem-decisions:0.1.1rc52")],
@@ -64,7 +67,11 @@ function apiDeployment(mutate: (d: Mutable) => void = () => {}): Mutable {
 }
 
 function migrationJob(image: string): Mutable {
-  return { apiVersion: "batch/v1", kind: "Job", spec: { template: { spec: { containers: [restrictedContainer("migrate", image)] } } } };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    spec: { template: { spec: { containers: [restrictedContainer("migrate", image)] } } },
+  };
 }
 
 describe("policy pack", () => {
@@ -76,8 +83,12 @@ describe("policy pack", () => {
   describe("pinned-images", () => {
     it("accepts the smartem image at a released version and other images at an exact version or digest", async () => {
       expect(await violations(pinnedImages, DEPLOYMENT, apiDeployment())).to.deep.equal([]);
-      expect(await violations(pinnedImages, JOB, migrationJob("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"))).to.deep.equal([]);
-      expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("docker.io/library/postgres:16.4-alpine"))).to.deep.equal([]);
+      expect(
+        await violations(pinnedImages, JOB, migrationJob("ghcr.io/diamondlightsource/smartem-decisions:0.1.0")),
+      ).to.deep.equal([]);
+      expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("docker.io/library/postgres:16.4-alpine"))).to.deep.equal(
+        [],
+      );
       const digest = `rabbitmq@sha256:${"a".repeat(64)}`;
       expect(await violations(pinnedImages, STATEFUL_SET, migrationJob(digest))).to.deep.equal([]);
       expect(await violations(pinnedImages, STATEFUL_SET, migrationJob("registry:5000/tools/psql:15.2"))).to.deep.equal([]);
@@ -86,7 +97,11 @@ describe("policy pack", () => {
     const bad: Array<[string, string, RegExp]> = [
       ["smartem latest", "ghcr.io/diamondlightsource/smartem-decisions:latest", /not a released version/],
       ["smartem untagged", "ghcr.io/diamondlightsource/smartem-decisions", /untagged/],
-      ["smartem digest without a version tag", `ghcr.io/diamondlightsource/smartem-decisions@sha256:${"b".repeat(64)}`, /untagged/],
+      [
+        "smartem digest without a version tag",
+        `ghcr.io/diamondlightsource/smartem-decisions@sha256:${"b".repeat(64)}`,
+        /untagged/,
+      ],
       ["smartem non-canonical version", "ghcr.io/diamondlightsource/smartem-decisions:v0.1.0", /canonical/],
       ["smartem dev version", "ghcr.io/diamondlightsource/smartem-decisions:0.1.1.dev3", /dev version/],
       ["other latest", "postgres:latest", /"latest"/],
@@ -106,7 +121,7 @@ describe("policy pack", () => {
     }
 
     it("ignores resources that run no pods", async () => {
-      expect(await violations(pinnedImages, "kubernetes:core/v1:Service", { spec: { containers: [{ image: "x" }] } })).to.deep.equal([]);
+      expect(await violations(pinnedImages, TYPES.service, { spec: { containers: [{ image: "x" }] } })).to.deep.equal([]);
     });
   });
 
@@ -117,18 +132,38 @@ describe("policy pack", () => {
     });
 
     const breaches: Array<[string, (d: Mutable) => void, RegExp]> = [
-      ["root allowed", (d) => {
-        delete d.spec.template.spec.securityContext.runAsNonRoot;
-        delete d.spec.template.spec.containers[0].securityContext.runAsNonRoot;
-      }, /runAsNonRoot/],
-      ["privilege escalation", (d) => delete d.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation, /allowPrivilegeEscalation/],
-      ["capabilities kept", (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["NET_RAW"] }), /drop: \["ALL"\]/],
-      ["no seccomp", (d) => {
-        delete d.spec.template.spec.securityContext.seccompProfile;
-        delete d.spec.template.spec.containers[0].securityContext.seccompProfile;
-      }, /seccompProfile/],
+      [
+        "root allowed",
+        (d) => {
+          delete d.spec.template.spec.securityContext.runAsNonRoot;
+          delete d.spec.template.spec.containers[0].securityContext.runAsNonRoot;
+        },
+        /runAsNonRoot/,
+      ],
+      [
+        "privilege escalation",
+        (d) => delete d.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation,
+        /allowPrivilegeEscalation/,
+      ],
+      [
+        "capabilities kept",
+        (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["NET_RAW"] }),
+        /drop: \["ALL"\]/,
+      ],
+      [
+        "no seccomp",
+        (d) => {
+          delete d.spec.template.spec.securityContext.seccompProfile;
+          delete d.spec.template.spec.containers[0].securityContext.seccompProfile;
+        },
+        /seccompProfile/,
+      ],
       ["privileged", (d) => (d.spec.template.spec.containers[0].securityContext.privileged = true), /privileged/],
-      ["hostPath", (d) => (d.spec.template.spec.volumes = [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }]), /hostPath/],
+      [
+        "hostPath",
+        (d) => (d.spec.template.spec.volumes = [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }]),
+        /hostPath/,
+      ],
       ["hostNetwork", (d) => (d.spec.template.spec.hostNetwork = true), /hostNetwork/],
       ["hostPID", (d) => (d.spec.template.spec.hostPID = true), /hostPID/],
     ];
@@ -143,7 +178,7 @@ describe("policy pack", () => {
 
   describe("api-zero-downtime-rollout", () => {
     it("accepts the api Deployment with maxUnavailable 0 and a readiness probe", async () => {
-      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, apiDeployment(), "smartem-http-api")).to.deep.equal([]);
+      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, apiDeployment(), OBJECT_NAMES.api)).to.deep.equal([]);
     });
 
     it("rejects an api Deployment that may drop capacity or has no readiness probe", async () => {
@@ -168,12 +203,12 @@ describe("policy pack", () => {
       });
       expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, byNameOnly)).to.have.length(1);
       const worker = apiDeployment((d) => {
-        d.metadata = { name: "smartem-worker", labels: { "app.kubernetes.io/component": "worker" } };
-        d.spec.template.metadata.labels = { "app.kubernetes.io/component": "worker" };
+        d.metadata = { name: OBJECT_NAMES.worker, labels: { [COMPONENT_LABEL]: "worker" } };
+        d.spec.template.metadata.labels = { [COMPONENT_LABEL]: "worker" };
         delete d.spec.strategy;
         delete d.spec.template.spec.containers[0].readinessProbe;
       });
-      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, worker, "smartem-worker")).to.deep.equal([]);
+      expect(await violations(apiZeroDowntimeRollout, DEPLOYMENT, worker, OBJECT_NAMES.worker)).to.deep.equal([]);
     });
   });
 
@@ -208,7 +243,9 @@ describe("policy pack", () => {
 
       it("rejects a tag ruleset that is not active", async () => {
         for (const enforcement of ["evaluate", "disabled", undefined]) {
-          expect((await violations(releaseTagRulesetActive, RULESET, creation({ enforcement }))).join()).to.match(/must be "active"/);
+          expect((await violations(releaseTagRulesetActive, RULESET, creation({ enforcement }))).join()).to.match(
+            /must be "active"/,
+          );
         }
       });
 
@@ -222,7 +259,9 @@ describe("policy pack", () => {
       });
 
       it("leaves branch rulesets alone", async () => {
-        expect(await violations(releaseTagRulesetActive, RULESET, immutable({ target: "branch", enforcement: "disabled" }))).to.deep.equal([]);
+        expect(
+          await violations(releaseTagRulesetActive, RULESET, immutable({ target: "branch", enforcement: "disabled" })),
+        ).to.deep.equal([]);
       });
     });
 
@@ -235,14 +274,21 @@ describe("policy pack", () => {
 
       it("accepts protected release tags that an active, unbypassable ruleset also makes immutable", async () => {
         expect(await stack(creation(), immutable())).to.deep.equal([]);
-        expect(await stack(creation(), immutable({ conditions: { refName: { includes: ["~ALL"], excludes: [] } } }))).to.deep.equal([]);
+        expect(
+          await stack(creation(), immutable({ conditions: { refName: { includes: ["~ALL"], excludes: [] } } })),
+        ).to.deep.equal([]);
       });
 
       it("names the ruleset whose tags anyone could still delete or move", async () => {
         const uncovered = await stack(creation(), immutable({ enforcement: "evaluate" }), immutable({ repository: "other" }));
         expect(uncovered.map((v) => v.urn)).to.deep.equal(["urn:ruleset-0", "urn:ruleset-1"]);
-        expect(uncovered[0]?.message).to.contain('protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions');
-        const halfCovered = await stack(creation(), immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }));
+        expect(uncovered[0]?.message).to.contain(
+          'protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions',
+        );
+        const halfCovered = await stack(
+          creation(),
+          immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }),
+        );
         expect(halfCovered.map((v) => v.message)).to.deep.equal([
           `protects "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions, but no active tag ruleset there blocks deleting and moving those tags (rules.deletion and rules.update true, no bypassActors)`,
         ]);
@@ -251,7 +297,7 @@ describe("policy pack", () => {
   });
 
   describe("pypi-environment-tag-only (the workflows and their environments together)", () => {
-    const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+    const POLICY = TYPES.deploymentPolicy;
     const publishing = (environment: unknown) => ({
       repository: "smartem-decisions",
       file: ".github/workflows/release-x.yml",
@@ -273,7 +319,12 @@ describe("policy pack", () => {
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       ...changes,
     });
-    const tagPolicy = (changes: Mutable = {}): Mutable => ({ repository: "smartem-decisions", environment: "pypi-sd", tagPattern: "sd-v*", ...changes });
+    const tagPolicy = (changes: Mutable = {}): Mutable => ({
+      repository: "smartem-decisions",
+      environment: "pypi-sd",
+      tagPattern: "sd-v*",
+      ...changes,
+    });
     const stack = (file: Mutable, env?: Mutable, ...deploymentPolicies: Mutable[]) =>
       applyStackPolicy(pypiEnvironmentTagOnly, [
         { type: FILE, name: "workflow", urn: "urn:workflow", props: file },
@@ -282,13 +333,18 @@ describe("policy pack", () => {
       ]);
 
     it("accepts a publish job in a tag-only, reviewed environment without admin bypass, whatever its name", async () => {
-      expect(await stack(publishing({ name: "pypi-sd", url: "https://pypi.org/p/x" }), environment(), tagPolicy())).to.deep.equal([]);
+      expect(await stack(publishing({ name: "pypi-sd", url: "https://pypi.org/p/x" }), environment(), tagPolicy())).to.deep.equal(
+        [],
+      );
       expect(await stack(publishing("pypi-sd"), environment(), tagPolicy())).to.deep.equal([]);
     });
 
     it("rejects branch deployments, admin bypass (also by default) and missing reviewers", async () => {
-      const messages = async (env: Mutable) => (await stack(publishing("pypi-sd"), env, tagPolicy())).map((v) => v.message).join();
-      expect(await messages(environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } }))).to.match(/deploymentBranchPolicy/);
+      const messages = async (env: Mutable) =>
+        (await stack(publishing("pypi-sd"), env, tagPolicy())).map((v) => v.message).join();
+      expect(
+        await messages(environment({ deploymentBranchPolicy: { protectedBranches: true, customBranchPolicies: false } })),
+      ).to.match(/deploymentBranchPolicy/);
       expect(await messages(environment({ deploymentBranchPolicy: undefined }))).to.match(/deploymentBranchPolicy/);
       expect(await messages(environment({ canAdminsBypass: undefined }))).to.match(/canAdminsBypass/);
       expect(await messages(environment({ reviewers: [{ teams: [], users: [] }] }))).to.match(/no reviewer/);
@@ -298,7 +354,12 @@ describe("policy pack", () => {
       expect((await stack(publishing("pypi-sd"), environment())).map((v) => v.message)).to.deep.equal([
         "pypi-sd: no deployment policy admits release tags (tagPattern); add one for the package's tags",
       ]);
-      const branch = await stack(publishing("pypi-sd"), environment(), tagPolicy(), tagPolicy({ tagPattern: undefined, branchPattern: "main" }));
+      const branch = await stack(
+        publishing("pypi-sd"),
+        environment(),
+        tagPolicy(),
+        tagPolicy({ tagPattern: undefined, branchPattern: "main" }),
+      );
       expect(branch.map((v) => v.message).join()).to.match(/admits branches/);
       // As the provider reports a tag policy once it exists: an unset branch pattern as "".
       expect(await stack(publishing("pypi-sd"), environment(), tagPolicy({ branchPattern: "" }))).to.deep.equal([]);
@@ -307,13 +368,20 @@ describe("policy pack", () => {
     it("rejects publishing from an environment this stack does not manage, or from none", async () => {
       const unmanaged = await stack(publishing("pypi-other"), environment(), tagPolicy());
       expect(unmanaged.map((v) => [v.urn, v.message])).to.deep.equal([
-        ["urn:workflow", ".github/workflows/release-x.yml publishes to PyPI from environment pypi-other, which this stack does not manage in smartem-decisions (GitHub would create it unprotected)"],
+        [
+          "urn:workflow",
+          ".github/workflows/release-x.yml publishes to PyPI from environment pypi-other, which this stack does not manage in smartem-decisions (GitHub would create it unprotected)",
+        ],
       ]);
       expect((await stack(publishing(undefined))).map((v) => v.message).join()).to.match(/without an environment/);
     });
 
     it("leaves environments no workflow publishes from alone", async () => {
-      const docs = { repository: "smartem-decisions", file: ".github/workflows/docs.yml", content: "permissions: {}\njobs:\n  docs:\n    steps:\n      - run: make docs" };
+      const docs = {
+        repository: "smartem-decisions",
+        file: ".github/workflows/docs.yml",
+        content: "permissions: {}\njobs:\n  docs:\n    steps:\n      - run: make docs",
+      };
       expect(await stack(docs, environment({ environment: "docs", canAdminsBypass: true }))).to.deep.equal([]);
     });
   });
@@ -365,7 +433,9 @@ jobs:
 
     it("rejects workflow-level write permissions or a missing permissions block", async () => {
       const write = good.replace("permissions: {}", "permissions:\n  contents: write");
-      expect((await violations(workflowFilesHardened, FILE, workflow(write))).join()).to.contain("top-level permissions grant contents: write");
+      expect((await violations(workflowFilesHardened, FILE, workflow(write))).join()).to.contain(
+        "top-level permissions grant contents: write",
+      );
       const writeAll = good.replace("permissions: {}", "permissions: write-all");
       expect(await violations(workflowFilesHardened, FILE, workflow(writeAll))).to.have.length(1);
       const missing = good.replace("permissions: {}\n", "");
@@ -382,7 +452,9 @@ jobs:
 
     it("reports unparsable YAML and ignores files outside .github/workflows/", async () => {
       expect((await violations(workflowFilesHardened, FILE, workflow("jobs: [unclosed"))).join()).to.contain("not valid YAML");
-      expect(await violations(workflowFilesHardened, FILE, workflow("uses: anything@main", "docs/example.yml"))).to.deep.equal([]);
+      expect(await violations(workflowFilesHardened, FILE, workflow("uses: anything@main", "docs/example.yml"))).to.deep.equal(
+        [],
+      );
     });
   });
 });

@@ -14,8 +14,13 @@ describe("release pipeline diagram", () => {
 
     it(`${input.name}: draws every job and every needs edge of the workflow, and nothing else`, () => {
       const node = (id: string): string => `job_${id.replace(/-/g, "_")}`;
-      const edges = diagram.split("\n").filter((l) => /^\s+job_\w+ --> job_\w+$/.test(l)).map((l) => l.trim());
-      const expected = Object.entries(plan.workflow.jobs).flatMap(([id, job]) => (job.needs ?? []).map((n) => `${node(n)} --> ${node(id)}`));
+      const edges = diagram
+        .split("\n")
+        .filter((l) => /^\s+job_\w+ --> job_\w+$/.test(l))
+        .map((l) => l.trim());
+      const expected = Object.entries(plan.workflow.jobs).flatMap(([id, job]) =>
+        (job.needs ?? []).map((n) => `${node(n)} --> ${node(id)}`),
+      );
       expect(edges).to.deep.equal(expected);
       for (const id of Object.keys(plan.workflow.jobs)) expect(diagram).to.include(`${node(id)}["${id}<br/>`);
     });

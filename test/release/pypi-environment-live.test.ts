@@ -3,9 +3,9 @@ import { ConfigError } from "../../components/config/keys";
 import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { pypiEnvironmentSpec } from "../../components/release/pypi-environment";
 import { undeclaredPolicies } from "../../components/release/pypi-environment-live";
-import { TYPES } from "../../tools/render/render";
 import { resourcesOfType } from "../support/evaluate";
 import { INVOKE, environmentsAnswer, evaluateLive, invokeFailure, liveRejection, policiesAnswer } from "../support/live-run";
+import { TYPES } from "../../components/shared/project";
 
 const SPEC = pypiEnvironmentSpec(SMARTEM_DECISIONS, { users: [], teams: [1] });
 

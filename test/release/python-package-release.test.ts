@@ -1,14 +1,14 @@
 import * as github from "@pulumi/github";
 import { expect } from "chai";
 import { evaluate } from "../../tools/engine/evaluate";
-import { TYPES } from "../../tools/render/render";
 import { SMARTEM_DECISIONS, pythonPackage } from "../../components/release/package";
 import { PythonPackageRelease, workflowContent } from "../../components/release/python-package-release";
 import { releasePlan } from "../../components/release/release-workflow";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
 import { EPUPLAYER } from "../support/packages";
+import { TYPES } from "../../components/shared/project";
 
-const COMPONENT = "smartem:release:PythonPackageRelease";
+const COMPONENT = TYPES.pythonPackageRelease;
 
 describe("PythonPackageRelease", () => {
   it("commits the generated workflow of smartem-decisions to main (dev stack defaults)", async () => {
@@ -30,14 +30,20 @@ describe("PythonPackageRelease", () => {
   it("in a stack, lands the workflow only after the package's release gate (rulesets, pypi environment)", async () => {
     const evaluation = await evaluateStack("dev");
     const file = resource(evaluation, TYPES.repositoryFile, "smartem-decisions-workflow");
-    const gate = [...resourcesOfType(evaluation, TYPES.ruleset), ...resourcesOfType(evaluation, TYPES.environment)]
-      .filter((r) => r.inputs.repository === "smartem-decisions" && !String(r.inputs.name ?? "").startsWith("legacy"));
-    expect(gate.map((r) => r.type)).to.include(TYPES.environment).and.include(TYPES.ruleset);
+    const gate = [...resourcesOfType(evaluation, TYPES.ruleset), ...resourcesOfType(evaluation, TYPES.environment)].filter(
+      (r) => r.inputs.repository === "smartem-decisions" && !String(r.inputs.name ?? "").startsWith("legacy"),
+    );
+    expect(gate.map((r) => r.type))
+      .to.include(TYPES.environment)
+      .and.include(TYPES.ruleset);
     expect(file.dependsOn).to.include.members(gate.map((r) => r.urn));
   });
 
   it("takes the commit author and e-mail from config", async () => {
-    const evaluation = await evaluateStack("dev", { workflowCommitAuthor: "Release Bot", workflowCommitEmail: "bot@example.org" });
+    const evaluation = await evaluateStack("dev", {
+      workflowCommitAuthor: "Release Bot",
+      workflowCommitEmail: "bot@example.org",
+    });
     expect(resource(evaluation, TYPES.repositoryFile, "smartem-decisions-workflow").inputs).to.deep.include({
       commitAuthor: "Release Bot",
       commitEmail: "bot@example.org",

@@ -30,7 +30,10 @@ const TAGS = [{ name: "smartem-decisions-v0.1.0", commit: "222222222222222222222
 function jobsRun(plan: ReleasePlan, event: Event): string[] {
   if (!startsRun(plan.workflow.on, event)) return [];
   const ref = event.eventName === "push" ? event.ref : "refs/pull/7/merge";
-  const decision = decideRelease({ eventName: event.eventName, ref, runNumber: RUN_NUMBER, head: HEAD, tags: TAGS, scmVersion: SCM }, plan.pkg);
+  const decision = decideRelease(
+    { eventName: event.eventName, ref, runNumber: RUN_NUMBER, head: HEAD, tags: TAGS, scmVersion: SCM },
+    plan.pkg,
+  );
   const doc = YAML.parse(workflowContent(plan)) as { jobs: Record<string, { needs?: string[]; if?: string }> };
   const status = new Map<string, "success" | "skipped" | "failed">();
   const failedBefore = (id: string): boolean =>
@@ -57,7 +60,18 @@ function jobsRun(plan: ReleasePlan, event: Event): string[] {
   return ran;
 }
 
-const ALL = ["version", "lint", "test", "build", "windows-exe", "openapi", "attest", "publish-pypi", "github-release", "container"];
+const ALL = [
+  "version",
+  "lint",
+  "test",
+  "build",
+  "windows-exe",
+  "openapi",
+  "attest",
+  "publish-pypi",
+  "github-release",
+  "container",
+];
 const RC = ["version", "lint", "test", "build", "windows-exe", "openapi", "attest", "github-release"];
 const CHECK = ["version", "lint", "test", "build", "windows-exe", "openapi"];
 const REJECTED = ["version", "lint", "test"];
@@ -66,7 +80,11 @@ describe("release workflow of smartem-decisions", () => {
   describe("which path each event starts", () => {
     const table: Array<[string, Event, string[]]> = [
       ["stable tag smartem-decisions-v0.1.0", tagPush("smartem-decisions-v0.1.0"), ALL],
-      ["rc-looking tag smartem-decisions-v0.1.1rc52 (never PyPI, never latest)", tagPush("smartem-decisions-v0.1.1rc52"), REJECTED],
+      [
+        "rc-looking tag smartem-decisions-v0.1.1rc52 (never PyPI, never latest)",
+        tagPush("smartem-decisions-v0.1.1rc52"),
+        REJECTED,
+      ],
       ["dev tag smartem-decisions-v0.2.0.dev1", tagPush("smartem-decisions-v0.2.0.dev1"), REJECTED],
       ["malformed tag smartem-decisions-v0.1.0-final", tagPush("smartem-decisions-v0.1.0-final"), REJECTED],
       ["malformed tag smartem-decisions-vlatest", tagPush("smartem-decisions-vlatest"), REJECTED],
@@ -75,12 +93,20 @@ describe("release workflow of smartem-decisions", () => {
       ["another package's tag epuplayer-v1.0.0", tagPush("epuplayer-v1.0.0"), []],
       ["a tag with a slash smartem-decisions-v1/x", tagPush("smartem-decisions-v1/x"), []],
       ["push to main touching the agent", { eventName: "push", ref: "refs/heads/main", changed: [AGENT_FILE] }, RC],
-      ["push to main touching the api client", { eventName: "push", ref: "refs/heads/main", changed: ["src/smartem_backend/api_client.py"] }, RC],
+      [
+        "push to main touching the api client",
+        { eventName: "push", ref: "refs/heads/main", changed: ["src/smartem_backend/api_client.py"] },
+        RC,
+      ],
       ["push to main touching only the backend", { eventName: "push", ref: "refs/heads/main", changed: [BACKEND_FILE] }, []],
       ["push to another branch", { eventName: "push", ref: "refs/heads/feature", changed: [AGENT_FILE] }, []],
       ["pull request touching common", { eventName: "pull_request", changed: ["src/smartem_common/schemas.py"] }, CHECK],
       ["pull request touching only docs", { eventName: "pull_request", changed: ["docs/index.md"] }, []],
-      ["pull request changing only the release workflow", { eventName: "pull_request", changed: [".github/workflows/release-smartem-decisions.yml"] }, CHECK],
+      [
+        "pull request changing only the release workflow",
+        { eventName: "pull_request", changed: [".github/workflows/release-smartem-decisions.yml"] },
+        CHECK,
+      ],
     ];
     for (const [label, event, jobs] of table) {
       it(`${label}: ${jobs.length ? jobs.join(", ") : "no run"}`, () => expect(jobsRun(smartem, event)).to.deep.equal(jobs));
@@ -99,7 +125,9 @@ describe("release workflow of smartem-decisions", () => {
   it("each job's token has exactly the permissions it needs; the workflow's token has none", () => {
     const doc = YAML.parse(workflowContent(smartem));
     expect(doc.permissions).to.deep.equal({});
-    const permissions = Object.fromEntries(Object.entries(doc.jobs).map(([id, job]) => [id, (job as Record<string, unknown>).permissions]));
+    const permissions = Object.fromEntries(
+      Object.entries(doc.jobs).map(([id, job]) => [id, (job as Record<string, unknown>).permissions]),
+    );
     expect(permissions).to.deep.equal({
       version: { contents: "read" },
       lint: { contents: "read" },
@@ -143,7 +171,9 @@ describe("release workflow of smartem-decisions", () => {
       "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
     });
     for (const [id, job] of Object.entries(doc.jobs)) {
-      expect((job as Record<string, unknown>)["timeout-minutes"], id).to.be.a("number").within(1, 60);
+      expect((job as Record<string, unknown>)["timeout-minutes"], id)
+        .to.be.a("number")
+        .within(1, 60);
     }
   });
 
@@ -161,7 +191,9 @@ describe("release workflow of smartem-decisions", () => {
   });
 
   it("the exe is built from the locked set: uv export with hashes, pip --require-hashes, the wheel without dependencies, PyInstaller pinned", () => {
-    const runs = runSteps(smartem.workflow.jobs["windows-exe"]!).map((s) => s.run).join("\n");
+    const runs = runSteps(smartem.workflow.jobs["windows-exe"]!)
+      .map((s) => s.run)
+      .join("\n");
     const order = [
       "uv export --frozen --no-dev --no-emit-project --extra agent --format requirements.txt",
       'python -m pip install --require-hashes --no-deps -r "$RUNNER_TEMP/requirements.txt"',
@@ -178,9 +210,12 @@ describe("release workflow of smartem-decisions", () => {
   it("uv, twine and packaging are pinned; pyright blocks", () => {
     const doc = workflowContent(smartem);
     for (const job of Object.values(smartem.workflow.jobs)) {
-      for (const step of job.steps) if ("uses" in step && step.uses.action === "astral-sh/setup-uv") expect(step.with?.version).to.equal(PYTHON_TOOLS.uv);
+      for (const step of job.steps)
+        if ("uses" in step && step.uses.action === "astral-sh/setup-uv") expect(step.with?.version).to.equal(PYTHON_TOOLS.uv);
     }
-    expect(doc).to.include(`uvx --from twine==${PYTHON_TOOLS.twine} --with packaging==${PYTHON_TOOLS.packaging} twine check --strict dist/*`);
+    expect(doc).to.include(
+      `uvx --from twine==${PYTHON_TOOLS.twine} --with packaging==${PYTHON_TOOLS.packaging} twine check --strict dist/*`,
+    );
     const lint = smartem.workflow.jobs.lint!;
     expect(lint.steps.filter((s) => s.continueOnError)).to.deep.equal([]);
     expect(doc).to.not.match(/continue-on-error|not blocking/);
@@ -192,7 +227,9 @@ describe("release workflow of smartem-decisions", () => {
     expect(sync!.run).to.equal("uv sync --locked --extra backend");
     expect(sync!.env?.SETUPTOOLS_SCM_PRETEND_VERSION).to.equal("${{ needs.version.outputs.version }}");
     expect(spec!.env).to.include({ SKIP_DB_INIT: "true", OPENAPI_APP: "smartem_backend.api_server:app" });
-    expect(spec!.run).to.include("json.dumps(spec, indent=2, sort_keys=True)").and.include("openapi-{os.environ['VERSION']}.json");
+    expect(spec!.run)
+      .to.include("json.dumps(spec, indent=2, sort_keys=True)")
+      .and.include("openapi-{os.environ['VERSION']}.json");
     const release = smartem.workflow.jobs["github-release"]!;
     expect(release.needs).to.include("openapi");
     expect(epuplayer.workflow.jobs.openapi, "a package without an app has no spec").to.equal(undefined);
@@ -201,18 +238,29 @@ describe("release workflow of smartem-decisions", () => {
   it("attests wheel, sdist and exe, each with its own bundle attached as <file>.intoto.jsonl; PyPI waits for the attestations", () => {
     const job = smartem.workflow.jobs.attest!;
     expect(job.if).to.equal("needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc'");
-    const subjects = job.steps.flatMap((s) => ("uses" in s && s.uses.action === "actions/attest-build-provenance" ? [s.with?.["subject-path"]] : []));
+    const subjects = job.steps.flatMap((s) =>
+      "uses" in s && s.uses.action === "actions/attest-build-provenance" ? [s.with?.["subject-path"]] : [],
+    );
     expect(subjects).to.deep.equal(["assets/*.whl", "assets/*.tar.gz", "assets/*.exe"]);
-    expect(runSteps(job).map((s) => s.run).join("\n")).to.match(/> "attestations\/\$\{file##\*\/\}\.intoto\.jsonl"/);
+    expect(
+      runSteps(job)
+        .map((s) => s.run)
+        .join("\n"),
+    ).to.match(/> "attestations\/\$\{file##\*\/\}\.intoto\.jsonl"/);
     expect(smartem.workflow.jobs["publish-pypi"]!.needs).to.include("attest");
-    const downloads = smartem.workflow.jobs["github-release"]!.steps.flatMap((s) => ("uses" in s && s.uses.action === "actions/download-artifact" ? [s.with?.name] : []));
+    const downloads = smartem.workflow.jobs["github-release"]!.steps.flatMap((s) =>
+      "uses" in s && s.uses.action === "actions/download-artifact" ? [s.with?.name] : [],
+    );
     expect(downloads).to.deep.equal(["python-dist", "windows-exe", "openapi", "attestations"]);
     // The build jobs run third-party build code: no signing identity there.
-    for (const id of ["build", "windows-exe", "openapi"]) expect(smartem.workflow.jobs[id]!.permissions, id).to.deep.equal({ contents: "read" });
+    for (const id of ["build", "windows-exe", "openapi"])
+      expect(smartem.workflow.jobs[id]!.permissions, id).to.deep.equal({ contents: "read" });
   });
 
   it("the Windows exe is PyInstaller one-file smartem-agent with the hidden imports, smoke-tested, named by version", () => {
-    const runs = runSteps(smartem.workflow.jobs["windows-exe"]!).map((s) => s.run).join("\n");
+    const runs = runSteps(smartem.workflow.jobs["windows-exe"]!)
+      .map((s) => s.run)
+      .join("\n");
     expect(runs).to.include(
       "pyinstaller --onefile --name smartem-agent --hidden-import watchdog.observers.polling --hidden-import watchdog.observers.winapi " +
         "--hidden-import smartem_common.schemas --hidden-import smartem_backend.api_client src/smartem_agent/__main__.py",
@@ -237,7 +285,9 @@ describe("release workflow of smartem-decisions", () => {
     expect(job.needs).to.include("publish-pypi");
     expect(smartem.workflow.jobs["publish-pypi"]!.needs).to.not.include("github-release");
     // publish-pypi is skipped for RCs: the release still runs then, but never after a failure.
-    expect(job.if).to.equal("!cancelled() && !failure() && (needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc')");
+    expect(job.if).to.equal(
+      "!cancelled() && !failure() && (needs.version.outputs.kind == 'stable' || needs.version.outputs.kind == 'rc')",
+    );
     const [release] = runSteps(job);
     expect(release!.run).to.equal(RELEASE_SCRIPT);
     expect(release!.env).to.include({
@@ -277,11 +327,20 @@ describe("release workflow of smartem-decisions", () => {
 
 describe("release workflow of a second package (EPUPlayer in smartem-devtools)", () => {
   it("starts on its own tags and paths only", () => {
-    expect(jobsRun(epuplayer, tagPush("epuplayer-v1.0.0"))).to.deep.equal(
-      ["version", "lint", "test", "build", "windows-exe", "attest", "publish-pypi", "github-release"],
-    );
+    expect(jobsRun(epuplayer, tagPush("epuplayer-v1.0.0"))).to.deep.equal([
+      "version",
+      "lint",
+      "test",
+      "build",
+      "windows-exe",
+      "attest",
+      "publish-pypi",
+      "github-release",
+    ]);
     expect(jobsRun(epuplayer, tagPush("smartem-decisions-v0.1.0"))).to.deep.equal([]);
-    expect(jobsRun(epuplayer, { eventName: "pull_request", changed: ["packages/smartem-epuplayer/src/x.py"] })).to.deep.equal(CHECK.filter((j) => j !== "openapi"));
+    expect(jobsRun(epuplayer, { eventName: "pull_request", changed: ["packages/smartem-epuplayer/src/x.py"] })).to.deep.equal(
+      CHECK.filter((j) => j !== "openapi"),
+    );
     expect(jobsRun(epuplayer, { eventName: "pull_request", changed: [AGENT_FILE] })).to.deep.equal([]);
   });
 
@@ -289,10 +348,16 @@ describe("release workflow of a second package (EPUPlayer in smartem-devtools)",
     const doc = YAML.parse(workflowContent(epuplayer));
     expect(doc.defaults.run).to.deep.equal({ shell: "bash", "working-directory": "packages/smartem-epuplayer" });
     expect(doc.jobs.container).to.equal(undefined);
-    const runs = runSteps(epuplayer.workflow.jobs["windows-exe"]!).map((s) => s.run).join("\n");
+    const runs = runSteps(epuplayer.workflow.jobs["windows-exe"]!)
+      .map((s) => s.run)
+      .join("\n");
     expect(runs).to.include('"dist/epuplayer-windows-v${VERSION}.exe"');
-    const upload = epuplayer.workflow.jobs["windows-exe"]!.steps.find((s) => "uses" in s && s.uses.action === "actions/upload-artifact");
-    expect(upload && "with" in upload ? upload.with?.path : undefined).to.equal("packages/smartem-epuplayer/dist/epuplayer-windows-v*.exe");
+    const upload = epuplayer.workflow.jobs["windows-exe"]!.steps.find(
+      (s) => "uses" in s && s.uses.action === "actions/upload-artifact",
+    );
+    expect(upload && "with" in upload ? upload.with?.path : undefined).to.equal(
+      "packages/smartem-epuplayer/dist/epuplayer-windows-v*.exe",
+    );
     expect(epuplayer.workflow.jobs["publish-pypi"]!.environment?.url).to.equal("https://pypi.org/p/smartem-epuplayer");
   });
 });

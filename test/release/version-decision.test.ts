@@ -45,7 +45,10 @@ describe("version decision", () => {
       // (npm run test:python runs the same table with the exact pinned packaging.)
       if (!available && process.env.CI) throw new Error(`python3 with packaging is required in CI: ${probe.stderr}`);
       if (!available) this.skip();
-      results = runVersionCases("python3", TABLE.map(([, input]) => versionCase(input)));
+      results = runVersionCases(
+        "python3",
+        TABLE.map(([, input]) => versionCase(input)),
+      );
     });
 
     TABLE.forEach(([label, input], i) => {
@@ -58,11 +61,16 @@ describe("version decision", () => {
     const gitAvailable = spawnSync("git", ["--version"]).status === 0;
     let repo: string;
     const git = (...args: string[]) => {
-      const result = spawnSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+      const result = spawnSync("git", args, {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+      });
       if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
       return result.stdout.trim();
     };
-    const commit = (message: string) => git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--allow-empty", "-q", "-m", message);
+    const commit = (message: string) =>
+      git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--allow-empty", "-q", "-m", message);
 
     before(function () {
       if ((!python || !gitAvailable) && process.env.CI) throw new Error("python3 with packaging and git are required in CI");
@@ -81,17 +89,34 @@ describe("version decision", () => {
     });
     after(() => repo && fs.rmSync(repo, { recursive: true, force: true }));
 
-    function runScript(eventName: string, ref: string, runNumber: number): { status: number | null; outputs: Record<string, string>; stdout: string } {
+    function runScript(
+      eventName: string,
+      ref: string,
+      runNumber: number,
+    ): { status: number | null; outputs: Record<string, string>; stdout: string } {
       const outFile = path.join(repo, ".git", "github-output");
       fs.writeFileSync(outFile, "");
       const run = spawnSync("python3", ["-"], {
         cwd: repo,
         input: VERSION_SCRIPT,
         encoding: "utf8",
-        env: { PATH: process.env.PATH, EVENT_NAME: eventName, GIT_REF: ref, RUN_NUMBER: String(runNumber), TAG_PREFIX: RULES.tagPrefix, RELEASE_BRANCH: "main", GITHUB_OUTPUT: outFile },
+        env: {
+          PATH: process.env.PATH,
+          EVENT_NAME: eventName,
+          GIT_REF: ref,
+          RUN_NUMBER: String(runNumber),
+          TAG_PREFIX: RULES.tagPrefix,
+          RELEASE_BRANCH: "main",
+          GITHUB_OUTPUT: outFile,
+        },
       });
       const outputs = Object.fromEntries(
-        fs.readFileSync(outFile, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+        fs
+          .readFileSync(outFile, "utf8")
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
       );
       return { status: run.status, outputs, stdout: run.stdout + run.stderr };
     }
@@ -99,7 +124,13 @@ describe("version decision", () => {
     it("a push to main: the next patch's rc after the reachable final tag (annotated), ignoring rc, legacy and unmerged tags", () => {
       const run = runScript("push", "refs/heads/main", 70);
       expect(run.status, run.stdout).to.equal(0);
-      expect(run.outputs).to.deep.equal({ kind: "rc", version: "0.1.1rc70", tag: "smartem-decisions-v0.1.1rc70", prerelease: "true", latest: "false" });
+      expect(run.outputs).to.deep.equal({
+        kind: "rc",
+        version: "0.1.1rc70",
+        tag: "smartem-decisions-v0.1.1rc70",
+        prerelease: "true",
+        latest: "false",
+      });
     });
 
     it("a stable tag below an existing higher final is released, but not as latest", () => {

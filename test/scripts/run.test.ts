@@ -11,10 +11,14 @@ describe("scripts/run.cjs (the launcher of npm run render, golden, bench, bump)"
   const dependency = path.join(PROJECT_ROOT, "scripts", `.run-test-dep-${id}.ts`);
   const cache = path.join(PROJECT_ROOT, "scripts", ".cache");
   const run = () =>
-    spawnSync(process.execPath, [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.relative(PROJECT_ROOT, entry), "--flag", "x"], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-    });
+    spawnSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.relative(PROJECT_ROOT, entry), "--flag", "x"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      },
+    );
 
   after(() => {
     for (const file of [entry, dependency]) fs.rmSync(file, { force: true });
@@ -25,7 +29,10 @@ describe("scripts/run.cjs (the launcher of npm run render, golden, bench, bump)"
 
   it("runs a TypeScript script with its arguments, and rebuilds it when a source it imports changes", () => {
     fs.writeFileSync(dependency, 'export const answer: string = "first";\n');
-    fs.writeFileSync(entry, `import { answer } from "./.run-test-dep-${id}";\nconsole.log(answer, process.argv.slice(2).join(" "));\n`);
+    fs.writeFileSync(
+      entry,
+      `import { answer } from "./.run-test-dep-${id}";\nconsole.log(answer, process.argv.slice(2).join(" "));\n`,
+    );
     const first = run();
     expect(first.stderr).to.equal("");
     expect(first.stdout.trim()).to.equal("first --flag x");

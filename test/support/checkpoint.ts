@@ -9,8 +9,9 @@
  * touched it is there with the provider's partial state, and the stack outputs are the
  * previous update's (none is registered when any output rejects).
  */
-import { READ_STACK_RESOURCE_OUTPUTS, StackResourceOutputs } from "../../components/backend/migration-history";
-import { EvaluateOptions, PROJECT } from "../../tools/engine/evaluate";
+import { StackResourceOutputs } from "../../components/backend/migration-history";
+import { INVOKES, PROJECT, TYPES } from "../../components/shared/project";
+import { EvaluateOptions } from "../../tools/engine/evaluate";
 
 /** A resource in the checkpoint: its type, name, parent component type and recorded outputs. */
 export interface CheckpointEntry {
@@ -39,9 +40,9 @@ export function migrationJobState(version: string, outcome: "complete" | "failed
           failed: 3,
         };
   return {
-    type: "kubernetes:batch/v1:Job",
+    type: TYPES.job,
     name: "smartem-migrate",
-    parentType: "smartem:backend:Backend",
+    parentType: TYPES.backend,
     outputs: {
       apiVersion: "batch/v1",
       kind: "Job",
@@ -55,7 +56,7 @@ export function migrationJobState(version: string, outcome: "complete" | "failed
 export function checkpointInvokes(stack: string, entries: readonly CheckpointEntry[]): NonNullable<EvaluateOptions["invokes"]> {
   const qualified = `organization/${PROJECT}/${stack}`;
   return {
-    [READ_STACK_RESOURCE_OUTPUTS]: (inputs) => {
+    [INVOKES.readStackResourceOutputs]: (inputs) => {
       if (inputs.stackName !== qualified) throw new Error(`unknown stack ${String(inputs.stackName)}`);
       const outputs: Record<string, { type: string; outputs: Record<string, unknown> }> = {};
       for (const e of entries) {

@@ -1,7 +1,9 @@
 /** Test helpers around the one evaluation engine. */
-import { EvaluateOptions, Evaluation, ORGANIZATION, PROJECT, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
+import { PROJECT } from "../../components/shared/project";
+import { EvaluateOptions, Evaluation, ORGANIZATION, RegisteredResource, evaluate } from "../../tools/engine/evaluate";
 import { offlineOptions } from "../../tools/engine/offline";
 import { checkpointInvokes, migrationJobState } from "./checkpoint";
+import { rejection } from "./refusals";
 
 /**
  * Evaluates a checked-in stack with some config keys changed (`undefined` removes a key).
@@ -55,4 +57,9 @@ export function resource(evaluation: Evaluation, type: string, name: string): Re
     throw new Error(`no ${type} named ${name}; there are: ${names.join(", ") || "none"}`);
   }
   return found;
+}
+
+/** What refuses a stack with config overrides (as {@link evaluateStack} takes them); fails the test when it evaluates. */
+export async function stackRefusal(stack: string, overrides: Record<string, string | undefined>): Promise<string> {
+  return (await rejection(evaluateStack(stack, overrides))).message;
 }

@@ -40,8 +40,10 @@ export function startsRun(on: Triggers, event: Event): boolean {
   }
   if (event.ref.startsWith("refs/heads/")) {
     if (push.branches === undefined) return false;
-    return anyMatch(push.branches, event.ref.slice("refs/heads/".length)) &&
-      (push.paths === undefined || (event.changed ?? []).some((f) => anyMatch(push.paths, f)));
+    return (
+      anyMatch(push.branches, event.ref.slice("refs/heads/".length)) &&
+      (push.paths === undefined || (event.changed ?? []).some((f) => anyMatch(push.paths, f)))
+    );
   }
   return false;
 }

@@ -30,12 +30,19 @@ export function kubeObjects(evaluation: Evaluation): NamedObject[] {
 }
 
 export function objectsOfKind(evaluation: Evaluation, kind: string): KubeObject[] {
-  return kubeObjects(evaluation).filter((o) => o.object.kind === kind).map((o) => o.object);
+  return kubeObjects(evaluation)
+    .filter((o) => o.object.kind === kind)
+    .map((o) => o.object);
 }
 
 export function objectNamed(evaluation: Evaluation, kind: string, name: string): KubeObject {
   const found = objectsOfKind(evaluation, kind).find((o) => o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name}; there are: ${objectsOfKind(evaluation, kind).map((o) => o.metadata.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${kind} ${name}; there are: ${objectsOfKind(evaluation, kind)
+        .map((o) => o.metadata.name)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -62,7 +69,10 @@ export function validateObject(object: KubeObject): void {
 }
 
 /** The pod template of a workload (Deployment or Job). */
-export function podTemplate(object: KubeObject): { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: any } {
+export function podTemplate(object: KubeObject): {
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: any;
+} {
   return object.spec.template;
 }
 

@@ -7,6 +7,9 @@ import { Evaluation, EvaluateOptions, evaluate } from "../../tools/engine/evalua
 import { offlineOptions } from "../../tools/engine/offline";
 import { PLACEHOLDER_GITHUB_ID, PLACEHOLDER_HOST_SUFFIX } from "../../components/placeholders";
 import { runProgram } from "../../components/program";
+import { KEY } from "../../components/program-config";
+import { INVOKES } from "../../components/shared/project";
+import { rejection } from "./refusals";
 
 export const TOKEN = "ghp_live_token_must_never_show";
 export const KUBECONFIG_PATH = "/runner/temp/kubeconfig";
@@ -20,8 +23,8 @@ export const KUBECONFIG_CONTENTS = [
 ].join("\n");
 
 export const INVOKE = {
-  environments: "github:index/getRepositoryEnvironments:getRepositoryEnvironments",
-  policies: "github:index/getRepositoryEnvironmentDeploymentPolicies:getRepositoryEnvironmentDeploymentPolicies",
+  environments: INVOKES.repositoryEnvironments,
+  policies: INVOKES.deploymentPolicies,
 } as const;
 
 /** `getRepositoryEnvironments` as the provider answers it: every environment's name and node id. */
@@ -47,6 +50,12 @@ export interface LiveRunOptions {
   readonly files?: Readonly<Record<string, string>>;
   /** Live GitHub answers. @default no environment exists yet */
   readonly invokes?: EvaluateOptions["invokes"];
+  /** Stack references' last outputs, by fully qualified name. @default the offline answers */
+  readonly stackReferences?: EvaluateOptions["stackReferences"];
+  /** What the providers read back (a Deployment's status after its rollout). @default nothing */
+  readonly providerState?: EvaluateOptions["providerState"];
+  /** The machine's clock. @default the system clock */
+  readonly now?: Date;
 }
 
 export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } as const;
@@ -57,10 +66,10 @@ export const DEFAULT_ENV = { GITHUB_TOKEN: TOKEN, KUBECONFIG: KUBECONFIG_PATH } 
  */
 function filledIn(config: Readonly<Record<string, string>>): Record<string, string> {
   const real: Record<string, string> = { ...config };
-  for (const key of ["smartem:pypiReviewers", "smartem:deliveryReviewers"]) {
+  for (const key of [KEY.pypiReviewers, KEY.deliveryReviewers]) {
     if (real[key]?.includes(String(PLACEHOLDER_GITHUB_ID))) real[key] = '{"teams":[4242]}';
   }
-  for (const key of ["smartem:databaseHost", "smartem:rabbitmqHost"]) {
+  for (const key of [KEY.databaseHost, KEY.rabbitmqHost]) {
     if (real[key]?.endsWith(PLACEHOLDER_HOST_SUFFIX)) real[key] = real[key]!.replace(/\.invalid$/, ".example.org");
   }
   return real;
@@ -81,25 +90,27 @@ export function evaluateLive(stack: string, options: LiveRunOptions = {}): Promi
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: "ENOENT" });
     return contents;
   };
-  const live = { env: options.env ?? DEFAULT_ENV, readFile, home: "/home/someone" };
+  const live = {
+    env: options.env ?? DEFAULT_ENV,
+    readFile,
+    home: "/home/someone",
+    ...(options.now ? { now: () => options.now! } : {}),
+  };
   return evaluate({
     ...base,
     config,
+    stackReferences: { ...base.stackReferences, ...options.stackReferences },
+    ...(options.providerState ? { providerState: options.providerState } : {}),
     invokes: options.invokes ?? {
       [INVOKE.environments]: (inputs) => environmentsAnswer(String(inputs.repository), []),
     },
-    program: () => runProgram(stack, config, new Set(base.secretKeys ?? []), live),
+    program: (host) => runProgram(stack, config, new Set(base.secretKeys ?? []), live, host),
   });
 }
 
 /** The message of a refused live run. */
 export async function liveRejection(stack: string, options: LiveRunOptions = {}): Promise<Error> {
-  try {
-    await evaluateLive(stack, options);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`stack ${stack} ran with ${JSON.stringify(options)}`);
+  return rejection(evaluateLive(stack, options));
 }
 
 /**

@@ -3,13 +3,10 @@ import {
   VersionError,
   assertDeployable,
   compareVersions,
-  fromSemver,
   imageTagForVersion,
   parseVersion,
   requirement,
   tagForVersion,
-  toSemver,
-  versionChange,
   versionFromTag,
 } from "../../components/version/version";
 
@@ -52,7 +49,22 @@ describe("version model (PEP 440)", () => {
   });
 
   describe("ordering matches Python's packaging", () => {
-    const ascending = ["0.0.1", "0.1rc2", "0.1.0", "0.1.1.dev1", "0.1.1a1", "0.1.1b1", "0.1.1rc6", "0.1.1rc9", "0.1.1rc10", "0.1.1rc52", "0.1.1", "0.1.1.post1", "0.2.0", "1.0.0"];
+    const ascending = [
+      "0.0.1",
+      "0.1rc2",
+      "0.1.0",
+      "0.1.1.dev1",
+      "0.1.1a1",
+      "0.1.1b1",
+      "0.1.1rc6",
+      "0.1.1rc9",
+      "0.1.1rc10",
+      "0.1.1rc52",
+      "0.1.1",
+      "0.1.1.post1",
+      "0.2.0",
+      "1.0.0",
+    ];
     for (let i = 1; i < ascending.length; i++) {
       it(`${ascending[i - 1]} < ${ascending[i]}`, () => {
         expect(compareVersions(ascending[i - 1], ascending[i])).to.be.lessThan(0);
@@ -77,35 +89,6 @@ describe("version model (PEP 440)", () => {
     for (const [text, message] of refused) {
       it(`refuses ${text}`, () => expect(() => assertDeployable(text)).to.throw(VersionError, message));
     }
-  });
-
-  describe("exact SemVer mapping (never semver.coerce)", () => {
-    const table: Array<[string, string]> = [
-      ["0.1.1", "0.1.1"],
-      ["0.1.1rc52", "0.1.1-rc.52"],
-      ["1.0.0a1", "1.0.0-alpha.1"],
-      ["1.0.0b2", "1.0.0-beta.2"],
-    ];
-    for (const [pep, sem] of table) {
-      it(`${pep} <-> ${sem}`, () => {
-        expect(toSemver(pep)).to.equal(sem);
-        expect(fromSemver(sem)).to.equal(pep);
-      });
-    }
-    it("keeps the rc number that semver.coerce would drop", () => {
-      expect(toSemver("0.1.1rc52")).to.not.equal(toSemver("0.1.1rc6"));
-    });
-    it("refuses SemVer outside the deployable image", () => {
-      expect(() => fromSemver("1.0.0-dev.1")).to.throw(VersionError);
-      expect(() => fromSemver("1.0.0+build")).to.throw(VersionError);
-      expect(() => fromSemver("1.0.0-rc")).to.throw(VersionError);
-    });
-    it("names the kind of change", () => {
-      expect(versionChange("0.1.1", "0.2.0")).to.equal("minor");
-      expect(versionChange("0.1.1rc52", "0.1.1")).to.equal("patch");
-      expect(versionChange("0.1.1", "1.0.0")).to.equal("major");
-      expect(versionChange("0.1.1", "0.1.1")).to.equal(null);
-    });
   });
 
   describe("tags, image tags and requirements", () => {

@@ -2,7 +2,7 @@
  * Stack config for the benchmark (`npm run bench`, scripts/bench-many.ts): the dev stack with n distinct
  * packages, so the cost of release workflows can be measured as packages grow.
  */
-import { CONFIG_NAMESPACE } from "../../components/config/keys";
+import { KEY } from "../../components/program-config";
 import { EvaluateOptions } from "../engine/evaluate";
 import { offlineOptions } from "../engine/offline";
 import { PythonPackageInput, SMARTEM_DECISIONS } from "../../components/release/package";
@@ -31,7 +31,8 @@ function benchPackage(i: number): PythonPackageInput {
 
 /**
  * The offline evaluation of a stack with `n` packages, managing GitHub (so every package
- * costs its workflow, rulesets and environment on every stack).
+ * costs its workflow, rulesets and environment on every stack). Each stack gets an owner of
+ * its own: two stack files may not manage the same repository.
  */
 export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
   if (!Number.isInteger(n) || n < 1) throw new Error(`manyPackagesOptions(${n}): n is a whole number of packages, at least 1`);
@@ -41,9 +42,10 @@ export function manyPackagesOptions(n: number, stack = "dev"): EvaluateOptions {
     ...base,
     config: {
       ...base.config,
-      [`${CONFIG_NAMESPACE}:manageGithub`]: "true",
-      [`${CONFIG_NAMESPACE}:pypiReviewers`]: base.config[`${CONFIG_NAMESPACE}:pypiReviewers`] ?? JSON.stringify({ teams: [1] }),
-      [`${CONFIG_NAMESPACE}:packages`]: JSON.stringify(packages),
+      [KEY.manageGithub]: "true",
+      [KEY.githubOwner]: `bench-owner-${stack}`,
+      [KEY.pypiReviewers]: base.config[KEY.pypiReviewers] ?? JSON.stringify({ teams: [1] }),
+      [KEY.packages]: JSON.stringify(packages),
     },
   };
 }

@@ -13,15 +13,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE as PROJECT, ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
-import { StackConfig, loadStackConfig } from "../../components/program-config";
-import { GuardProblem, VersionGuardFacts, checkVersionGuards } from "../../components/backend/guards";
+import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
+import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
+import { PROJECT } from "../../components/shared/project";
+import { GuardProblem, VersionGuardFacts, checkVersionGuards, promotionOverrideWarning } from "../../components/backend/guards";
+import { promotionPolicy } from "../../components/backend/deployed-version";
+import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { replaceFileIfUnchanged } from "../fs/replace-file";
 import { StackFileEditError, setConfigValue, yamlProblem } from "./stack-file-edit";
 import { setImageDigest } from "./image-digest-edit";
-
-export const BACKEND_VERSION_KEY = "smartem:backendVersion";
 
 /** The version guards; the program's own (components/backend/guards.ts) unless a test says otherwise. */
 export type VersionGuards = (facts: VersionGuardFacts) => readonly GuardProblem[];
@@ -48,6 +49,10 @@ export type BumpResult =
       readonly changed: boolean;
       readonly text: string;
       readonly nextSteps: readonly string[];
+      /** What bump could not check offline and `pulumi preview` checks (the promotion evidence and soak time). */
+      readonly caveats: readonly string[];
+      /** Said loudly: an override that let the version through (smartem:skipPromotionCheck). */
+      readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -64,7 +69,9 @@ function configOf(stack: string, text: string): StackConfig {
     if (error instanceof YAML.YAMLError) throw new StackFileYamlError(yamlProblem(fileNameOf(stack), error));
     throw error;
   }
-  return loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+  const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+  promotionPolicy(config);
+  return config;
 }
 
 /**
@@ -89,15 +96,16 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   try {
     current = configOf(stack, text);
   } catch (error) {
-    if (error instanceof ConfigError) return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
+    if (error instanceof ConfigError)
+      return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
     if (error instanceof StackFileYamlError) return refuse(`${error.message}; fix the YAML first`);
     throw error;
   }
 
   let edited: string;
   try {
-    edited = setConfigValue(text, BACKEND_VERSION_KEY, version, fileNameOf(stack));
-    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, BACKEND_VERSION_KEY);
+    edited = setConfigValue(text, KEY.backendVersion, version, fileNameOf(stack));
+    if (request.imageDigest !== undefined) edited = setImageDigest(edited, version, request.imageDigest, KEY.backendVersion);
     // The new value must pass the same config validation as every other run.
     configOf(stack, edited);
   } catch (error) {
@@ -110,7 +118,16 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
   if (deployedVersion === version) {
     // The same version: at most its digest is recorded.
     const changed = edited !== text;
-    return { ok: true, from: version, to: version, changed, text: edited, nextSteps: changed ? nextSteps(stack) : [] };
+    return {
+      ok: true,
+      from: version,
+      to: version,
+      changed,
+      text: edited,
+      nextSteps: changed ? nextSteps(stack) : [],
+      caveats: [],
+      warnings: [],
+    };
   }
 
   let promotion: VersionGuardFacts["promotion"];
@@ -118,7 +135,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     const sourceStack = localStackOf(current.promoteFrom);
     if (sourceStack === undefined) {
       return refuse(
-        `smartem:promoteFrom = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set smartem:skipPromotionCheck`,
+        `${KEY.promoteFrom} = ${current.promoteFrom}: not a stack of project ${PROJECT}, so its version cannot be read from a stack file here; bump with \`pulumi preview\` reading it live, or set ${KEY.skipPromotionCheck}`,
       );
     }
     let sourceVersion: string;
@@ -126,23 +143,44 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
       sourceVersion = configOf(sourceStack, request.readStackText(sourceStack)).backendVersion;
     } catch (error) {
       return refuse(
-        `smartem:promoteFrom = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
+        `${KEY.promoteFrom} = ${current.promoteFrom}: the version of stack ${sourceStack} cannot be read from its stack file: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     promotion = { fromStack: current.promoteFrom, version: sourceVersion, override: current.skipPromotionCheck };
   }
 
-  const problems = guards({
+  const facts: VersionGuardFacts = {
     stack,
     version,
     deployedVersion,
     allowPrerelease: current.allowPrerelease,
     allowDowngrade: current.allowDowngrade,
     ...(promotion ? { promotion } : {}),
-  }).map(formatProblem);
+  };
+  const problems = guards(facts).map(formatProblem);
   if (problems.length > 0) return refuse(...problems);
 
-  return { ok: true, from: deployedVersion, to: version, changed: true, text: edited, nextSteps: nextSteps(stack) };
+  const policy = promotionPolicy(current);
+  const override = promotionOverrideWarning(facts);
+  // Offline, the source's evidence is unknown: the version is compared, the rest is left to
+  // `pulumi preview`, which reads the source's live promotionEvidence output.
+  const caveats =
+    policy && !policy.override
+      ? [
+          `${policy.fromStack}'s ${PROMOTION_EVIDENCE_OUTPUT} for ${version} (migration, rollout, image digest) and the ${policy.soakHours} h soak since its rollout are not known offline: ` +
+            `\`pulumi preview --stack ${stack}\` checks them`,
+        ]
+      : [];
+  return {
+    ok: true,
+    from: deployedVersion,
+    to: version,
+    changed: true,
+    text: edited,
+    nextSteps: nextSteps(stack),
+    caveats,
+    warnings: override ? [override] : [],
+  };
 }
 
 /** What to run after a bump, in order. */

@@ -6,9 +6,10 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import * as YAML from "yaml";
+import { KEY } from "../../components/program-config";
 import { StackFileEditError } from "./stack-file-edit";
 
-export const IMAGE_DIGESTS_KEY = "smartem:backendImageDigests";
+const IMAGE_DIGESTS_KEY = KEY.backendImageDigests;
 
 /** The text after the end of the line where `offset` is (and the newline it needs, if any). */
 function lineEnd(text: string, offset: number): number {

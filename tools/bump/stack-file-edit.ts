@@ -36,7 +36,9 @@ export function setConfigValue(text: string, key: string, value: string, fileNam
   if (error) throw new StackFileEditError(`${yamlProblem(fileName, error)}; fix the YAML first`);
   const node = doc.getIn(["config", key], true);
   if (!YAML.isScalar(node) || !node.range) {
-    throw new StackFileEditError(`config.${key} is not set to a plain value in ${fileName}; add "  ${key}: <value>" under config: first`);
+    throw new StackFileEditError(
+      `config.${key} is not set to a plain value in ${fileName}; add "  ${key}: <value>" under config: first`,
+    );
   }
   const source = scalarSource(node, value, key, fileName);
   const edited = text.slice(0, node.range[0]) + source + text.slice(node.range[1]);

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { getTrustedRoot } from "@sigstore/tuf";
 import { RawConfig } from "../../components/config/keys";
-import { StackConfig, loadStackConfig } from "../../components/program-config";
+import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
 import { checkVersionGuards } from "../../components/backend/guards";
 import { ImageProvenance, SignerIdentity, imageProvenance } from "../../components/release/image-provenance";
 import { releasePlan } from "../../components/release/release-workflow";
@@ -76,7 +76,7 @@ function provenanceOf(config: StackConfig): ImageProvenance | string {
   const attested = config.packages.flatMap((pkg) => imageProvenance(releasePlan(pkg), config.githubOwner) ?? []);
   return (
     attested.find((p) => p.image === config.backendImage) ??
-    `smartem:backendImage = ${config.backendImage}: no release workflow of smartem:packages attests this image ` +
+    `${KEY.backendImage} = ${config.backendImage}: no release workflow of ${KEY.packages} attests this image ` +
       `(they attest: ${attested.map((p) => p.image).join(", ") || "none"}), so its provenance cannot be verified`
   );
 }

@@ -11,8 +11,12 @@
 import { dependencies } from "../../package.json";
 import { Job, Step, Workflow, renderWorkflow } from "../../components/actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../../components/actions/pins";
+import { KEY } from "../../components/program-config";
 import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentName } from "../../components/delivery/environments";
 import { readStackFile } from "../engine/stack-file";
+import { BACKEND_PACKAGE } from "../../components/backend/names";
+import { bumpBranch } from "./bump-pr";
+import { GUARD_REFUSES } from "./bump-decision";
 
 /** The Pulumi CLI the workflows install: the release of the SDK the program is locked to. */
 export const PULUMI_CLI_VERSION = dependencies["@pulumi/pulumi"];
@@ -87,7 +91,7 @@ function kubeconfig(run: PulumiRun): Step {
     name: `Kubeconfig of ${run.stack}`,
     env: { KUBECONFIG_DATA: credentials(run).kubeconfig[run.stack] },
     run: [
-      'umask 077',
+      "umask 077",
       'printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig"',
       'echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
     ].join("\n"),
@@ -105,7 +109,7 @@ interface PulumiRun {
  * stack file as the CLI passes it. A stack that does not gets no GitHub token at all.
  */
 export function managesGithub(stack: DeployedStack): boolean {
-  return readStackFile(stack).config["smartem:manageGithub"] !== "false";
+  return readStackFile(stack).config[KEY.manageGithub] !== "false";
 }
 
 /** The stack name as the CLI takes it. */
@@ -133,6 +137,7 @@ function pulumiEnv(run: PulumiRun): Record<string, string> {
  */
 function pulumi(run: PulumiRun): Step {
   return {
+    ...(run.command === "up" ? { id: "up" } : {}),
     name: `pulumi ${run.command} of ${run.stack}`,
     uses: action("pulumi"),
     with: {
@@ -201,8 +206,97 @@ function pulumiJob(name: string, run: PulumiRun, extra: Partial<Job> = {}): Job 
     permissions: { contents: "read" },
     timeoutMinutes: 30,
     ...extra,
-    steps: [checkout(), ...setupNode(), kubeconfig(run), ...(run.drift ? driftSteps(run) : [pulumi(run)])],
+    steps: [
+      checkout(),
+      ...setupNode(),
+      kubeconfig(run),
+      ...(run.drift ? driftSteps(run) : [pulumi(run)]),
+      ...(run.command === "up" ? afterFailedRolloutSteps(run) : []),
+    ],
   };
+}
+
+/**
+ * After a failed `pulumi up`: what the program knows about the migration decides
+ * (tools/delivery/rollout-decision.ts). GitHub runs it as `bash --noprofile --norc -eo pipefail`;
+ * a failed read of the outputs or the checkpoint fails the step, and nothing is rolled back.
+ */
+export const ROLLOUT_DECIDE_SCRIPT = [
+  'mkdir -p "$RUNNER_TEMP/rollout"',
+  'pulumi stack output --json --stack "$STACK" > "$RUNNER_TEMP/rollout/outputs.json"',
+  'pulumi stack export --stack "$STACK" > "$RUNNER_TEMP/rollout/export.json"',
+  'node scripts/run.cjs tools/delivery/rollout-decision.ts "$STACK" "$RUNNER_TEMP/rollout/outputs.json" "$RUNNER_TEMP/rollout/export.json" "$RUNNER_TEMP/rollout/decision.json" >> "$GITHUB_OUTPUT"',
+  "",
+].join("\n");
+
+/**
+ * The failed version's migration Job and pods: logs and events, into a markdown report, with the
+ * stack's kubeconfig. Every kubectl failure is written into the report, never stops it.
+ */
+export const COLLECT_FAILURE_SCRIPT = [
+  'out="$RUNNER_TEMP/rollout/report.md"',
+  ': > "$out"',
+  'section() { title=$1; shift; printf \'\\n#### %s\\n\\n```text\\n\' "$title" >> "$out"; status=0; "$@" >> "$out" 2>&1 || status=$?; [ "$status" -eq 0 ] || echo "(exit status $status)" >> "$out"; echo \'```\' >> "$out"; }',
+  'names() { kubectl -n "$NAMESPACE" get "$1" -l "$2" -o jsonpath=\'{.items[*].metadata.name}\' 2>> "$out" || true; }',
+  'for job in $(names jobs "app.kubernetes.io/component=migration,app.kubernetes.io/version=$FAILED"); do',
+  '  section "kubectl logs job/$job" kubectl -n "$NAMESPACE" logs "job/$job" --all-containers --tail=500',
+  '  section "events of job/$job" kubectl -n "$NAMESPACE" get events --field-selector "involvedObject.name=$job"',
+  "done",
+  'for pod in $(names pods "app.kubernetes.io/version=$FAILED"); do',
+  '  section "kubectl logs $pod" kubectl -n "$NAMESPACE" logs "$pod" --all-containers --tail=200',
+  '  section "events of $pod" kubectl -n "$NAMESPACE" get events --field-selector "involvedObject.name=$pod"',
+  "done",
+  "",
+].join("\n");
+
+/** The one-off rollback: the pin set in the runner's stack file only, never committed. */
+export const ROLLBACK_SCRIPT =
+  'pulumi up --yes --stack "$STACK" --policy-pack policy --config "smartem:backendVersion=$PREVIOUS" --config smartem:allowDowngrade=true\n';
+
+const AFTER_FAILED_UP = "failure() && steps.up.outcome == 'failure'";
+const DECIDED = (action: string): string => `failure() && steps.decide.outputs.action == '${action}'`;
+const ROLLOUT_FAILED = "failure() && (steps.decide.outputs.action == 'rollback' || steps.decide.outputs.action == 'incident')";
+
+function afterFailedRolloutSteps(run: PulumiRun): Step[] {
+  const env = { ...pulumiEnv(run), PULUMI_BACKEND_URL: CREDENTIALS.backendUrl, STACK: stackName(run.stack) };
+  return [
+    {
+      id: "decide",
+      name: `Decide after the failed rollout of ${run.stack}`,
+      if: AFTER_FAILED_UP,
+      env,
+      run: ROLLOUT_DECIDE_SCRIPT,
+    },
+    {
+      name: "Collect the migration Job's and the failing pods' logs and events",
+      if: ROLLOUT_FAILED,
+      env: { NAMESPACE: "${{ steps.decide.outputs.namespace }}", FAILED: "${{ steps.decide.outputs.failed }}" },
+      run: COLLECT_FAILURE_SCRIPT,
+    },
+    {
+      id: "rollback",
+      name: `Roll ${run.stack} back to the version it ran before`,
+      if: DECIDED("rollback"),
+      env: { ...env, PREVIOUS: "${{ steps.decide.outputs.previous }}" },
+      run: ROLLBACK_SCRIPT,
+    },
+    {
+      name: "Record the rollback's outcome",
+      if: ROLLOUT_FAILED,
+      env: { OUTCOME: "${{ steps.rollback.outcome }}" },
+      run: 'printf \'%s\' "$OUTCOME" > "$RUNNER_TEMP/rollout/rollback-outcome"\n',
+    },
+    {
+      name: "Upload the rollout report",
+      if: ROLLOUT_FAILED,
+      uses: action("uploadArtifact"),
+      with: {
+        name: `rollout-${run.stack}`,
+        path: ["decision.json", "report.md", "rollback-outcome"].map((f) => `\${{ runner.temp }}/rollout/${f}`).join("\n"),
+        "if-no-files-found": "error",
+      },
+    },
+  ];
 }
 
 const testJob: Job = {
@@ -266,7 +360,7 @@ const renderDiffJob: Job = {
         "  esac",
         '} >> "$GITHUB_STEP_SUMMARY"',
         "# The job fails when the PR's own render failed or diff itself broke, never on a change.",
-        'if [ -e head.failed ]; then exit 1; fi',
+        "if [ -e head.failed ]; then exit 1; fi",
         'if [ "$status" -gt 1 ]; then exit "$status"; fi',
         "",
       ].join("\n"),
@@ -285,10 +379,14 @@ export function pullRequestWorkflow(): Workflow {
   const previews = Object.fromEntries(
     DEPLOYED_STACKS.map((stack) => [
       `preview-${stack}`,
-      pulumiJob(`pulumi preview ${stack}`, { command: "preview", stack }, {
-        needs: ["test"],
-        if: SAME_REPOSITORY_PR,
-      }),
+      pulumiJob(
+        `pulumi preview ${stack}`,
+        { command: "preview", stack },
+        {
+          needs: ["test"],
+          if: SAME_REPOSITORY_PR,
+        },
+      ),
     ]),
   );
   return {
@@ -314,16 +412,67 @@ export function deployWorkflow(): Workflow {
     jobs: {
       test: testJob,
       // Only main is applied, also when the workflow is started by hand on another branch.
-      "up-staging": pulumiJob("pulumi up staging", { command: "up", stack: "staging" }, {
-        needs: ["test"],
-        if: ON_MAIN,
-      }),
+      "up-staging": pulumiJob(
+        "pulumi up staging",
+        { command: "up", stack: "staging" },
+        {
+          needs: ["test"],
+          if: ON_MAIN,
+          outputs: ROLLOUT_OUTPUTS,
+        },
+      ),
+      "rollout-issue-staging": rolloutIssueJob("staging"),
       // The production environment's required reviewers approve each apply.
-      "up-production": pulumiJob("pulumi up production", { command: "up", stack: "production" }, {
-        needs: ["up-staging"],
-        if: ON_MAIN,
-      }),
+      "up-production": pulumiJob(
+        "pulumi up production",
+        { command: "up", stack: "production" },
+        {
+          needs: ["up-staging"],
+          if: ON_MAIN,
+          outputs: ROLLOUT_OUTPUTS,
+        },
+      ),
+      "rollout-issue-production": rolloutIssueJob("production"),
     },
+  };
+}
+
+const ROLLOUT_OUTPUTS = { rollout: "${{ steps.decide.outputs.action }}" } as const;
+
+/**
+ * The rollback report or incident issue of a stack's failed rollout: a job of its own, the only
+ * one of deploy.yml with `issues: write`, without the stack's credentials, nothing installed.
+ */
+function rolloutIssueJob(stack: DeployedStack): Job {
+  const up = `needs.up-${stack}.outputs.rollout`;
+  return {
+    name: `rollout issue of ${stack}`,
+    runsOn: RUNNER,
+    needs: [`up-${stack}`],
+    if: `always() && (${up} == 'rollback' || ${up} == 'incident')`,
+    permissions: { contents: "read", issues: "write" },
+    timeoutMinutes: 10,
+    steps: [
+      checkout(),
+      { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
+      {
+        name: "Download the rollout report",
+        uses: action("downloadArtifact"),
+        with: { name: `rollout-${stack}`, path: "${{ runner.temp }}/rollout" },
+      },
+      {
+        name: `Open or comment on the rollout issue of ${stack}`,
+        env: {
+          GITHUB_TOKEN: "${{ github.token }}",
+          STACK: stack,
+          DECISION: "${{ runner.temp }}/rollout/decision.json",
+          REPORT: "${{ runner.temp }}/rollout/report.md",
+          ROLLBACK_FILE: "${{ runner.temp }}/rollout/rollback-outcome",
+          RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+        },
+        run: 'ROLLBACK_OUTCOME=$(cat "$ROLLBACK_FILE") node tools/delivery/rollout-issue.ts upkeep\n',
+      },
+    ],
   };
 }
 
@@ -346,7 +495,11 @@ function driftIssueJob(stack: DeployedStack): Job {
       checkout(),
       // No cache: nothing is installed, and a job with a write token restores no cache.
       { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
-      { name: "Download the findings", uses: action("downloadArtifact"), with: { name: `drift-${stack}`, path: "${{ runner.temp }}/drift" } },
+      {
+        name: "Download the findings",
+        uses: action("downloadArtifact"),
+        with: { name: `drift-${stack}`, path: "${{ runner.temp }}/drift" },
+      },
       {
         name: `Open, edit or close the drift issue of ${stack}`,
         env: {
@@ -372,7 +525,14 @@ function driftIssueJob(stack: DeployedStack): Job {
 export function driftWorkflow(): Workflow {
   const jobs = Object.fromEntries(
     DEPLOYED_STACKS.flatMap((stack) => [
-      [`drift-${stack}`, pulumiJob(`drift ${stack}`, { command: "preview", stack, drift: true }, { outputs: { result: "${{ steps.check.outputs.result }}" } })],
+      [
+        `drift-${stack}`,
+        pulumiJob(
+          `drift ${stack}`,
+          { command: "preview", stack, drift: true },
+          { outputs: { result: "${{ steps.check.outputs.result }}" } },
+        ),
+      ],
       [`drift-issue-${stack}`, driftIssueJob(stack)],
     ]),
   );
@@ -385,11 +545,158 @@ export function driftWorkflow(): Workflow {
   };
 }
 
+/** The PyPI JSON API of the backend's package: its releases, newest included. */
+export const BACKEND_RELEASES_URL = `https://pypi.org/pypi/${BACKEND_PACKAGE}/json`;
+
+/** The event type the release workflow (or a person) dispatches to start bump.yml at once. */
+export const RELEASE_DISPATCH_TYPE = "smartem-release";
+
+/**
+ * The bump job's proposal and, when there is one, the verified bump, the render and the patch.
+ * GitHub runs it as `bash --noprofile --norc -eo pipefail`: a failed read of the releases or of
+ * the stack's outputs, a refused bump or a failed render fails the step (and no PR is touched).
+ */
+export const BUMP_PROPOSE_SCRIPT = [
+  'dir="$RUNNER_TEMP/bump"',
+  'mkdir -p "$dir"',
+  'curl --fail --silent --show-error --retry 3 "$RELEASES_URL" > "$dir/releases.json"',
+  'pulumi stack output --json --stack "$STACK" > "$dir/outputs.json"',
+  "source=()",
+  'if [ -n "${SOURCE_OUTPUTS+set}" ]; then printf \'%s\' "$SOURCE_OUTPUTS" > "$dir/source-outputs.json"; source=("$dir/source-outputs.json"); fi',
+  'node scripts/run.cjs tools/delivery/bump-decision.ts "$STACK_SHORT" "$dir/releases.json" "$dir/outputs.json" "${source[@]}" > "$dir/proposal.json"',
+  'node -e \'const p = require(process.argv[1]); console.log(p.action, p.version ?? "-", p.running || "-", p.why)\' "$dir/proposal.json" > "$dir/proposal.txt"',
+  'read -r action version running why < "$dir/proposal.txt"',
+  "# The stack's outputs (one line of JSON) for the next stack in promotion order.",
+  'echo "outputs=$(node -e \'const t = require("fs").readFileSync(process.argv[1], "utf8").trim(); console.log(JSON.stringify(t ? JSON.parse(t) : {}))\' "$dir/outputs.json")" >> "$GITHUB_OUTPUT"',
+  'echo "## Bump of $STACK_SHORT" >> "$GITHUB_STEP_SUMMARY"',
+  'if [ "$action" != bump ]; then echo "No PR: $why." >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi',
+  'npm run --silent bump -- --stack "$STACK_SHORT" --version "$version" | tee "$dir/bump.log"',
+  "npm run --silent golden > /dev/null",
+  "# The promotion guard as pulumi preview will apply it (evidence, digest, soak time), on the bumped file.",
+  "guard=0",
+  'if [ "${#source[@]}" -gt 0 ]; then node scripts/run.cjs tools/delivery/bump-decision.ts --promotion-guard "$STACK_SHORT" "$dir/outputs.json" "${source[@]}" > "$dir/guard.txt" || guard=$?; fi',
+  `if [ "$guard" -eq ${GUARD_REFUSES} ]; then { echo "No PR: the promotion guard refuses $version now:"; cat "$dir/guard.txt"; } >> "$GITHUB_STEP_SUMMARY"; : > "$dir/bump.patch"; exit 0; fi`,
+  'if [ "$guard" -ne 0 ]; then exit "$guard"; fi',
+  'git diff --binary > "$dir/bump.patch"',
+  'git diff -- "test/golden/$STACK_SHORT" > "$dir/render.diff"',
+  'node tools/delivery/bump-pr.ts body "$dir/proposal.json" "$dir/bump.log" "$dir/render.diff" "$dir/body.md"',
+  'echo "Proposing $version: $why." >> "$GITHUB_STEP_SUMMARY"',
+  "",
+].join("\n");
+
+/**
+ * One stack's proposal: read-only credentials (`drift-<stack>`: `main` only, read-only Pulumi
+ * token) to read what the stack runs; no write token at all. Production's reads what staging
+ * runs from staging's job, so it comes strictly after it.
+ */
+function bumpProposeJob(stack: DeployedStack, source?: DeployedStack): Job {
+  const run: PulumiRun = { command: "preview", stack, drift: true };
+  return {
+    name: `propose a bump of ${stack}`,
+    runsOn: RUNNER,
+    ...(source ? { needs: [`propose-${source}`] } : {}),
+    environment: { name: credentialsEnvironment(run) },
+    permissions: { contents: "read" },
+    timeoutMinutes: 20,
+    outputs: { outputs: "${{ steps.propose.outputs.outputs }}" },
+    steps: [
+      checkout(),
+      ...setupNode(),
+      { name: "Install the Pulumi CLI", uses: action("pulumi"), with: { "pulumi-version": PULUMI_CLI_VERSION } },
+      {
+        id: "propose",
+        name: `Propose the version of ${stack}, bump it verified and render`,
+        env: {
+          PULUMI_ACCESS_TOKEN: CREDENTIALS.readOnly.pulumiToken,
+          PULUMI_CONFIG_PASSPHRASE: CREDENTIALS.passphrase,
+          PULUMI_BACKEND_URL: CREDENTIALS.backendUrl,
+          STACK: stackName(stack),
+          STACK_SHORT: stack,
+          RELEASES_URL: BACKEND_RELEASES_URL,
+          ...(source ? { SOURCE_OUTPUTS: `\${{ needs.propose-${source}.outputs.outputs }}` } : {}),
+        },
+        run: BUMP_PROPOSE_SCRIPT,
+      },
+      {
+        name: "Upload the proposal",
+        uses: action("uploadArtifact"),
+        with: {
+          name: `bump-${stack}`,
+          path: ["proposal.json", "bump.patch", "body.md"].map((f) => `\${{ runner.temp }}/bump/${f}`).join("\n"),
+          "if-no-files-found": "error",
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The stack's PR: the only job with `contents: write` (to push `bump/<stack>`) and
+ * `pull-requests: write` (to open, edit or close the PR); no stack credentials, nothing
+ * installed (plain `node` runs the script; the patch is applied with git, never executed).
+ * A PR opened with this GITHUB_TOKEN starts no workflow (GitHub's rule against loops): its
+ * checks start when a maintainer closes and reopens it (docs/operations.md, "Bump PRs").
+ */
+function bumpPrJob(stack: DeployedStack): Job {
+  return {
+    name: `bump PR of ${stack}`,
+    runsOn: RUNNER,
+    needs: [`propose-${stack}`],
+    permissions: { contents: "write", pullRequests: "write" },
+    timeoutMinutes: 10,
+    steps: [
+      checkout(),
+      { name: "Set up Node", uses: action("setupNode"), with: { "node-version": NODE_VERSION } },
+      {
+        name: "Download the proposal",
+        uses: action("downloadArtifact"),
+        with: { name: `bump-${stack}`, path: "${{ runner.temp }}/bump" },
+      },
+      {
+        name: `Open, update or close the PR on ${bumpBranch(stack)}`,
+        env: {
+          GITHUB_TOKEN: "${{ github.token }}",
+          STACK: stack,
+          BASE: DELIVERY_BRANCH,
+          PROPOSAL: "${{ runner.temp }}/bump/proposal.json",
+          PATCH: "${{ runner.temp }}/bump/bump.patch",
+          BODY: "${{ runner.temp }}/bump/body.md",
+        },
+        run: "node tools/delivery/bump-pr.ts upkeep",
+      },
+    ],
+  };
+}
+
+/**
+ * A bump PR for every release, per stack in promotion order: started by a release
+ * (repository_dispatch), every six hours as a fallback, or by hand. Only main's code runs.
+ */
+export function bumpWorkflow(): Workflow {
+  return {
+    name: "bump",
+    on: {
+      repositoryDispatch: { types: [RELEASE_DISPATCH_TYPE] },
+      schedule: [{ cron: "41 */6 * * *" }],
+      workflowDispatch: {},
+    },
+    permissions: {},
+    concurrency: { group: "bump", cancelInProgress: false },
+    jobs: {
+      "propose-staging": bumpProposeJob("staging"),
+      "pr-staging": bumpPrJob("staging"),
+      "propose-production": bumpProposeJob("production", "staging"),
+      "pr-production": bumpPrJob("production"),
+    },
+  };
+}
+
 /** `.github/workflows/<file>` -> content, for `npm run golden` and the tests. */
 export function deliveryWorkflowFiles(): Map<string, string> {
   return new Map([
     [".github/workflows/pull-request.yml", renderWorkflow(pullRequestWorkflow(), GENERATED_BY)],
     [".github/workflows/deploy.yml", renderWorkflow(deployWorkflow(), GENERATED_BY)],
     [".github/workflows/drift.yml", renderWorkflow(driftWorkflow(), GENERATED_BY)],
+    [".github/workflows/bump.yml", renderWorkflow(bumpWorkflow(), GENERATED_BY)],
   ]);
 }

@@ -5,7 +5,7 @@
  * policy pack. Written by `npm run golden`; a test fails while the checked-in copies drift.
  */
 import type { Policies } from "@pulumi/policy";
-import { CONFIG_NAMESPACE, ConfigSchema, defaultOf } from "../../components/config/keys";
+import { CONFIG_NAMESPACE, ConfigSchema, configKeys, defaultOf } from "../../components/config/keys";
 import { presenceOf } from "../engine/project-file";
 
 /** Where each generated page lives, relative to the project root. */
@@ -29,7 +29,7 @@ function code(value: unknown): string {
 export type KeysByStack = Readonly<Record<string, readonly string[]>>;
 
 export function configurationReference(schema: ConfigSchema, keysByStack: KeysByStack): string {
-  const prefix = `${CONFIG_NAMESPACE}:`;
+  const key = configKeys(schema);
   const stacks = Object.keys(keysByStack).sort();
   const rows = Object.keys(schema)
     .sort()
@@ -37,18 +37,18 @@ export function configurationReference(schema: ConfigSchema, keysByStack: KeysBy
       const spec = schema[name];
       const presence = presenceOf(spec);
       const fallback = presence === "defaulted" ? code(defaultOf(spec)) : presence;
-      const setBy = stacks.filter((stack) => keysByStack[stack].includes(prefix + name));
+      const setBy = stacks.filter((stack) => keysByStack[stack].includes(key[name]));
       const type = spec.secret ? `${spec.type}, secret` : spec.type;
-      return `| \`${prefix}${name}\` | ${type} | ${fallback} | ${cell(spec.allowed)} | ${setBy.join(", ") || "none"} | ${cell(spec.description)} |`;
+      return `| \`${key[name]}\` | ${type} | ${fallback} | ${cell(spec.allowed)} | ${setBy.join(", ") || "none"} | ${cell(spec.description)} |`;
     });
   return [
     GENERATED,
     "# Configuration reference",
     "",
-    `Every key of the \`${prefix}\` namespace, read from the config schema (\`components/program-config.ts\`).`,
+    `Every key of the \`${CONFIG_NAMESPACE}:\` namespace, read from the config schema (\`components/program-config.ts\`).`,
     "The program validates all of them before it registers anything; an error names the key, the value as",
-    "written and what is allowed. \"Default\" is `required` for keys that must be set and `optional` for keys",
-    "that stay unset unless given. \"Set by\" lists the checked-in stack files that set the key.",
+    'written and what is allowed. "Default" is `required` for keys that must be set and `optional` for keys',
+    'that stay unset unless given. "Set by" lists the checked-in stack files that set the key.',
     "",
     "| key | type | default | allowed | set by | what it does |",
     "| --- | --- | --- | --- | --- | --- |",

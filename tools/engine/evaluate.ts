@@ -5,15 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { READ_STACK_RESOURCE_OUTPUTS } from "../../components/backend/migration-history";
+import { SECRET_MARKER } from "../../components/config/keys";
 import { ProgramHost } from "../../components/program-host";
+import { INVOKES, PROJECT, TYPES } from "../../components/shared/project";
+import type { ReleasePlan } from "../../components/release/release-workflow";
 import { PROJECT_ROOT } from "./stack-file";
-
-/**
- * What every secret value becomes once it leaves the engine. A Kubernetes Secret's
- * `data`/`stringData` keeps its keys and has each value replaced (see {@link redactInputs}).
- */
-export const SECRET = "[secret]";
 
 export interface EvaluateOptions {
   /** Stack name, e.g. `dev`. */
@@ -26,6 +22,12 @@ export interface EvaluateOptions {
   readonly stackReferences?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Offline answers for data-source invokes, by token (`github:index/getRelease:getRelease`). */
   readonly invokes?: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>>;
+  /**
+   * What providers compute beyond the inputs, per resource (merged into its outputs): tests
+   * model a real provider with it, e.g. the status the Kubernetes provider reads back after a
+   * Deployment's rollout. Offline nothing is invented. @default none
+   */
+  readonly providerState?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
   /** A program to run instead of index.ts (tests of one component). @default index.ts */
   readonly program?: Program;
   /** The project folder the program sees (its stack files). @default this project */
@@ -37,7 +39,7 @@ export interface EvaluateOptions {
 export interface RegisteredResource {
   readonly type: string;
   readonly name: string;
-  /** Inputs as the provider would receive them; secrets are {@link SECRET}. */
+  /** Inputs as the provider would receive them; secrets are {@link SECRET_MARKER}. */
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly urn: string;
   /** URN of the parent resource, if any. */
@@ -58,17 +60,16 @@ export interface RegisteredResource {
 
 export interface Evaluation {
   readonly stack: string;
-  /** The stack config evaluated (secret values are {@link SECRET}), for renderers that rebuild from it. */
+  /** The stack config evaluated (secret values are {@link SECRET_MARKER}). */
   readonly config: Readonly<Record<string, string>>;
   readonly resources: readonly RegisteredResource[];
-  /** Stack outputs, fully resolved; secret outputs are {@link SECRET}. */
+  /** Stack outputs, fully resolved; secret outputs are {@link SECRET_MARKER}. */
   readonly outputs: Readonly<Record<string, unknown>>;
   /** What the program warned about (offline it warns where `pulumi preview` refuses, e.g. placeholders). */
   readonly warnings?: readonly string[];
+  /** The release plan of every package, as the program built them. */
+  readonly releasePlans: readonly ReleasePlan[];
 }
-
-/** The Pulumi project name (and config namespace). */
-export const PROJECT = "smartem";
 
 /** The Pulumi organization offline (`pulumi.getOrganization()` throws under mocks without one). */
 export const ORGANIZATION = "organization";
@@ -89,7 +90,7 @@ export function offlineAutoname(resourceName: string, redactedInputs: unknown): 
  * the stack's recorded outputs alone. Tests give a checkpoint through `invokes`.
  */
 const ENGINE_BUILTINS: Readonly<Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>> = {
-  [READ_STACK_RESOURCE_OUTPUTS]: (inputs) => ({ name: inputs.stackName, outputs: {} }),
+  [INVOKES.readStackResourceOutputs]: (inputs) => ({ name: inputs.stackName, outputs: {} }),
 };
 
 type Program = (host: ProgramHost) => Promise<Record<string, unknown>>;
@@ -165,7 +166,14 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
           ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
           ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         });
-        return { id, state: { ...args.inputs, ...computedState(args, options) } };
+        return {
+          id,
+          state: {
+            ...args.inputs,
+            ...computedState(args, options),
+            ...options.providerState?.(args.type, args.name, args.inputs),
+          },
+        };
       },
       call(args) {
         const answer = options.invokes?.[args.token] ?? ENGINE_BUILTINS[args.token];
@@ -184,14 +192,19 @@ async function evaluateWithMocks(options: EvaluateOptions): Promise<Evaluation> 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only after the mocks are set
   const program = options.program ?? (require("../../index") as Program);
   const warnings: string[] = [];
-  const returned = await program({ projectDir: options.projectDir ?? PROJECT_ROOT, warn: (message) => warnings.push(message) });
+  let releasePlans: readonly ReleasePlan[] = [];
+  const returned = await program({
+    projectDir: options.projectDir ?? PROJECT_ROOT,
+    warn: (message) => warnings.push(message),
+    onReleasePlans: (plans) => (releasePlans = plans),
+  });
   // Every registration has reached the mock monitor once the RPC queue drains.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const outputs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(returned ?? {})) outputs[name] = await resolve(value);
   const secrets = new Set(options.secretKeys ?? []);
-  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET : v]));
-  return { stack: options.stack, config, resources, outputs, warnings };
+  const config = Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, secrets.has(k) ? SECRET_MARKER : v]));
+  return { stack: options.stack, config, resources, outputs, warnings, releasePlans };
 }
 
 interface RecordedRequest {
@@ -213,7 +226,9 @@ function recordRequests(requests: Map<string, RecordedRequest>, onRegister?: (ty
     const timeouts = req.getCustomtimeouts();
     const customTimeouts = timeouts
       ? Object.fromEntries(
-          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(([, v]) => v),
+          Object.entries({ create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }).filter(
+            ([, v]) => v,
+          ),
         )
       : undefined;
     onRegister?.(`${req.getType()}::${req.getName()}`);
@@ -249,14 +264,14 @@ function mockUrn(stack: string, parent: string | undefined, type: string, name: 
 /** Outputs a provider computes that the program reads back. */
 function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateOptions): Record<string, unknown> {
   switch (args.type) {
-    case "pulumi:pulumi:StackReference": {
+    case TYPES.stackReference: {
       const name = String(args.inputs.name);
       const outputs = options.stackReferences?.[name];
       if (!outputs) throw new Error(`no offline answer for the stack reference ${name}`);
       return { outputs };
     }
-    case "random:index/randomPassword:RandomPassword":
-    case "random:index/randomString:RandomString":
+    case TYPES.randomPassword:
+    case TYPES.randomString:
       // Offline stand-in: its value is never shown, the provider marks it secret.
       return { result: `offline-${args.name}` };
     default: {
@@ -274,23 +289,21 @@ function computedState(args: pulumi.runtime.MockResourceArgs, options: EvaluateO
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** The Kubernetes Secret type, whose data the engine redacts per key. */
-export const KUBERNETES_SECRET_TYPE = "kubernetes:core/v1:Secret";
 const SECRET_DATA_FIELDS = ["data", "stringData"] as const;
 
 /**
- * A resource's inputs with every secret value replaced by {@link SECRET}. The Kubernetes
+ * A resource's inputs with every secret value replaced by {@link SECRET_MARKER}. The Kubernetes
  * SDK marks a Secret's whole `data`/`stringData` map secret; redacting it whole would hide
  * which keys the pods get and leave a string where Kubernetes wants a map, so its keys are
  * kept and every value (secret or not: it is a Secret's) is replaced.
  */
 export function redactInputs(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const redacted = redact(inputs) as Record<string, unknown>;
-  if (type !== KUBERNETES_SECRET_TYPE) return redacted;
+  if (type !== TYPES.secret) return redacted;
   for (const field of SECRET_DATA_FIELDS) {
     const value = unwrapSecret(inputs[field]);
     if (value && typeof value === "object" && !Array.isArray(value)) {
-      redacted[field] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET]));
+      redacted[field] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET_MARKER]));
     }
   }
   return redacted;
@@ -308,7 +321,7 @@ function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if (isSecretValue(record)) return SECRET;
+    if (isSecretValue(record)) return SECRET_MARKER;
     if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return value;
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
   }
@@ -317,6 +330,6 @@ function redact(value: unknown): unknown {
 
 async function resolve(value: unknown): Promise<unknown> {
   const output: pulumi.Output<unknown> = pulumi.output(value);
-  if (await pulumi.isSecret(output)) return SECRET;
+  if (await pulumi.isSecret(output)) return SECRET_MARKER;
   return new Promise((done) => output.apply((v) => done(v)));
 }

@@ -5,13 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/deployed-version";
+import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { ConfigError } from "../../components/config/keys";
-import { goldenDir } from "../render/golden";
-import { Evaluation, EvaluateOptions, ORGANIZATION, PROJECT, evaluate } from "./evaluate";
-import { PROJECT_ROOT, StackFile, listStacks, readStackFile } from "./stack-file";
-
-const BACKEND_VERSION = "smartem:backendVersion";
-const PROMOTE_FROM = "smartem:promoteFrom";
+import { KEY } from "../../components/program-config";
+import { PROJECT } from "../../components/shared/project";
+import { Evaluation, EvaluateOptions, ORGANIZATION, evaluate } from "./evaluate";
+import { PROJECT_ROOT, StackFile, goldenDir, listStacks, readStackFile } from "./stack-file";
 
 const qualified = (stack: string): string => `${ORGANIZATION}/${PROJECT}/${stack}`;
 
@@ -69,7 +69,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
       references[qualified(other)] = recordedOutputs(stack, root) ?? {};
       continue;
     }
-    const version = readOtherStackFile(other, root)?.config[BACKEND_VERSION];
+    const version = readOtherStackFile(other, root)?.config[KEY.backendVersion];
     references[qualified(other)] = version === undefined ? {} : { backendVersion: version };
   }
   return references;
@@ -78,7 +78,7 @@ export function offlineStackReferences(stack: string, root = PROJECT_ROOT): Reco
 /** What an offline render assumes or cannot know, in plain words, for the console. */
 export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
   const file = readStackFile(stack, root);
-  const pinned = file.config[BACKEND_VERSION];
+  const pinned = file.config[KEY.backendVersion];
   const recorded = recordedOutputs(stack, root)?.backendVersion;
   const where = path.relative(root, recordedOutputsPath(stack, root));
   const caveats = [
@@ -88,7 +88,7 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         (recorded === pinned ? ", which it pins: a re-apply, no promotion check" : `, and moves to ${String(pinned)}`) +
         "; `pulumi preview` checks against the live backendVersion output",
   ];
-  const source = file.config[PROMOTE_FROM];
+  const source = file.config[KEY.promoteFrom];
   if (source !== undefined) {
     const assumed = offlineStackReferences(stack, root)[source]?.backendVersion;
     caveats.push(
@@ -96,10 +96,19 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
         ? `${source} has no stack file here: the promotion guard cannot be answered offline`
         : `${source} is assumed to run ${String(assumed)} (its stack file); \`pulumi preview\` reads its live backendVersion output`,
     );
+    caveats.push(
+      file.config[KEY.skipPromotionCheck] === "true"
+        ? `${KEY.skipPromotionCheck} is true: the promotion check from ${source} (version, evidence, soak time) is SKIPPED, an emergency; unset it once it is over`
+        : `${source}'s ${PROMOTION_EVIDENCE_OUTPUT} (migration, rollout, image digest) and the ${file.config[KEY.promotionSoakHours] ?? DEFAULT_PROMOTION_SOAK_HOURS} h soak since its rollout are not known offline: ` +
+            `soak time checked by \`pulumi preview\`, against ${source}'s live output; the render checks the version alone`,
+    );
   }
+  caveats.push(`${PROMOTION_EVIDENCE_OUTPUT}.rolledOutAt is stamped by the cluster at \`pulumi up\`: the render leaves it out`);
   const broken = listStacks(root).filter((other) => other !== stack && readOtherStackFile(other, root) === undefined);
   if (broken.length > 0) {
-    caveats.push(`${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`);
+    caveats.push(
+      `${broken.map((b) => `Pulumi.${b}.yaml`).join(", ")} ${broken.length === 1 ? "is" : "are"} invalid: read as running no version (render ${broken.length === 1 ? "that stack" : "them"} to see why)`,
+    );
   }
   if (file.secretKeys.length > 0) {
     caveats.push(`encrypted config is not decrypted offline (${file.secretKeys.join(", ")}): placeholders stand in`);
@@ -109,7 +118,13 @@ export function offlineCaveats(stack: string, root = PROJECT_ROOT): string[] {
 
 export function offlineOptions(stack: string, root = PROJECT_ROOT): EvaluateOptions {
   const file = readStackFile(stack, root);
-  return { stack, config: file.config, secretKeys: file.secretKeys, stackReferences: offlineStackReferences(stack, root), projectDir: root };
+  return {
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    stackReferences: offlineStackReferences(stack, root),
+    projectDir: root,
+  };
 }
 
 export function evaluateOffline(stack: string, root = PROJECT_ROOT): Promise<Evaluation> {

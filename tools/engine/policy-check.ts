@@ -89,7 +89,17 @@ export async function applyStackPolicy(
 ): Promise<Array<{ message: string; urn?: string }>> {
   const resources: PolicyResource[] = subjects.map((subject) => {
     const { type, name, props, urn, opts } = policyArgs(subject);
-    return { type, name, props, urn, opts, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined };
+    return {
+      type,
+      name,
+      props,
+      urn,
+      opts,
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    };
   });
   const args: StackValidationArgs = {
     resources,
@@ -109,7 +119,10 @@ export async function applyStackPolicy(
 }
 
 /** Every violation of every policy by the custom resources of an evaluation, in order. */
-export async function checkPolicies(evaluation: Evaluation, policies: Readonly<Policies> = packPolicies): Promise<PolicyViolation[]> {
+export async function checkPolicies(
+  evaluation: Evaluation,
+  policies: Readonly<Policies> = packPolicies,
+): Promise<PolicyViolation[]> {
   const custom = evaluation.resources.filter((r) => r.custom);
   const subjects: PolicySubject[] = custom.map((r) => ({
     type: r.type,
@@ -138,7 +151,14 @@ export async function checkPolicies(evaluation: Evaluation, policies: Readonly<P
     }
     for (const subject of subjects) {
       for (const message of await applyPolicy(policy, subject)) {
-        violations.push({ policy: policy.name, enforcementLevel, type: subject.type, name: subject.name, urn: subject.urn ?? "", message });
+        violations.push({
+          policy: policy.name,
+          enforcementLevel,
+          type: subject.type,
+          name: subject.name,
+          urn: subject.urn ?? "",
+          message,
+        });
       }
     }
   }

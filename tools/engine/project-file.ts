@@ -7,7 +7,8 @@
  *   a default is not declared at all (the program still validates it when it is set).
  */
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE, ConfigKey, ConfigSchema, defaultOf } from "../../components/config/keys";
+import { ConfigKey, ConfigSchema, defaultOf } from "../../components/config/keys";
+import { PROJECT } from "../../components/shared/project";
 
 interface Declaration {
   type?: "string" | "integer" | "boolean" | "array";
@@ -55,9 +56,11 @@ export function projectFile(schema: ConfigSchema): string {
     ...wrap(optional).map((line) => `#   ${line}`),
     `# Secret keys, refused by the program unless set with \`pulumi config set --secret\`: ${secrets.join(", ")}`,
   ];
-  const config = Object.fromEntries(names.filter((name) => !optional.includes(name)).map((name) => [name, declare(schema[name])]));
+  const config = Object.fromEntries(
+    names.filter((name) => !optional.includes(name)).map((name) => [name, declare(schema[name])]),
+  );
   const doc = {
-    name: CONFIG_NAMESPACE,
+    name: PROJECT,
     description: "smartem-release-infra: the release infrastructure of SmartEM Decisions, as code",
     runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm" } },
     config,

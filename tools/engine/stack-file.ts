@@ -25,6 +25,15 @@ function findProjectRoot(from: string): string {
   }
 }
 
+/** The checked-in golden renders, `test/golden/<stack>`: the last reviewed render of each stack. */
+export function goldenRoot(root = PROJECT_ROOT): string {
+  return path.join(root, "test", "golden");
+}
+
+export function goldenDir(stack: string, root = PROJECT_ROOT): string {
+  return path.join(goldenRoot(root), stack);
+}
+
 export function stackFilePath(stack: string, root = PROJECT_ROOT): string {
   return path.join(root, stackFileName(stack));
 }

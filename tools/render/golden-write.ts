@@ -4,8 +4,7 @@
  * refused (a bad pin) leaves every golden copy as it was.
  */
 import { evaluateOffline } from "../engine/offline";
-import { PROJECT_ROOT, listStacks } from "../engine/stack-file";
-import { goldenDir } from "./golden";
+import { PROJECT_ROOT, goldenDir, listStacks } from "../engine/stack-file";
 import { RenderedFiles, renderFiles, writeRender } from "./render";
 
 /** Renders every stack of the project at `root` into its golden folder; returns the files per stack. */

@@ -1,16 +1,7 @@
-/** Where the checked-in golden renders live, how to read one back and compare it with a render. */
+/** How to read a golden render back (tools/engine/stack-file.ts says where they live) and compare it with a render. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../engine/stack-file";
 import type { RenderedFiles } from "./files";
-
-export function goldenRoot(root = PROJECT_ROOT): string {
-  return path.join(root, "test", "golden");
-}
-
-export function goldenDir(stack: string, root = PROJECT_ROOT): string {
-  return path.join(goldenRoot(root), stack);
-}
 
 /** Relative path -> content of every file under `dir`. */
 export function readTree(dir: string): Map<string, string> {

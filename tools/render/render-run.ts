@@ -18,5 +18,8 @@ export async function runRender(evaluation: Evaluation, outDir: string, options:
   const advisories = await assertPolicies(evaluation);
   const files = renderFiles(evaluation);
   await writeRender(files, outDir, options);
-  return { summary: summarize(evaluation, files, outDir), warnings: [...(evaluation.warnings ?? []), ...advisories.map(formatViolation)] };
+  return {
+    summary: summarize(evaluation, files, outDir),
+    warnings: [...(evaluation.warnings ?? []), ...advisories.map(formatViolation)],
+  };
 }

@@ -7,6 +7,7 @@
 import * as YAML from "yaml";
 import { releasePipelines } from "./pipeline-render";
 import { TrustedPublisher, trustedPublisherInstructions } from "../../components/release/trusted-publisher";
+import { TYPES } from "../../components/shared/project";
 import { Evaluation, RegisteredResource, offlineAutoname } from "../engine/evaluate";
 import type { FileRenderer, RenderedFiles } from "./files";
 import { OutDirOptions, replaceFolder } from "./out-dir";
@@ -15,22 +16,12 @@ export type { FileRenderer, RenderedFiles } from "./files";
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
 
-export const TYPES = {
-  repositoryFile: "github:index/repositoryFile:RepositoryFile",
-  ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
-  environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-} as const;
-
 function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
   return evaluation.resources.filter((r) => r.type === type);
 }
 
 const planAndOutputs: FileRenderer = (evaluation, files) => {
-  files.set(
-    "plan.json",
-    json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))),
-  );
+  files.set("plan.json", json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))));
   files.set("outputs.json", json(evaluation.outputs));
 };
 
@@ -79,7 +70,12 @@ const trustedPublisherSteps: FileRenderer = (evaluation, files) => {
  * the pod templates referring to it use. On a cluster Pulumi names it with its own
  * random suffix instead (docs/render.md).
  */
-function kubernetesObject(r: RegisteredResource): { kind: string; name: string; namespace?: string; object: Record<string, unknown> } {
+function kubernetesObject(r: RegisteredResource): {
+  kind: string;
+  name: string;
+  namespace?: string;
+  object: Record<string, unknown>;
+} {
   const kind = String(r.inputs.kind ?? r.type.split(":").pop());
   const metadata = (r.inputs.metadata ?? {}) as Record<string, unknown> & { name?: string; namespace?: string };
   const name = metadata.name ?? offlineAutoname(r.name, r.inputs);

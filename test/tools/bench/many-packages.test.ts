@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { loadStackConfig } from "../../../components/program-config";
-import { TYPES } from "../../../tools/render/render";
 import { evaluate } from "../../../tools/engine/evaluate";
 import { manyPackagesOptions } from "../../../tools/bench/many-packages";
 import { resourcesOfType } from "../../support/evaluate";
+import { TYPES } from "../../../components/shared/project";
 
 describe("benchmark config with many packages", () => {
   it("is a valid stack config with n distinct packages", () => {
@@ -12,8 +12,10 @@ describe("benchmark config with many packages", () => {
     expect(new Set(packages.map((p) => p.name)).size).to.equal(25);
   });
 
-  it("evaluates to one committed workflow per package", async () => {
-    const evaluation = await evaluate(manyPackagesOptions(12));
-    expect(resourcesOfType(evaluation, TYPES.repositoryFile)).to.have.length(12);
-  });
+  for (const stack of ["dev", "staging", "production"]) {
+    it(`${stack}: evaluates to one committed workflow per package (what npm run bench renders)`, async () => {
+      const evaluation = await evaluate(manyPackagesOptions(12, stack));
+      expect(resourcesOfType(evaluation, TYPES.repositoryFile)).to.have.length(12);
+    });
+  }
 });

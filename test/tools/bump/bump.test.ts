@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { VersionGuardFacts } from "../../../components/backend/guards";
 import { VersionGuards, bumpStackFile, planBump } from "../../../tools/bump/bump";
 import { stackFilePath } from "../../../tools/engine/stack-file";
+import { KEY } from "../../../components/program-config";
 
 const temporaryDirs: string[] = [];
 after(() => temporaryDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -54,7 +55,9 @@ describe("bump planning", () => {
 
   it("refuses with the guards' reasons and no new text", () => {
     const { read } = stackFiles({ staging: STAGING });
-    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, () => [{ key: "smartem:backendVersion", value: "0.1.1", message: "not today" }]);
+    const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, () => [
+      { key: KEY.backendVersion, value: "0.1.1", message: "not today" },
+    ]);
     expect(result).to.deep.equal({ ok: false, problems: ["smartem:backendVersion = 0.1.1: not today"] });
   });
 
@@ -64,20 +67,26 @@ describe("bump planning", () => {
     for (const bad of ["latest", "v0.1.1", "0.1.1.dev3"]) {
       const result = planBump({ stack: "staging", version: bad, readStackText: read }, guards);
       expect(result.ok).to.equal(false);
-      expect(!result.ok && result.problems.join("\n")).to.contain(`smartem:backendVersion = "${bad}"`).and.to.contain("allowed:");
+      expect(!result.ok && result.problems.join("\n"))
+        .to.contain(`smartem:backendVersion = "${bad}"`)
+        .and.to.contain("allowed:");
     }
     expect(seen).to.deep.equal([]);
   });
 
   it("refuses while the stack file itself is invalid", () => {
-    const { read } = stackFiles({ staging: STAGING.replace("smartem:allowPrerelease", "smartem:allowPrereleases") });
+    const { read } = stackFiles({ staging: STAGING.replace(KEY.allowPrerelease, "smartem:allowPrereleases") });
     const result = planBump({ stack: "staging", version: "0.1.1", readStackText: read }, recordingGuards().guards);
-    expect(!result.ok && result.problems.join()).to.contain("smartem:allowPrereleases").and.to.contain("fix it first");
+    expect(!result.ok && result.problems.join())
+      .to.contain("smartem:allowPrereleases")
+      .and.to.contain("fix it first");
   });
 
   it("changes nothing when the stack already pins the version", () => {
     const { read } = stackFiles({ staging: STAGING });
-    const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => [{ key: "k", value: "v", message: "guards not asked" }]);
+    const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => [
+      { key: "k", value: "v", message: "guards not asked" },
+    ]);
     expect(result).to.deep.include({ ok: true, changed: false, text: STAGING });
   });
 
@@ -94,7 +103,9 @@ describe("bump planning", () => {
 
     it("names the stacks there are when the stack has no file", () => {
       const { dir } = stackFiles({ staging: STAGING });
-      expect(() => bumpStackFile("prod", "0.1.2", recordingGuards().guards, dir)).to.throw(/no Pulumi.prod.yaml; the stacks here are: staging/);
+      expect(() => bumpStackFile("prod", "0.1.2", recordingGuards().guards, dir)).to.throw(
+        /no Pulumi.prod.yaml; the stacks here are: staging/,
+      );
     });
   });
 
@@ -117,7 +128,9 @@ describe("bump planning", () => {
       const { dir } = stackFiles({ staging: STAGING, production: PRODUCTION });
       const result = bumpStackFile("production", "0.1.1rc52", undefined, dir);
       expect(result.ok).to.equal(false);
-      expect(!result.ok && result.problems.join("\n")).to.contain("0.1.1rc52 is a pre-release and stack production takes only final releases");
+      expect(!result.ok && result.problems.join("\n")).to.contain(
+        "0.1.1rc52 is a pre-release and stack production takes only final releases",
+      );
       expect(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8")).to.equal(read("production"));
     });
 
@@ -125,8 +138,42 @@ describe("bump planning", () => {
       const staged = STAGING.replace("backendVersion: 0.1.1rc52", "backendVersion: 0.1.1");
       const { dir } = stackFiles({ staging: staged, production: PRODUCTION });
       const ahead = bumpStackFile("production", "0.1.2", undefined, dir);
-      expect(!ahead.ok && ahead.problems.join()).to.contain("takes only the version organization/smartem/staging runs, which is 0.1.1");
+      expect(!ahead.ok && ahead.problems.join()).to.contain(
+        "takes only the version organization/smartem/staging runs, which is 0.1.1",
+      );
       expect(bumpStackFile("production", "0.1.1", undefined, dir)).to.deep.include({ ok: true, changed: true, to: "0.1.1" });
+    });
+
+    it("offline, checks the version and says that staging's evidence and the soak time are left to pulumi preview", () => {
+      const staged = STAGING.replace("backendVersion: 0.1.1rc52", "backendVersion: 0.1.1");
+      const { dir } = stackFiles({
+        staging: staged,
+        production: PRODUCTION.replace("config:\n", "config:\n  smartem:promotionSoakHours: 48\n"),
+      });
+      const result = bumpStackFile("production", "0.1.1", undefined, dir);
+      expect(result.ok && result.caveats).to.deep.equal([
+        "organization/smartem/staging's promotionEvidence for 0.1.1 (migration, rollout, image digest) and the 48 h soak since its rollout are not known offline: `pulumi preview --stack production` checks them",
+      ]);
+      expect(result.ok && result.warnings).to.deep.equal([]);
+      expect(bumpStackFile("staging", "0.1.2", undefined, dir)).to.deep.include({ ok: true, caveats: [], warnings: [] });
+    });
+
+    it("takes a version staging does not pin with smartem:skipPromotionCheck, warning loudly", () => {
+      const forced = PRODUCTION.replace("config:\n", "config:\n  smartem:skipPromotionCheck: true\n");
+      const { dir } = stackFiles({ staging: STAGING, production: forced });
+      const result = bumpStackFile("production", "0.1.2", undefined, dir);
+      expect(result.ok && result.warnings.join()).to.match(
+        /^smartem:skipPromotionCheck is true: stack production takes 0\.1\.2 without the promotion check from organization\/smartem\/staging, which refuses it:\n {4}smartem:backendVersion = 0\.1\.2: .*which is 0\.1\.1rc52/,
+      );
+      expect(result.ok && result.caveats).to.deep.equal([]);
+    });
+
+    it("refuses smartem:promotionSoakHours on a stack that promotes from none", () => {
+      const { dir } = stackFiles({ staging: STAGING.replace("config:\n", "config:\n  smartem:promotionSoakHours: 0\n") });
+      const result = bumpStackFile("staging", "0.1.2", undefined, dir);
+      expect(!result.ok && result.problems.join()).to.contain(
+        "smartem:promotionSoakHours = 0: only used with smartem:promoteFrom",
+      );
     });
 
     it("refuses a downgrade unless the stack file allows it", () => {
@@ -141,13 +188,20 @@ describe("bump planning", () => {
     it("refuses when the promotion source has no stack file, naming it", () => {
       const { dir } = stackFiles({ production: PRODUCTION });
       const result = bumpStackFile("production", "0.1.1", undefined, dir);
-      expect(!result.ok && result.problems.join()).to.contain("smartem:promoteFrom = organization/smartem/staging").and.to.contain("no Pulumi.staging.yaml");
+      expect(!result.ok && result.problems.join())
+        .to.contain("smartem:promoteFrom = organization/smartem/staging")
+        .and.to.contain("no Pulumi.staging.yaml");
     });
 
     it("refuses to answer a promotion source of another project from this project's files", () => {
-      const { dir } = stackFiles({ production: PRODUCTION.replace("organization/smartem/staging", "acme/other/staging"), staging: STAGING });
+      const { dir } = stackFiles({
+        production: PRODUCTION.replace("organization/smartem/staging", "acme/other/staging"),
+        staging: STAGING,
+      });
       const result = bumpStackFile("production", "0.1.1", undefined, dir);
-      expect(!result.ok && result.problems.join()).to.contain("smartem:promoteFrom = acme/other/staging: not a stack of project smartem");
+      expect(!result.ok && result.problems.join()).to.contain(
+        "smartem:promoteFrom = acme/other/staging: not a stack of project smartem",
+      );
     });
   });
 });

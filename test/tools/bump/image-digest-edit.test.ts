@@ -2,8 +2,9 @@ import { expect } from "chai";
 import * as YAML from "yaml";
 import { setImageDigest } from "../../../tools/bump/image-digest-edit";
 import { StackFileEditError } from "../../../tools/bump/stack-file-edit";
+import { KEY } from "../../../components/program-config";
 
-const VERSION_KEY = "smartem:backendVersion";
+const VERSION_KEY = KEY.backendVersion;
 const A = `sha256:${"a".repeat(64)}`;
 const B = `sha256:${"b".repeat(64)}`;
 
@@ -25,7 +26,7 @@ describe("stack file edit: one version's image digest", () => {
 
   it("quotes a version YAML would read as a number (1.0 is not 1)", () => {
     const edited = setImageDigest(FILE, "1.0", A, VERSION_KEY);
-    expect(YAML.parse(edited).config["smartem:backendImageDigests"]).to.deep.equal({ "1.0": A });
+    expect(YAML.parse(edited).config[KEY.backendImageDigests]).to.deep.equal({ "1.0": A });
   });
 
   it("replaces the digest of a listed version in place, comments and other versions kept", () => {
@@ -51,7 +52,7 @@ describe("stack file edit: one version's image digest", () => {
       `smartem:backendImageDigests: { "0.1.0": ${B}, "0.2.0": ${A} }\n`,
     );
     const empty = FILE.replace("  smartem:packages", `  smartem:backendImageDigests: {}\n  smartem:packages`);
-    expect(YAML.parse(setImageDigest(empty, "0.2.0", A, VERSION_KEY)).config["smartem:backendImageDigests"]).to.deep.equal({
+    expect(YAML.parse(setImageDigest(empty, "0.2.0", A, VERSION_KEY)).config[KEY.backendImageDigests]).to.deep.equal({
       "0.2.0": A,
     });
   });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { RegistryError, bearerChallenge, resolveImageDigest } from "../../../tools/bump/oci-registry";
+import { rejection } from "../../support/refusals";
 
 /** A loopback server answering every request with `answer`; stopped after the test. */
 async function serving(answer: (response: http.ServerResponse) => void): Promise<{ base: string; close: () => Promise<void> }> {
@@ -33,14 +34,10 @@ describe("OCI registry: the digest a tag names", () => {
       response.writeHead(200, { "docker-content-digest": `sha256:${"0".repeat(64)}` }).end("{}"),
     );
     try {
-      await resolveImageDigest({ image: "ghcr.io/o/i", tag: "1.0.0", registryBase: server.base }).then(
-        () => expect.fail("resolved"),
-        (error: unknown) => {
-          expect(error).to.be.instanceOf(RegistryError);
-          expect((error as Error).message).to.match(
-            /Docker-Content-Digest sha256:0{64} is not the digest of the manifest it sent \(sha256:44136fa3/,
-          );
-        },
+      const error = await rejection(resolveImageDigest({ image: "ghcr.io/o/i", tag: "1.0.0", registryBase: server.base }));
+      expect(error).to.be.instanceOf(RegistryError);
+      expect(error.message).to.match(
+        /Docker-Content-Digest sha256:0{64} is not the digest of the manifest it sent \(sha256:44136fa3/,
       );
     } finally {
       await server.close();
@@ -50,11 +47,8 @@ describe("OCI registry: the digest a tag names", () => {
   it("refuses a registry that wants credentials, saying that only anonymous pulls are supported", async () => {
     const server = await serving((response) => response.writeHead(401, { "www-authenticate": 'Basic realm="registry"' }).end());
     try {
-      await resolveImageDigest({ image: "ghcr.io/o/i", tag: "1.0.0", registryBase: server.base }).then(
-        () => expect.fail("resolved"),
-        (error: unknown) =>
-          expect((error as Error).message).to.match(/401 without a Bearer challenge; only anonymous pulls are supported/),
-      );
+      const error = await rejection(resolveImageDigest({ image: "ghcr.io/o/i", tag: "1.0.0", registryBase: server.base }));
+      expect(error.message).to.match(/401 without a Bearer challenge; only anonymous pulls are supported/);
     } finally {
       await server.close();
     }

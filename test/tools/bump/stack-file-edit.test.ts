@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import { StackFileEditError, setConfigValue } from "../../../tools/bump/stack-file-edit";
 import { listStacks, stackFilePath } from "../../../tools/engine/stack-file";
+import { thrown } from "../../support/refusals";
 
 const KEY = "smartem:backendVersion";
 
@@ -40,27 +41,34 @@ describe("stack file edit (one value, layout kept)", () => {
   });
 
   it("refuses a key the file does not set, and a file that is not YAML", () => {
-    expect(() => setConfigValue("config:\n  smartem:namespace: x\n", KEY, "0.2.0")).to.throw(StackFileEditError, /smartem:backendVersion/);
-    expect(() => setConfigValue("config: [", KEY, "0.2.0", "Pulumi.x.yaml")).to.throw(StackFileEditError, /^Pulumi\.x\.yaml line 1: .*; fix the YAML first$/);
+    expect(() => setConfigValue("config:\n  smartem:namespace: x\n", KEY, "0.2.0")).to.throw(
+      StackFileEditError,
+      /smartem:backendVersion/,
+    );
+    expect(() => setConfigValue("config: [", KEY, "0.2.0", "Pulumi.x.yaml")).to.throw(
+      StackFileEditError,
+      /^Pulumi\.x\.yaml line 1: .*; fix the YAML first$/,
+    );
   });
 
   it("says what is wrong in the reader's words: file and line, no parser class, code or code frame", () => {
     const cases: [string, RegExp][] = [
       [`config:\n  ${KEY}: 0.1.0\n  ${KEY}: 0.1.1\n`, /^Pulumi\.x\.yaml line 3: Map keys must be unique; fix the YAML first$/],
       [`config:\n\t${KEY}: 0.1.0\n`, /^Pulumi\.x\.yaml line 2: Tabs are not allowed as indentation; fix the YAML first$/],
-      [`config:\n  ${KEY}: 0.1.0\n---\nconfig: {}\n`, /^Pulumi\.x\.yaml line 3: a second YAML document starts here \(---\); a stack file is one document; fix the YAML first$/],
-      [`config:\n  ${KEY}: >-\n    0.1.0\n`, /^config\.smartem:backendVersion in Pulumi\.x\.yaml is written as a folded block \(>\); write it on one line/],
+      [
+        `config:\n  ${KEY}: 0.1.0\n---\nconfig: {}\n`,
+        /^Pulumi\.x\.yaml line 3: a second YAML document starts here \(---\); a stack file is one document; fix the YAML first$/,
+      ],
+      [
+        `config:\n  ${KEY}: >-\n    0.1.0\n`,
+        /^config\.smartem:backendVersion in Pulumi\.x\.yaml is written as a folded block \(>\); write it on one line/,
+      ],
       [`config:\n  ${KEY}: |\n    0.1.0\n`, /is written as a literal block \(\|\)/],
     ];
     for (const [text, message] of cases) {
-      let error: unknown;
-      try {
-        setConfigValue(text, KEY, "0.2.0", "Pulumi.x.yaml");
-      } catch (e) {
-        error = e;
-      }
+      const error = thrown(() => setConfigValue(text, KEY, "0.2.0", "Pulumi.x.yaml"));
       expect(error, text).to.be.instanceOf(StackFileEditError);
-      const said = (error as Error).message;
+      const said = error.message;
       expect(said, text).to.match(message);
       expect(said, text).to.not.match(/YAML(Parse)?Error|BLOCK_|DUPLICATE_KEY|parseAllDocuments|\^|column/);
     }

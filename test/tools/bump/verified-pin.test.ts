@@ -12,6 +12,8 @@ import { VerifiedBumpOptions, verifiedBump } from "../../../tools/bump/verified-
 import { objectNamed, objectsOfKind, podTemplate } from "../../support/kubernetes";
 import { OCI_INDEX, RegistryDouble, startRegistryDouble } from "../../support/registry-double";
 import { AttestOptions, TestSigstore, testSigstore } from "../../support/sigstore";
+import { KEY } from "../../../components/program-config";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 
 // What GitHub would write into the certificate of the release workflow's run for the tag
 // smartem-decisions-v0.2.0 of DiamondLightSource/smartem-decisions: typed out here on purpose.
@@ -118,8 +120,8 @@ describe("npm run bump: a verified pin", function () {
       stackReferences: offlineStackReferences("staging"),
     });
     const workloads = [
-      objectNamed(rendered, "Deployment", "smartem-http-api"),
-      objectNamed(rendered, "Deployment", "smartem-worker"),
+      objectNamed(rendered, "Deployment", OBJECT_NAMES.api),
+      objectNamed(rendered, "Deployment", OBJECT_NAMES.worker),
       ...objectsOfKind(rendered, "Job"),
     ];
     expect(objectsOfKind(rendered, "Job")).to.have.length(1);
@@ -135,7 +137,7 @@ describe("npm run bump: a verified pin", function () {
     );
     const { result, after } = await bump(text);
     expect(result.ok, JSON.stringify(result)).to.equal(true);
-    expect(YAML.parse(after).config["smartem:backendImageDigests"]).to.deep.equal({ "0.1.0": old, [VERSION]: digest });
+    expect(YAML.parse(after).config[KEY.backendImageDigests]).to.deep.equal({ "0.1.0": old, [VERSION]: digest });
     expect(after).to.contain(`"0.1.0": ${old} # the bytes staging ran\n    "0.2.0": ${digest}\n`);
   });
 
@@ -240,7 +242,7 @@ describe("npm run bump: a verified pin", function () {
     expect(result.ok && result.pin.warnings.join("\n")).to.match(
       new RegExp(`the build provenance of ${IMAGE}:${VERSION}@${digest} was NOT verified`),
     );
-    expect(YAML.parse(after).config["smartem:backendImageDigests"]).to.deep.equal({ [VERSION]: digest });
+    expect(YAML.parse(after).config[KEY.backendImageDigests]).to.deep.equal({ [VERSION]: digest });
   });
 
   it("records the digest of the version a stack already pins", async () => {
@@ -248,7 +250,7 @@ describe("npm run bump: a verified pin", function () {
     const text = STAGING.replace("smartem:backendVersion: 0.1.0", `smartem:backendVersion: ${VERSION}`);
     const { result, after, dir } = await bump(text);
     expect(result.ok && result.changed).to.equal(true);
-    expect(YAML.parse(after).config["smartem:backendImageDigests"]).to.deep.equal({ [VERSION]: digest });
+    expect(YAML.parse(after).config[KEY.backendImageDigests]).to.deep.equal({ [VERSION]: digest });
     const again = await verifiedBump("staging", VERSION, {
       root: dir,
       sources: { registryBase: registry.base, githubApi: registry.base, trustedRoot: async () => sigstore.trustedRoot },

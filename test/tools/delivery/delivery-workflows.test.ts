@@ -5,19 +5,36 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
-import { CREDENTIALS, DEPLOYED_STACKS, DRIFT_CHECK_SCRIPT, deliveryWorkflowFiles, managesGithub } from "../../../tools/delivery/delivery-workflows";
+import {
+  CREDENTIALS,
+  DEPLOYED_STACKS,
+  DRIFT_CHECK_SCRIPT,
+  deliveryWorkflowFiles,
+  managesGithub,
+} from "../../../tools/delivery/delivery-workflows";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
 
 interface Doc {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
   concurrency?: { group: string };
-  jobs: Record<string, { needs?: string[]; if?: string; environment?: { name: string }; concurrency?: { group: string }; permissions: Record<string, string>; steps: Array<{ id?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }> }>;
+  jobs: Record<
+    string,
+    {
+      needs?: string[];
+      if?: string;
+      environment?: { name: string };
+      concurrency?: { group: string };
+      permissions: Record<string, string>;
+      steps: Array<{ id?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }>;
+    }
+  >;
 }
 
 const files = deliveryWorkflowFiles();
 const doc = (file: string): Doc => YAML.parse(files.get(`.github/workflows/${file}`) ?? "") as Doc;
-const pulumiSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
+const pulumiSteps = (d: Doc, job: string) =>
+  d.jobs[job].steps.filter((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
 /** Steps that run Pulumi against a stack: they carry the backend's token. */
 const stackSteps = (d: Doc, job: string) => d.jobs[job].steps.filter((s) => s.env && "PULUMI_ACCESS_TOKEN" in s.env);
 const stackOf = (job: string): string => job.split("-").pop()!;
@@ -40,13 +57,27 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     }
   });
 
-  it("grant nothing at workflow level; the only write is issues, in the drift-issue jobs", () => {
+  it("grant nothing at workflow level; the only writes: issues in the issue jobs, contents + pull-requests in the bump PR jobs", () => {
+    const expected = (id: string): string[] =>
+      id.startsWith("drift-issue-") || id.startsWith("rollout-issue-")
+        ? ["issues"]
+        : id.startsWith("pr-")
+          ? ["contents", "pull-requests"]
+          : [];
     for (const [file] of files) {
       const d = doc(path.basename(file));
       expect(d.permissions, file).to.deep.equal({});
       for (const [id, job] of Object.entries(d.jobs)) {
-        const writes = Object.entries(job.permissions ?? {}).filter(([, level]) => level === "write").map(([scope]) => scope);
-        expect(writes, `${file} ${id}`).to.deep.equal(id.startsWith("drift-issue-") ? ["issues"] : []);
+        const writes = Object.entries(job.permissions ?? {})
+          .filter(([, level]) => level === "write")
+          .map(([scope]) => scope);
+        expect(writes, `${file} ${id}`).to.deep.equal(expected(id));
+        if (writes.length > 0) {
+          // A job with a write token holds no stack credential and installs nothing.
+          expect(job.environment, `${file} ${id}`).to.equal(undefined);
+          expect(secretsOf(job), `${file} ${id}`).to.deep.equal([]);
+          expect(JSON.stringify(job), `${file} ${id}`).to.not.match(/npm (ci|install|run)|cache/);
+        }
       }
     }
   });
@@ -56,7 +87,9 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(Object.keys(pr.on)).to.deep.equal(["pull_request"]);
     const diff = pr.jobs["render-diff"];
     expect(JSON.stringify(diff)).to.not.contain("secrets.");
-    expect(diff.steps.map((s) => s.run ?? "").join("\n")).to.contain("diff -ruN base head").and.contain("GITHUB_STEP_SUMMARY");
+    expect(diff.steps.map((s) => s.run ?? "").join("\n"))
+      .to.contain("diff -ruN base head")
+      .and.contain("GITHUB_STEP_SUMMARY");
     for (const stack of DEPLOYED_STACKS) {
       const job = pr.jobs[`preview-${stack}`];
       // Fork PRs get no secrets (environment secrets included): their previews are skipped.
@@ -78,7 +111,9 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     expect(deploy.jobs["up-staging"].environment).to.deep.equal({ name: "staging" });
     expect(deploy.jobs["up-production"].environment).to.deep.equal({ name: "production" });
     for (const job of ["up-staging", "up-production"]) {
-      expect(deploy.jobs[job].if, `${job} applies main only, even when started by hand elsewhere`).to.equal("github.ref == 'refs/heads/main'");
+      expect(deploy.jobs[job].if, `${job} applies main only, even when started by hand elsewhere`).to.equal(
+        "github.ref == 'refs/heads/main'",
+      );
     }
     expect(pulumiSteps(deploy, "up-production")[0].with).to.include({ command: "up", policyPacks: "policy" });
   });
@@ -98,7 +133,11 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       expect(secretsOf(issue)).to.deep.equal([]);
       expect(issue.steps.map((s) => s.run).filter(Boolean)).to.deep.equal(["node tools/delivery/drift-issue.ts upkeep"]);
       expect(JSON.stringify(issue), "nothing installed beside the issues token").to.not.match(/npm (ci|install)|cache/);
-      expect(issue.steps.at(-1)!.env).to.include({ GITHUB_TOKEN: "${{ github.token }}", STACK: stack, RESULT: `\${{ needs.drift-${stack}.outputs.result }}` });
+      expect(issue.steps.at(-1)!.env).to.include({
+        GITHUB_TOKEN: "${{ github.token }}",
+        STACK: stack,
+        RESULT: `\${{ needs.drift-${stack}.outputs.result }}`,
+      });
     }
   });
 
@@ -119,8 +158,15 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
 
     /** Lays out $RUNNER_TEMP/render/{base,head} and runs the step's script; returns its status and the summary. */
-    function runStep(base: Record<string, string>, head: Record<string, string>, failed: string[] = []): { status: number | null; summary: string; stderr: string } {
-      for (const [side, files] of [["base", base], ["head", head]] as const) {
+    function runStep(
+      base: Record<string, string>,
+      head: Record<string, string>,
+      failed: string[] = [],
+    ): { status: number | null; summary: string; stderr: string } {
+      for (const [side, files] of [
+        ["base", base],
+        ["head", head],
+      ] as const) {
         for (const [file, content] of Object.entries(files)) {
           fs.mkdirSync(path.dirname(path.join(temp, "render", side, file)), { recursive: true });
           fs.writeFileSync(path.join(temp, "render", side, file), content);
@@ -149,7 +195,10 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
     it("a changed render: success and the unified diff in the summary", () => {
       const run = runStep(render, { ...render, "production/plan.json": '{"changed": true}\n' });
       expect(run.status, run.stderr).to.equal(0);
-      expect(run.summary).to.contain("```diff\n").and.contain('+{"changed": true}').and.match(/```\n$/);
+      expect(run.summary)
+        .to.contain("```diff\n")
+        .and.contain('+{"changed": true}')
+        .and.match(/```\n$/);
     });
 
     it("a failed render of the PR head: the summary names it and the job fails", () => {
@@ -174,7 +223,12 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
           continue;
         }
         const stack = stackOf(id);
-        const expected = id.startsWith("up-") ? stack : id.startsWith("drift-") ? `drift-${stack}` : `preview-${stack}`;
+        // A bump proposal reads the stack's outputs with the drift check's read-only credentials.
+        const expected = id.startsWith("up-")
+          ? stack
+          : id.startsWith("drift-") || id.startsWith("propose-")
+            ? `drift-${stack}`
+            : `preview-${stack}`;
         expect(job.environment?.name, `${file} ${id}`).to.equal(expected);
       }
     }
@@ -191,7 +245,10 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
         const environment = job.environment?.name ?? "";
         if (named.some((name) => write.has(name))) expect(["staging", "production"], `${file} ${id}`).to.include(environment);
         if (environment.startsWith("preview-") || environment.startsWith("drift-")) {
-          expect(named.filter((name) => !readOnly.has(name)), `${file} ${id}`).to.deep.equal(["PULUMI_CONFIG_PASSPHRASE"]);
+          expect(
+            named.filter((name) => !readOnly.has(name)),
+            `${file} ${id}`,
+          ).to.deep.equal(["PULUMI_CONFIG_PASSPHRASE"]);
         }
       }
     }
@@ -216,14 +273,20 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
         for (const step of stackSteps(d, id)) {
-          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(managesGithub(stackOf(id) as "staging" | "production"));
+          // A bump proposal only reads the stack's outputs: no GitHub provider runs.
+          const wanted = !id.startsWith("propose-") && managesGithub(stackOf(id) as "staging" | "production");
+          expect("GITHUB_TOKEN" in (step.env ?? {}), `${file} ${id}`).to.equal(wanted);
         }
       }
     }
   });
 
   it("install the Pulumi CLI of the SDK the program is locked to", () => {
-    const locked = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }).packages["node_modules/@pulumi/pulumi"].version;
+    const locked = (
+      JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+      }
+    ).packages["node_modules/@pulumi/pulumi"].version;
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
@@ -240,7 +303,7 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
       for (const [id, job] of Object.entries(d.jobs)) {
         const secrets = job.steps.map((s) => s.env?.KUBECONFIG_DATA).filter(Boolean);
         for (const stack of DEPLOYED_STACKS) {
-          if (!id.endsWith(`-${stack}`) || id.startsWith("drift-issue-")) continue;
+          if (!id.endsWith(`-${stack}`) || !/^(up|preview|drift)-[a-z]+$/.test(id)) continue;
           const kind = id.startsWith("up-") ? "" : "_READONLY";
           expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}${kind} }}`]);
         }

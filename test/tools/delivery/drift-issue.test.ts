@@ -15,13 +15,16 @@ import {
   upkeep,
 } from "../../../tools/delivery/drift-issue";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { KEY } from "../../../components/program-config";
+import { TYPES } from "../../../components/shared/project";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 
 const RUN = "https://github.com/o/r/actions/runs/1";
 const URN = "urn:pulumi:production::smartem::smartem:backend:Backend$kubernetes:apps/v1:Deployment::smartem-http-api";
 
 /** A preview digest as `pulumi preview --json` prints it (display.PreviewDigest). */
 const digest = (steps: PreviewDigest["steps"], changeSummary: Record<string, number>): string =>
-  JSON.stringify({ config: { "smartem:backendVersion": "0.1.0" }, steps, changeSummary, duration: 1 });
+  JSON.stringify({ config: { [KEY.backendVersion]: "0.1.0" }, steps, changeSummary, duration: 1 });
 const DRIFTED = digest(
   [
     { op: "same", urn: "urn:pulumi:production::smartem::pulumi:pulumi:Stack::smartem-production" },
@@ -32,7 +35,7 @@ const DRIFTED = digest(
 );
 const CLEAN = digest([{ op: "same", urn: URN }], { same: 13 });
 const FINDINGS: Finding[] = [
-  { op: "update", type: "kubernetes:apps/v1:Deployment", name: "smartem-http-api", properties: ["spec", "spec.replicas"] },
+  { op: "update", type: TYPES.deployment, name: OBJECT_NAMES.api, properties: ["spec", "spec.replicas"] },
 ];
 
 describe("drift check verdict (tools/delivery/drift-issue.ts)", () => {

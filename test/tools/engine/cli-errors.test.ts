@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { KEY } from "../../../components/program-config";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const engineGrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
@@ -104,7 +105,7 @@ describe("errors under the Pulumi CLI", function () {
   it("a config error is printed as its message alone, without a JavaScript stack trace, and the run fails", async () => {
     const engine = await standIn();
     try {
-      const { code } = await runLikeTheCli(engine.address, { "smartem:backendVersion": "latest", "smartem:apiReplicas": "-1" });
+      const { code } = await runLikeTheCli(engine.address, { [KEY.backendVersion]: "latest", [KEY.apiReplicas]: "-1" });
       const errors = engine.logged.filter((l) => l.severity === ERROR).map((l) => l.message);
       expect(errors).to.have.length(1);
       const [message] = errors;

@@ -1,11 +1,14 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../../components/config/keys";
-import { SECRET, evaluate } from "../../../tools/engine/evaluate";
+import { ConfigError, SECRET_MARKER } from "../../../components/config/keys";
+import { evaluate } from "../../../tools/engine/evaluate";
 import { offlineOptions } from "../../../tools/engine/offline";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../../tools/engine/stack-file";
 import { runProgram } from "../../../components/program";
 import { evaluateStack } from "../../support/evaluate";
+import { KEY } from "../../../components/program-config";
+import { TYPES } from "../../../components/shared/project";
+import { rejection } from "../../support/refusals";
 
 describe("evaluation engine (mock runtime)", () => {
   it("evaluates a stack file offline and returns resources and outputs", async () => {
@@ -23,13 +26,9 @@ describe("evaluation engine (mock runtime)", () => {
   });
 
   it("rejects invalid config with a ConfigError naming the key", async () => {
-    try {
-      await evaluateStack("dev", { backendVersion: "latest" });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(error).to.be.instanceOf(ConfigError);
-      expect(String(error)).to.contain('smartem:backendVersion = "latest"');
-    }
+    const error = await rejection(evaluateStack("dev", { backendVersion: "latest" }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain('smartem:backendVersion = "latest"');
   });
 
   it("registers no resource at all when the config is invalid", async () => {
@@ -41,12 +40,7 @@ describe("evaluation engine (mock runtime)", () => {
       },
       call: () => ({}),
     });
-    let thrown: unknown;
-    try {
-      await runProgram("dev", { "smartem:backendVersion": "1.2.3+local", "smartem:apiReplicas": "-3" });
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = await rejection(runProgram("dev", { [KEY.backendVersion]: "1.2.3+local", [KEY.apiReplicas]: "-3" }));
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     expect(thrown).to.be.instanceOf(ConfigError);
     expect(registered).to.deep.equal([]);
@@ -57,34 +51,41 @@ describe("evaluation engine (mock runtime)", () => {
     const everything = JSON.stringify(evaluation);
     expect(everything).to.not.contain("a-very-secret-database-password");
     expect(everything).to.not.contain(OFFLINE_SECRET_PLACEHOLDER);
-    const secret = evaluation.resources.find((r) => r.type === "kubernetes:core/v1:Secret");
-    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({ POSTGRES_PASSWORD: SECRET });
-    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) => values.every((v) => v === SECRET));
-    expect(evaluation.config["smartem:databasePassword"]).to.equal(SECRET);
+    const secret = evaluation.resources.find((r) => r.type === TYPES.secret);
+    expect(secret?.inputs.stringData, "a Secret keeps its keys, each value redacted").to.include({
+      POSTGRES_PASSWORD: SECRET_MARKER,
+    });
+    expect(Object.values(secret?.inputs.stringData as object)).to.satisfy((values: unknown[]) =>
+      values.every((v) => v === SECRET_MARKER),
+    );
+    expect(evaluation.config[KEY.databasePassword]).to.equal(SECRET_MARKER);
   });
 
   it("refuses a secret key written in clear in the stack file, without echoing it", async () => {
     const options = offlineOptions("staging");
-    const config = { ...options.config, "smartem:databasePassword": "a-password-in-clear-text" };
-    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== "smartem:databasePassword");
-    try {
-      await evaluate({ ...options, config, secretKeys });
-      expect.fail("expected a ConfigError");
-    } catch (error) {
-      expect(String(error)).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
-      expect(String(error)).to.contain("pulumi config set --secret smartem:databasePassword");
-      expect(String(error)).to.not.contain("a-password-in-clear-text");
-    }
+    const config = { ...options.config, [KEY.databasePassword]: "a-password-in-clear-text" };
+    const secretKeys = (options.secretKeys ?? []).filter((k) => k !== KEY.databasePassword);
+    const error = await rejection(evaluate({ ...options, config, secretKeys }));
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error.message).to.contain("smartem:databasePassword = [secret]: stored in clear in the stack file");
+    expect(error.message).to.contain("pulumi config set --secret smartem:databasePassword");
+    expect(error.message).to.not.contain("a-password-in-clear-text");
   });
 
   it("does not depend on the developer's environment (kubeconfig, provider flags, GitHub token)", async () => {
     const baseline = JSON.stringify(await evaluateStack("dev"));
-    const ambient = { KUBECONFIG: "/home/someone/.kube/config", PULUMI_K8S_ENABLE_PATCH_FORCE: "true", GITHUB_TOKEN: "ghp_from_the_shell", GITHUB_BASE_URL: "https://ghe.example/" };
+    const ambient = {
+      KUBECONFIG: "/home/someone/.kube/config",
+      PULUMI_K8S_ENABLE_PATCH_FORCE: "true",
+      GITHUB_TOKEN: "ghp_from_the_shell",
+      GITHUB_BASE_URL: "https://ghe.example/",
+    };
     Object.assign(process.env, ambient);
     try {
       const evaluation = JSON.stringify(await evaluateStack("dev"));
       expect(evaluation).to.equal(baseline);
-      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL]) expect(evaluation).to.not.contain(value);
+      for (const value of [ambient.KUBECONFIG, ambient.GITHUB_TOKEN, ambient.GITHUB_BASE_URL])
+        expect(evaluation).to.not.contain(value);
       expect(process.env.KUBECONFIG, "restored afterwards").to.equal(ambient.KUBECONFIG);
     } finally {
       for (const key of Object.keys(ambient)) delete process.env[key];

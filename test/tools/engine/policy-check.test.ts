@@ -4,8 +4,10 @@ import { Evaluation, RegisteredResource } from "../../../tools/engine/evaluate";
 import { evaluateOffline } from "../../../tools/engine/offline";
 import { PolicyViolationError, assertPolicies, checkPolicies, formatViolation } from "../../../tools/engine/policy-check";
 import { listStacks } from "../../../tools/engine/stack-file";
+import { TYPES } from "../../../components/shared/project";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const DEPLOYMENT = TYPES.deployment;
 
 function deployment(name: string, image: string, custom = true): RegisteredResource {
   return {
@@ -37,19 +39,19 @@ function deployment(name: string, image: string, custom = true): RegisteredResou
 }
 
 function evaluation(...resources: RegisteredResource[]): Evaluation {
-  return { stack: "test", config: {}, resources, outputs: {} };
+  return { stack: "test", config: {}, resources, outputs: {}, releasePlans: [] };
 }
 
 describe("offline policy check", () => {
   it("passes an evaluation whose resources meet every policy", async () => {
-    const ok = evaluation(deployment("smartem-worker", "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"));
+    const ok = evaluation(deployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"));
     expect(await checkPolicies(ok)).to.deep.equal([]);
     expect(await assertPolicies(ok)).to.deep.equal([]);
   });
 
   it("rejects a violating evaluation, naming policy, resource type, resource name and the problem", async () => {
     const bad = evaluation(
-      deployment("smartem-worker", "ghcr.io/diamondlightsource/smartem-decisions:latest"),
+      deployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:latest"),
       deployment("smartem-worker-2", "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"),
     );
     const found = await checkPolicies(bad);
@@ -84,7 +86,11 @@ describe("offline policy check", () => {
       name: "two-checks",
       description: "first reports, second says not applicable",
       enforcementLevel: "mandatory",
-      validateResource: [(_args, report) => report("first"), (args) => args.notApplicable("no reason"), (_args, report) => report("never")],
+      validateResource: [
+        (_args, report) => report("first"),
+        (args) => args.notApplicable("no reason"),
+        (_args, report) => report("never"),
+      ],
     };
     expect((await checkPolicies(evaluation(deployment("w", "x:1.0")), [policy])).map((v) => v.message)).to.deep.equal(["first"]);
   });

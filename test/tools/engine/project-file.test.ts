@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { presenceOf, projectFile } from "../../../tools/engine/project-file";
 import { configSchema } from "../../../components/program-config";
 import { PROJECT_ROOT, listStacks, stackFilePath } from "../../../tools/engine/stack-file";
+import { PROJECT } from "../../../components/shared/project";
 
 describe("Pulumi.yaml", () => {
   const onDisk = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
@@ -15,7 +16,9 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares each key that is required or has a default, typed where Pulumi can type it", () => {
-    const declared = Object.keys(configSchema).filter((name) => presenceOf(configSchema[name as keyof typeof configSchema]) !== "optional");
+    const declared = Object.keys(configSchema).filter(
+      (name) => presenceOf(configSchema[name as keyof typeof configSchema]) !== "optional",
+    );
     expect(Object.keys(doc.config).sort()).to.deep.equal(declared.sort());
     expect(doc.config.backendVersion).to.include({ type: "string" });
     expect(doc.config.backendVersion).to.not.have.property("default");
@@ -28,7 +31,8 @@ describe("Pulumi.yaml", () => {
   // key's value must have that type.
   for (const stack of listStacks()) {
     it(`the CLI would accept Pulumi.${stack}.yaml against it`, () => {
-      const stackConfig = (YAML.parse(fs.readFileSync(stackFilePath(stack), "utf8")) as { config: Record<string, unknown> }).config;
+      const stackConfig = (YAML.parse(fs.readFileSync(stackFilePath(stack), "utf8")) as { config: Record<string, unknown> })
+        .config;
       for (const [name, declaration] of Object.entries(doc.config)) {
         const value = stackConfig[`smartem:${name}`];
         if (value === undefined) {
@@ -36,12 +40,13 @@ describe("Pulumi.yaml", () => {
           continue;
         }
         const expected = { string: "string", integer: "number", boolean: "boolean", array: "object" }[String(declaration.type)];
-        if (expected) expect(typeof value, `${stack}: smartem:${name} must be of type ${String(declaration.type)}`).to.equal(expected);
+        if (expected)
+          expect(typeof value, `${stack}: smartem:${name} must be of type ${String(declaration.type)}`).to.equal(expected);
       }
     });
   }
   it("only types keys of the project's own namespace (the CLI refuses the file otherwise)", () => {
-    expect(doc.name).to.equal("smartem");
+    expect(doc.name).to.equal(PROJECT);
     for (const k of Object.keys(doc.config)) expect(k, "typed keys are written unqualified").to.not.contain(":");
   });
 

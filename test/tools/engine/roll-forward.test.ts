@@ -1,5 +1,5 @@
 /**
- * The README's staging-first roll-forward, done on a temporary copy of this project's stack
+ * The staging-first roll-forward of docs/operations.md, done on a temporary copy of this project's stack
  * files and golden renders with the real bump, offline render and golden code: staging moves
  * ahead alone and CI stays green (production re-applies what it runs); production then takes
  * what staging runs; a production pin that staging does not run is refused.
@@ -12,12 +12,14 @@ import * as path from "node:path";
 import { bumpStackFile } from "../../../tools/bump/bump";
 import { setConfigValue } from "../../../tools/bump/stack-file-edit";
 import { evaluateOffline, offlineCaveats } from "../../../tools/engine/offline";
-import { listStacks, readStackFile, stackFilePath } from "../../../tools/engine/stack-file";
-import { goldenDir, goldenDrift, goldenRoot, readTree } from "../../../tools/render/golden";
+import { goldenDir, goldenRoot, listStacks, readStackFile, stackFilePath } from "../../../tools/engine/stack-file";
+import { goldenDrift, readTree } from "../../../tools/render/golden";
 import { writeGoldens } from "../../../tools/render/golden-write";
 import { renderFiles } from "../../../tools/render/render";
+import { KEY } from "../../../components/program-config";
+import { rejection } from "../../support/refusals";
 
-const VERSION = "smartem:backendVersion";
+const VERSION = KEY.backendVersion;
 const pin = (stack: string, root: string): string => readStackFile(stack, root).config[VERSION]!;
 
 /** A temporary copy of the project's stack files and golden renders (never the real ones). */
@@ -39,16 +41,9 @@ async function goldenCheck(root: string): Promise<Record<string, string[]>> {
 
 const green = (root: string): Record<string, string[]> => Object.fromEntries(listStacks(root).map((s) => [s, []]));
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-  return expect.fail("expected a refusal");
-}
+const refusal = async (promise: Promise<unknown>): Promise<string> => (await rejection(promise)).message;
 
-describe("the staging-first roll-forward (README runbook) on a copy of the project", () => {
+describe("the staging-first roll-forward (docs/operations.md runbook) on a copy of the project", () => {
   let root: string;
   let staging: string;
   let production: string;
@@ -59,7 +54,7 @@ describe("the staging-first roll-forward (README runbook) on a copy of the proje
     production = pin("production", root);
     // The next final release after what staging runs now.
     next = inc(staging, "patch")!;
-    expect(readStackFile("production", root).config["smartem:promoteFrom"]).to.equal("organization/smartem/staging");
+    expect(readStackFile("production", root).config[KEY.promoteFrom]).to.equal("organization/smartem/staging");
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 

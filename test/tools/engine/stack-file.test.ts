@@ -1,11 +1,15 @@
 import { expect } from "chai";
 import { OFFLINE_SECRET_PLACEHOLDER, listStacks, parseStackFile, readStackFile } from "../../../tools/engine/stack-file";
+import { KEY } from "../../../components/program-config";
 
 describe("stack files", () => {
   it("passes values as text, structured values as JSON, like the Pulumi CLI", () => {
-    const file = parseStackFile("x", "config:\n  smartem:apiReplicas: 3\n  smartem:flag: true\n  smartem:list:\n    - a\n  smartem:name: n\n");
+    const file = parseStackFile(
+      "x",
+      "config:\n  smartem:apiReplicas: 3\n  smartem:flag: true\n  smartem:list:\n    - a\n  smartem:name: n\n",
+    );
     expect(file.config).to.deep.equal({
-      "smartem:apiReplicas": "3",
+      [KEY.apiReplicas]: "3",
       "smartem:flag": "true",
       "smartem:list": '["a"]',
       "smartem:name": "n",
@@ -14,8 +18,8 @@ describe("stack files", () => {
 
   it("turns encrypted values into a secret placeholder that cannot be read offline", () => {
     const file = parseStackFile("x", "config:\n  smartem:databasePassword:\n    secure: v1:AAAABBBB\n");
-    expect(file.config["smartem:databasePassword"]).to.equal(OFFLINE_SECRET_PLACEHOLDER);
-    expect(file.secretKeys).to.deep.equal(["smartem:databasePassword"]);
+    expect(file.config[KEY.databasePassword]).to.equal(OFFLINE_SECRET_PLACEHOLDER);
+    expect(file.secretKeys).to.deep.equal([KEY.databasePassword]);
   });
 
   it("names the file and line of a value the CLI would pass as another text", () => {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { evaluateOffline } from "../../../tools/engine/offline";
 import { renderFiles } from "../../../tools/render/render";
-import { listStacks } from "../../../tools/engine/stack-file";
-import { goldenDir, readTree } from "../../../tools/render/golden";
+import { goldenDir, listStacks } from "../../../tools/engine/stack-file";
+import { readTree } from "../../../tools/render/golden";
 
 describe("golden renders (run `npm run golden` after an intended change)", () => {
   for (const stack of listStacks()) {

@@ -10,12 +10,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { SECRET } from "../../../tools/engine/evaluate";
+
 import { evaluateOffline } from "../../../tools/engine/offline";
 import { listStacks } from "../../../tools/engine/stack-file";
 import { readTree } from "../../../tools/render/golden";
 import { runRender } from "../../../tools/render/render-run";
 import { KubeObject, podTemplate, selects, validateObject } from "../../support/kubernetes";
+import { SECRET_MARKER } from "../../../components/config/keys";
 
 /** RFC 1123 label: valid as the name of every kind rendered (a Service or Namespace needs a label, a Job's name becomes a pod label). */
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -127,7 +128,7 @@ describe("rendered Kubernetes files are applicable as they are", () => {
             `${file}: Pulumi-internal keys`,
           ).to.deep.equal([]);
           const outsideData = object.kind === "Secret" ? { ...object, data: undefined, stringData: undefined } : object;
-          expect(JSON.stringify(outsideData), file).not.to.contain(SECRET);
+          expect(JSON.stringify(outsideData), file).not.to.contain(SECRET_MARKER);
         }
       });
 
@@ -142,7 +143,7 @@ describe("rendered Kubernetes files are applicable as they are", () => {
             expect(Object.keys(map), file).to.include.members(["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD"]);
             for (const [key, value] of Object.entries(map)) {
               expect(key, file).to.match(DATA_KEY);
-              expect(value, `${file} ${key}`).to.equal(SECRET);
+              expect(value, `${file} ${key}`).to.equal(SECRET_MARKER);
             }
           }
         }

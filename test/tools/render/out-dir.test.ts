@@ -10,6 +10,7 @@ import { OutDirError, RENDER_MARKER, isRender, prepareOutDir } from "../../../to
 import { writeRender } from "../../../tools/render/render";
 import type { CrashJob } from "../../support/crash-child";
 import { runScriptFile } from "../../support/spawn";
+import { rejection } from "../../support/refusals";
 
 const OLD = new Map([
   ["plan.json", "old plan\n"],
@@ -36,13 +37,6 @@ function snapshot(dir: string): string[] {
       return `${path.relative(dir, full)} ${content}`;
     })
     .sort();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => expect.fail("expected a refusal"),
-    (error: unknown) => error as Error,
-  );
 }
 
 /** A process id that is certainly not running any more. */

@@ -6,29 +6,38 @@ import * as k8s from "@pulumi/kubernetes";
 import { Evaluation, evaluate } from "../../../tools/engine/evaluate";
 import { offlineOptions } from "../../../tools/engine/offline";
 import { runRender } from "../../../tools/render/render-run";
+import { TYPES } from "../../../components/shared/project";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const DEPLOYMENT = TYPES.deployment;
 
 function withImage(image: string): Evaluation {
   return {
     stack: "test",
     config: {},
+    releasePlans: [],
     outputs: { backendVersion: "0.1.0" },
     resources: [
       {
         type: DEPLOYMENT,
-        name: "smartem-worker",
+        name: OBJECT_NAMES.worker,
         urn: `urn:pulumi:test::smartem::${DEPLOYMENT}::smartem-worker`,
         custom: true,
         dependsOn: [],
         inputs: {
           kind: "Deployment",
-          metadata: { name: "smartem-worker", namespace: "smartem-decisions" },
+          metadata: { name: OBJECT_NAMES.worker, namespace: "smartem-decisions" },
           spec: {
             template: {
               spec: {
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [{ name: "worker", image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+                containers: [
+                  {
+                    name: "worker",
+                    image,
+                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                  },
+                ],
               },
             },
           },
@@ -47,7 +56,9 @@ describe("render run (policies before writing)", () => {
 
   it("writes the render of a compliant evaluation", async () => {
     await runRender(withImage("ghcr.io/diamondlightsource/smartem-decisions:0.1.0"), out);
-    expect(fs.readFileSync(path.join(out, "k8s/smartem-decisions/deployment-smartem-worker.yaml"), "utf8")).to.contain("smartem-decisions:0.1.0");
+    expect(fs.readFileSync(path.join(out, "k8s/smartem-decisions/deployment-smartem-worker.yaml"), "utf8")).to.contain(
+      "smartem-decisions:0.1.0",
+    );
   });
 
   it("refuses a violating evaluation and leaves the previous render untouched", async () => {
@@ -69,8 +80,9 @@ describe("render run (policies before writing)", () => {
       program: async () => {
         const provider = new k8s.Provider("test-k8s", {});
         new k8s.apps.v1.Deployment(
-          "smartem-worker",
-          withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0].inputs as unknown as k8s.apps.v1.DeploymentArgs,
+          OBJECT_NAMES.worker,
+          withImage("ghcr.io/diamondlightsource/smartem-decisions:latest").resources[0]
+            .inputs as unknown as k8s.apps.v1.DeploymentArgs,
           { provider },
         );
         return {};

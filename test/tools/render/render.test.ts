@@ -10,7 +10,6 @@ import { CRASH_POINTS, KILL_AT_ENV } from "../../../tools/fs/crash-point";
 import { evaluateStack } from "../../support/evaluate";
 import { ScriptRun, runScriptFile } from "../../support/spawn";
 
-
 /** Exactly what `npm run render -- <args>` runs. */
 function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ScriptRun {
   return runScriptFile("scripts/render.ts", args, options);
@@ -35,7 +34,13 @@ describe("render", () => {
 
   it("replaces the whole output folder, leaving no stale file behind", async () => {
     const out = path.join(tmp, "out");
-    await writeRender(new Map([["a.txt", "1"], ["sub/b.txt", "2"]]), out);
+    await writeRender(
+      new Map([
+        ["a.txt", "1"],
+        ["sub/b.txt", "2"],
+      ]),
+      out,
+    );
     await writeRender(new Map([["a.txt", "3"]]), out);
     expect([...readTree(out).keys()]).to.deep.equal([RENDER_MARKER, "a.txt"]);
     expect(readTree(out).get("a.txt")).to.equal("3");
@@ -48,7 +53,13 @@ describe("render", () => {
   it("leaves the previous output untouched when writing fails", async () => {
     const out = path.join(tmp, "out");
     await writeRender(new Map([["a.txt", "1"]]), out);
-    const error = await writeRender(new Map([["ok.txt", "x"], ["../escape.txt", "y"]]), out).then(
+    const error = await writeRender(
+      new Map([
+        ["ok.txt", "x"],
+        ["../escape.txt", "y"],
+      ]),
+      out,
+    ).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
@@ -68,7 +79,9 @@ describe("render", () => {
       const out = path.join(tmp, "dev");
       const result = renderCli(["--stack", "dev", "--out", out]);
       expect(result.status, result.stderr).to.equal(0);
-      expect(result.stdout).to.match(/stack dev: \d+ resources/).and.match(/files written to/);
+      expect(result.stdout)
+        .to.match(/stack dev: \d+ resources/)
+        .and.match(/files written to/);
       expect(fs.existsSync(path.join(out, "plan.json"))).to.equal(true);
     });
 
@@ -100,7 +113,9 @@ describe("render", () => {
         // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
         const result = renderCli(["--stack", "no-such-stack", "--out", out], { cwd: tmp });
         expect(result.status, out).to.equal(1);
-        expect(result.stderr.trim(), out).to.match(message).and.to.match(/nothing was written$/);
+        expect(result.stderr.trim(), out)
+          .to.match(message)
+          .and.to.match(/nothing was written$/);
       }
       expect(fs.readdirSync(tmp, { recursive: true }).sort()).to.deep.equal(before);
       expect(fs.readFileSync(path.join(tmp, "docs", "notes.md"), "utf8")).to.equal("mine");

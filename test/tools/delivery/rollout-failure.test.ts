@@ -1,0 +1,236 @@
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { COLLECT_FAILURE_SCRIPT, ROLLBACK_SCRIPT, ROLLOUT_DECIDE_SCRIPT } from "../../../tools/delivery/delivery-workflows";
+import { FailureFacts, decideFailure, rollbackCommand } from "../../../tools/delivery/rollout-decision";
+import { ROLLOUT_LABEL, decideRolloutIssue } from "../../../tools/delivery/rollout-issue";
+import { PROJECT_ROOT, readStackFile } from "../../../tools/engine/stack-file";
+
+const facts = (over: Partial<FailureFacts>): FailureFacts => ({
+  stack: "o/smartem/staging",
+  failedVersion: "0.2.0",
+  previous: "0.1.0",
+  migratedOutput: "0.1.0",
+  completedMigration: "0.1.0",
+  backwardCompatible: [],
+  ...over,
+});
+
+describe("after a failed rollout: roll back or open an incident (tools/delivery/rollout-decision.ts, pure)", () => {
+  const table: Array<[string, FailureFacts, string]> = [
+    ["the failed version ran no migration: roll back at once", facts({}), "rollback"],
+    [
+      "its migration failed (the checkpoint shows no completed Job of it): roll back",
+      facts({ completedMigration: undefined }),
+      "rollback",
+    ],
+    ["its migration completed, not declared backward compatible: incident", facts({ completedMigration: "0.2.0" }), "incident"],
+    [
+      "its migration completed and is declared backward compatible: roll back",
+      facts({ completedMigration: "0.2.0", backwardCompatible: ["0.2.0"] }),
+      "rollback",
+    ],
+    [
+      "another version's declaration does not count",
+      facts({ completedMigration: "0.2.0", backwardCompatible: ["0.1.5"] }),
+      "incident",
+    ],
+    [
+      "after an earlier rollback the previous version already serves on a newer schema (migratedVersion): the failed run moved nothing, roll back",
+      facts({ migratedOutput: "0.1.5", completedMigration: undefined }),
+      "rollback",
+    ],
+    [
+      "the failed run migrated past the schema the previous version served on: incident",
+      facts({ migratedOutput: "0.1.5", completedMigration: "0.2.0" }),
+      "incident",
+    ],
+    [
+      "a failed version retried: its migration is still the checkpoint's completed Job, past the outputs: incident",
+      facts({ previous: "0.1.0", migratedOutput: "0.1.0", completedMigration: "0.2.0" }),
+      "incident",
+    ],
+    ["a first deploy has nothing to return to: incident", facts({ previous: undefined, migratedOutput: undefined }), "incident"],
+    ["the version did not change (a config or GitHub failure): neither", facts({ previous: "0.2.0" }), "none"],
+  ];
+  for (const [what, input, expected] of table) {
+    it(what, () => expect(decideFailure(input).action, decideFailure(input).why).to.equal(expected));
+  }
+
+  it("the rollback, and the incident's command, return to the version that served before, allowDowngrade for that run only", () => {
+    const rollback = decideFailure(facts({}));
+    expect(rollback).to.deep.include({ previous: "0.1.0", command: rollbackCommand("o/smartem/staging", "0.1.0") });
+    expect(rollback.action === "rollback" && rollback.command).to.equal(
+      "pulumi up --yes --stack o/smartem/staging --policy-pack policy --config smartem:backendVersion=0.1.0 --config smartem:allowDowngrade=true",
+    );
+    const incident = decideFailure(facts({ completedMigration: "0.2.0" }));
+    expect(incident.action === "incident" && incident.command).to.equal(rollbackCommand("o/smartem/staging", "0.1.0"));
+    expect(incident.why).to.include("migrated from 0.1.0 to 0.2.0").and.include("smartem:backwardCompatibleMigrations");
+  });
+
+  it("the workflow's rollback step runs exactly the command the issue names", () => {
+    const expanded = ROLLBACK_SCRIPT.replace('"$STACK"', "o/smartem/staging")
+      .replace('"smartem:backendVersion=$PREVIOUS"', "smartem:backendVersion=0.1.0")
+      .trim();
+    expect(expanded).to.equal(rollbackCommand("o/smartem/staging", "0.1.0"));
+  });
+});
+
+describe("the rollout issue: one per stack and failed version (tools/delivery/rollout-issue.ts, pure)", () => {
+  const incident = { ...decideFailure(facts({ completedMigration: "0.2.0" })) } as never;
+  const rollback = { ...decideFailure(facts({})) } as never;
+
+  it("an incident opens an issue with the logs and the exact rollback command; the same version again comments on it", () => {
+    const first = decideRolloutIssue(incident, "", [], "#### kubectl logs job/x\nboom", "https://run");
+    expect(first).to.deep.include({
+      action: "open",
+      title: "Incident: staging failed to roll out 0.2.0",
+      labels: [ROLLOUT_LABEL],
+    });
+    const body = first.action === "open" ? first.body : "";
+    expect(body).to.match(/^<!-- smartem-rollout stack=staging version=0.2.0 -->\n/);
+    expect(body)
+      .to.include("The old pods keep serving; nothing was retried")
+      .and.include(rollbackCommand("o/smartem/staging", "0.1.0"))
+      .and.include("boom");
+    expect(decideRolloutIssue(incident, "", [{ number: 3, body }], "", "r")).to.deep.include({ action: "comment", number: 3 });
+    expect(decideRolloutIssue(incident, "", [{ number: 3, body: body.replace("0.2.0", "0.3.0") }], "", "r").action).to.equal(
+      "open",
+    );
+  });
+
+  it("a rollback that worked is reported as such; one that failed is an incident", () => {
+    const done = decideRolloutIssue(rollback, "success", [], "", "r");
+    expect(done).to.deep.include({ action: "open", title: "Rolled back staging from 0.2.0 to 0.1.0" });
+    expect(done.action === "open" && done.body)
+      .to.include("Rolled back at once to 0.1.0")
+      .and.include("still pins 0.2.0");
+    const failed = decideRolloutIssue(rollback, "failure", [], "", "r");
+    expect(failed).to.deep.include({ title: "Incident: staging failed to roll out 0.2.0" });
+    expect(failed.action === "open" && failed.body).to.include("automatic rollback to 0.1.0 failed");
+  });
+});
+
+describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --noprofile --norc -eo pipefail) with fake pulumi and kubectl", () => {
+  let temp: string;
+  beforeEach(() => {
+    temp = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-step-"));
+    fs.mkdirSync(path.join(temp, "bin"));
+    fs.mkdirSync(path.join(temp, "runner", "rollout"), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+
+  const bin = (name: string, lines: string[]) =>
+    fs.writeFileSync(
+      path.join(temp, "bin", name),
+      ["#!/bin/bash", `echo "$*" >> "${temp}/${name}.calls"`, ...lines, ""].join("\n"),
+      { mode: 0o755 },
+    );
+  function step(script: string, env: Record<string, string>) {
+    fs.writeFileSync(path.join(temp, "step.sh"), script);
+    const out = path.join(temp, "github-output");
+    fs.writeFileSync(out, "");
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(temp, "step.sh")], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: {
+        PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`,
+        RUNNER_TEMP: path.join(temp, "runner"),
+        GITHUB_OUTPUT: out,
+        ...env,
+      },
+    });
+    return { status: result.status, output: result.stdout + result.stderr, githubOutput: fs.readFileSync(out, "utf8") };
+  }
+  const pinned = readStackFile("staging").config["smartem:backendVersion"];
+  /** A checkpoint (pulumi stack export) whose migration Job of `version` completed. */
+  const exported = (version: string) =>
+    JSON.stringify({
+      version: 3,
+      deployment: {
+        resources: [
+          {
+            urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate",
+            type: "kubernetes:batch/v1:Job",
+            outputs: {
+              metadata: { name: "smartem-migrate-x1", labels: { "app.kubernetes.io/version": version } },
+              status: { conditions: [{ type: "Complete", status: "True" }] },
+            },
+          },
+        ],
+      },
+    });
+
+  function decide(outputs: object, checkpoint: string) {
+    fs.writeFileSync(path.join(temp, "outputs.json"), JSON.stringify(outputs));
+    fs.writeFileSync(path.join(temp, "export.json"), checkpoint);
+    bin("pulumi", [
+      'case "$*" in',
+      `  "stack output --json --stack o/smartem/staging") cat "${temp}/outputs.json" ;;`,
+      `  "stack export --stack o/smartem/staging") cat "${temp}/export.json" ;;`,
+      '  *) echo "unexpected: $*" >&2; exit 99 ;;',
+      "esac",
+    ]);
+    return step(ROLLOUT_DECIDE_SCRIPT, { STACK: "o/smartem/staging" });
+  }
+
+  it(`the stack file's version (${pinned}) failed and ran no migration: action=rollback to the version the outputs name`, () => {
+    const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported("0.0.9"));
+    expect(r.status, r.output).to.equal(0);
+    expect(r.githubOutput).to.equal(`action=rollback\nprevious=0.0.9\nfailed=${pinned}\nnamespace=smartem-decisions-staging\n`);
+    expect(JSON.parse(fs.readFileSync(path.join(temp, "runner", "rollout", "decision.json"), "utf8"))).to.deep.include({
+      action: "rollback",
+      previous: "0.0.9",
+    });
+  });
+
+  it("its migration completed (the checkpoint's Job, though the outputs still name the old version): action=incident", () => {
+    const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported(pinned!));
+    expect(r.status, r.output).to.equal(0);
+    expect(r.githubOutput).to.match(/^action=incident\nprevious=0\.0\.9\n/);
+  });
+
+  it("pulumi cannot read the stack: the step fails and decides nothing (no rollback, no issue)", () => {
+    bin("pulumi", ['echo "error: could not reach the backend" >&2', "exit 255"]);
+    const r = step(ROLLOUT_DECIDE_SCRIPT, { STACK: "o/smartem/staging" });
+    expect(r.status).to.not.equal(0);
+    expect(r.githubOutput).to.equal("");
+  });
+
+  it("the rollback runs one pulumi up with the previous pin and allowDowngrade for that run", () => {
+    bin("pulumi", ["exit 0"]);
+    const r = step(ROLLBACK_SCRIPT, { STACK: "o/smartem/staging", PREVIOUS: "0.0.9" });
+    expect(r.status, r.output).to.equal(0);
+    expect(fs.readFileSync(path.join(temp, "pulumi.calls"), "utf8")).to.equal(
+      "up --yes --stack o/smartem/staging --policy-pack policy --config smartem:backendVersion=0.0.9 --config smartem:allowDowngrade=true\n",
+    );
+  });
+
+  it("the collection writes the migration Job's and the failing pods' logs and events, and a kubectl failure into the report", () => {
+    bin("kubectl", [
+      'case "$*" in',
+      '  *"get jobs -l app.kubernetes.io/component=migration,app.kubernetes.io/version=0.2.0"*) printf "smartem-migrate-x1" ;;',
+      '  *"get pods -l app.kubernetes.io/version=0.2.0"*) printf "smartem-migrate-x1-abc smartem-http-api-7f" ;;',
+      '  *"logs job/smartem-migrate-x1"*) echo "alembic: Running upgrade 0011 -> 0012" ;;',
+      '  *"logs smartem-http-api-7f"*) echo "Traceback: boom" ;;',
+      '  *"logs smartem-migrate-x1-abc"*) echo "Error from server: forbidden" >&2; exit 1 ;;',
+      '  *"involvedObject.name=smartem-http-api-7f"*) echo "Warning BackOff pod/smartem-http-api-7f Back-off restarting" ;;',
+      '  *"get events"*) echo "No resources found" ;;',
+      '  *) echo "unexpected: $*" >&2; exit 99 ;;',
+      "esac",
+    ]);
+    const r = step(COLLECT_FAILURE_SCRIPT, { NAMESPACE: "smartem-decisions-staging", FAILED: "0.2.0" });
+    expect(r.status, r.output).to.equal(0);
+    const report = fs.readFileSync(path.join(temp, "runner", "rollout", "report.md"), "utf8");
+    expect(report)
+      .to.include("#### kubectl logs job/smartem-migrate-x1\n\n```text\nalembic: Running upgrade 0011 -> 0012\n```")
+      .and.include("Traceback: boom")
+      .and.include("Back-off restarting")
+      .and.include("Error from server: forbidden\n(exit status 1)");
+    expect(fs.readFileSync(path.join(temp, "kubectl.calls"), "utf8")).to.include(
+      "-n smartem-decisions-staging get events --field-selector involvedObject.name=smartem-migrate-x1",
+    );
+  });
+});
