@@ -41,6 +41,23 @@ export interface BackendArgs {
 /** The name the program gives its Backend (its children's names start with it). */
 export const BACKEND_RESOURCE_NAME = "smartem";
 
+/**
+ * The provider's per-object switch to force server-side apply. Without it, a field someone
+ * changed with kubectl belongs to kubectl's field manager: the real engine then fails both
+ * `pulumi preview --refresh` and `pulumi up` with a field conflict (seen in the e2e `drift`
+ * scenario), so the nightly drift check reports an error instead of drift and `up` cannot
+ * restore the object. This stack owns its objects: `up` takes the fields back.
+ */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+/** Marks every Kubernetes object of the backend with {@link PATCH_FORCE_ANNOTATION}. */
+const ownAgainstEdits: pulumi.ResourceTransformation = (args) => {
+  if (!args.type.startsWith("kubernetes:")) return undefined;
+  const metadata = (args.props.metadata ?? {}) as { annotations?: Record<string, string> };
+  const annotations = { ...metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" };
+  return { props: { ...args.props, metadata: { ...metadata, annotations } }, opts: args.opts };
+};
+
 /** Extra time over a Kubernetes deadline for scheduling and image pulls. */
 const TIMEOUT_MARGIN_SECONDS = 120;
 
@@ -60,7 +77,7 @@ export class Backend extends pulumi.ComponentResource {
   readonly promotionEvidence: pulumi.Output<PromotionEvidence>;
 
   constructor(name: string, args: BackendArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPES.backend, name, {}, opts);
+    super(TYPES.backend, name, {}, { ...opts, transformations: [...(opts?.transformations ?? []), ownAgainstEdits] });
     const s = args.settings;
 
     const provider = new k8s.Provider(`${name}-k8s`, kubernetesProviderArgs(args.cluster), { parent: this });
