@@ -75,7 +75,8 @@ export class PulumiWorkspace {
         const result = { code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 };
         // SMARTEM_E2E_LOG=<file>: every command's full output, for what a failure line cuts short.
         const log = process.env.SMARTEM_E2E_LOG;
-        if (log) appendFileSync(log, `$ pulumi ${args.join(" ")}  # exit ${result.code}, ${result.seconds} s\n${stdout}${stderr}\n`);
+        if (log)
+          appendFileSync(log, `$ pulumi ${args.join(" ")}  # exit ${result.code}, ${result.seconds} s\n${stdout}${stderr}\n`);
         resolve(result);
       });
     });
