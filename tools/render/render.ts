@@ -9,43 +9,46 @@ import { releasePipelines } from "./pipeline-render";
 import { TrustedPublisher, trustedPublisherInstructions } from "../../components/release/trusted-publisher";
 import { TYPES } from "../../components/shared/project";
 import { Evaluation, RegisteredResource, offlineAutoname } from "../engine/evaluate";
-import type { FileRenderer, RenderedFiles } from "./files";
+import { FileRenderer, RenderedFiles, jsonFile } from "./files";
 import { OutDirOptions, replaceFolder } from "./out-dir";
 
 export type { FileRenderer, RenderedFiles } from "./files";
 
-const json = (value: unknown): string => JSON.stringify(value, null, 2) + "\n";
+const json = jsonFile;
 
 function byType(evaluation: Evaluation, type: string): RegisteredResource[] {
   return evaluation.resources.filter((r) => r.type === type);
 }
 
+export const PLAN_FILE = "plan.json";
+
 const planAndOutputs: FileRenderer = (evaluation, files) => {
-  files.set("plan.json", json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))));
+  files.set(PLAN_FILE, json(evaluation.resources.map(({ type, name, inputs }) => ({ type, name, inputs }))));
   files.set("outputs.json", json(evaluation.outputs));
 };
 
+// Where each kind of resource lands in the layout, named once for the renderers and for
+// filesHoldingInputs below.
+const repositoryFilePath = (r: RegisteredResource): string => `github/${r.inputs.repository}/${r.inputs.file}`;
+// The ruleset's own name (unique per repository); the resource name if it has none.
+const rulesetPath = (r: RegisteredResource): string => `github/${r.inputs.repository}/rulesets/${r.inputs.name ?? r.name}.json`;
+// An environment and its deployment policies share the environment's file.
+const environmentPath = (r: RegisteredResource): string =>
+  `github/${r.inputs.repository}/environments/${r.inputs.environment}.json`;
+
 const repositoryFiles: FileRenderer = (evaluation, files) => {
-  for (const r of byType(evaluation, TYPES.repositoryFile)) {
-    files.set(`github/${r.inputs.repository}/${r.inputs.file}`, String(r.inputs.content));
-  }
+  for (const r of byType(evaluation, TYPES.repositoryFile)) files.set(repositoryFilePath(r), String(r.inputs.content));
 };
 
 const rulesets: FileRenderer = (evaluation, files) => {
-  for (const r of byType(evaluation, TYPES.ruleset)) {
-    // The ruleset's own name (unique per repository); the resource name if it has none.
-    files.set(`github/${r.inputs.repository}/rulesets/${r.inputs.name ?? r.name}.json`, json(r.inputs));
-  }
+  for (const r of byType(evaluation, TYPES.ruleset)) files.set(rulesetPath(r), json(r.inputs));
 };
 
 const environments: FileRenderer = (evaluation, files) => {
   const policies = byType(evaluation, TYPES.deploymentPolicy);
   for (const r of byType(evaluation, TYPES.environment)) {
-    const { repository, environment } = r.inputs;
-    const deploymentPolicies = policies
-      .filter((p) => p.inputs.repository === repository && p.inputs.environment === environment)
-      .map((p) => p.inputs);
-    files.set(`github/${repository}/environments/${environment}.json`, json({ ...r.inputs, deploymentPolicies }));
+    const deploymentPolicies = policies.filter((p) => environmentPath(p) === environmentPath(r)).map((p) => p.inputs);
+    files.set(environmentPath(r), json({ ...r.inputs, deploymentPolicies }));
   }
 };
 
@@ -88,15 +91,33 @@ function kubernetesObject(r: RegisteredResource): {
   };
 }
 
+const isKubernetesObject = (r: RegisteredResource): boolean => r.custom && r.type.startsWith("kubernetes:");
+
 /** Cluster-scoped kinds go to their own folder (a Namespace to its own name). */
+function kubernetesPath(r: RegisteredResource): string {
+  const { kind, name, namespace } = kubernetesObject(r);
+  const folder = namespace ?? (kind === "Namespace" ? name : "_cluster");
+  return `k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`;
+}
+
 const kubernetesObjects: FileRenderer = (evaluation, files) => {
-  for (const r of evaluation.resources) {
-    if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
-    const { kind, name, namespace, object } = kubernetesObject(r);
-    const folder = namespace ?? (kind === "Namespace" ? name : "_cluster");
-    files.set(`k8s/${folder}/${kind.toLowerCase()}-${name}.yaml`, YAML.stringify(object, { lineWidth: 0 }));
+  for (const r of evaluation.resources.filter(isKubernetesObject)) {
+    files.set(kubernetesPath(r), YAML.stringify(kubernetesObject(r).object, { lineWidth: 0 }));
   }
 };
+
+/**
+ * The file of the layout that holds a resource's inputs, if one does: `whole` when every
+ * input is there (a Kubernetes object, a ruleset, an environment or its deployment policy),
+ * `content` when only a committed file's content is (its other inputs are not).
+ */
+export function filesHoldingInputs(r: RegisteredResource): { readonly whole: string } | { readonly content: string } | undefined {
+  if (isKubernetesObject(r)) return { whole: kubernetesPath(r) };
+  if (r.type === TYPES.ruleset) return { whole: rulesetPath(r) };
+  if (r.type === TYPES.environment || r.type === TYPES.deploymentPolicy) return { whole: environmentPath(r) };
+  if (r.type === TYPES.repositoryFile) return { content: repositoryFilePath(r) };
+  return undefined;
+}
 
 /** Every concern's renderer, in order. Later concerns add theirs here. */
 export const renderers: readonly FileRenderer[] = [

@@ -13,9 +13,8 @@ import { bumpStackFile } from "../../../tools/bump/bump";
 import { setConfigValue } from "../../../tools/bump/stack-file-edit";
 import { evaluateOffline, offlineCaveats } from "../../../tools/engine/offline";
 import { goldenDir, goldenRoot, listStacks, readStackFile, stackFilePath } from "../../../tools/engine/stack-file";
-import { goldenDrift, readTree } from "../../../tools/render/golden";
+import { goldenDrift, goldenFiles, readTree } from "../../../tools/render/golden";
 import { writeGoldens } from "../../../tools/render/golden-write";
-import { renderFiles } from "../../../tools/render/render";
 import { KEY } from "../../../components/program-config";
 import { rejection } from "../../support/refusals";
 
@@ -34,7 +33,7 @@ function projectCopy(): string {
 async function goldenCheck(root: string): Promise<Record<string, string[]>> {
   const drift: Record<string, string[]> = {};
   for (const stack of listStacks(root)) {
-    drift[stack] = goldenDrift(renderFiles(await evaluateOffline(stack, root)), readTree(goldenDir(stack, root)));
+    drift[stack] = goldenDrift(goldenFiles(await evaluateOffline(stack, root)), readTree(goldenDir(stack, root)));
   }
   return drift;
 }
