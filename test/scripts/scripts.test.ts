@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../tools/engine/stack-file";
-import { runScriptFile } from "../support/spawn";
+import { bumpScript } from "../../tools/bump/bump-script";
+import { renderScript } from "../../tools/render/render-script";
+import { runScriptFile, runScriptInProcess } from "../support/spawn";
 
 /** Every script under scripts/ (what `npm run <name>` and the benchmark run). */
 const SCRIPTS = fs
@@ -54,7 +56,9 @@ describe("the scripts' command lines", function () {
     expect(wrong.stderr).to.contain("unknown flag --stack");
   });
 
-  it("a flag without its value, a stray argument and a missing flag are refused before anything runs", () => {
+  // In-process: the command line is the same code (executeScript) that the --help tests above
+  // prove each script runs under; only what happens after the flags are read is tested here.
+  it("a flag without its value, a stray argument and a missing flag are refused before anything runs", async () => {
     const cases: [string[], RegExp][] = [
       [["--stack"], /^render: --stack needs a value; see npm run render -- --help$/],
       [["--stack", "--out", "x"], /^render: --stack needs a value \(got the flag --out; write --stack=--out if you mean it\)/],
@@ -63,7 +67,7 @@ describe("the scripts' command lines", function () {
       [["--stack", "dev", "--stack", "staging"], /^render: --stack is given twice/],
     ];
     for (const [args, message] of cases) {
-      const result = runScriptFile("scripts/render.ts", args);
+      const result = await runScriptInProcess(renderScript, args);
       expect(result.status, args.join(" ")).to.equal(2);
       expect(result.stderr.trim(), args.join(" ")).to.match(message);
     }
@@ -74,6 +78,9 @@ describe("the scripts' command lines", function () {
     const oddFile = path.join(PROJECT_ROOT, `Pulumi.${odd}.yaml`);
     after(() => fs.rmSync(oddFile, { force: true }));
 
+    // Each case in-process, and the first one that reaches the stack file also as the command, whose
+    // exit code and stderr a user sees.
+    const spawned = "a version that is not PEP 440";
     const cases: [string, string[], RegExp, string?][] = [
       ["no --version", ["--stack", "staging"], /^bump: missing --version; see npm run bump -- --help$/],
       [
@@ -112,14 +119,17 @@ describe("the scripts' command lines", function () {
       ],
     ];
     for (const [what, args, message, oddText] of cases) {
-      it(what, () => {
+      it(what + (what === spawned ? " (also as the command)" : ""), async () => {
         if (oddText !== undefined) fs.writeFileSync(oddFile, oddText);
         const files = fs.readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\..*\.yaml$/.test(f));
         const before = files.map((f) => fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8"));
-        const result = runScriptFile("scripts/bump.ts", args);
-        expect(result.status, result.stderr).to.be.oneOf([1, 2]);
-        expect(result.stderr.trim()).to.match(message);
-        expect(result.stderr).to.not.match(INTERNALS);
+        const runs = [await runScriptInProcess(bumpScript, args)];
+        if (what === spawned) runs.push(runScriptFile("scripts/bump.ts", args));
+        for (const result of runs) {
+          expect(result.status, result.stderr).to.be.oneOf([1, 2]);
+          expect(result.stderr.trim()).to.match(message);
+          expect(result.stderr).to.not.match(INTERNALS);
+        }
         expect(files.map((f) => fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8"))).to.deep.equal(before);
         expect(fs.readdirSync(PROJECT_ROOT).filter((f) => f.includes(".write-"))).to.deep.equal([]);
       });

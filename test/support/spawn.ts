@@ -1,6 +1,8 @@
-/** Runs a project script as `npm run <script>` does (node scripts/run.cjs <entry> ...args). */
+/** Runs a project script as `npm run <script>` does (node scripts/run.cjs <entry> ...args), or in-process. */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { format } from "node:util";
+import { CliOption, Script, executeScript } from "../../tools/cli";
 import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 
 export interface ScriptRun {
@@ -25,4 +27,26 @@ export function runScriptFile(
     },
   );
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs a script in this process, as its command line would run it ({@link executeScript}), with
+ * what it printed through `console` captured: for the cases where the command line itself is not
+ * what is tested (it is, in the spawned tests of --help, exit codes and crash safety).
+ */
+export async function runScriptInProcess<O extends Readonly<Record<string, CliOption>>>(
+  script: Script<O>,
+  args: readonly string[],
+): Promise<ScriptRun> {
+  let stdout = "";
+  let stderr = "";
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  console.log = console.info = (...data: unknown[]) => (stdout += `${format(...data)}\n`);
+  console.warn = console.error = (...data: unknown[]) => (stderr += `${format(...data)}\n`);
+  try {
+    const status = await executeScript(script, args);
+    return { status, signal: null, stdout, stderr };
+  } finally {
+    Object.assign(console, saved);
+  }
 }

@@ -8,7 +8,8 @@ import { readTree } from "../../../tools/render/golden";
 import { RENDER_MARKER, isRender } from "../../../tools/render/out-dir";
 import { CRASH_POINTS, KILL_AT_ENV } from "../../../tools/fs/crash-point";
 import { evaluateStack } from "../../support/evaluate";
-import { ScriptRun, runScriptFile } from "../../support/spawn";
+import { renderScript } from "../../../tools/render/render-script";
+import { ScriptRun, runScriptFile, runScriptInProcess } from "../../support/spawn";
 
 /** Exactly what `npm run render -- <args>` runs. */
 function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ScriptRun {
@@ -97,7 +98,9 @@ describe("render", () => {
       expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
     });
 
-    it("refuses --out on user files, a file, the current folder and the checkout, naming it as typed, before evaluating", () => {
+    // In-process (the command line's exit codes and messages are the spawned tests' job); the
+    // relative --out paths are read from the current folder, so the test runs from tmp.
+    it("refuses --out on user files, a file, the current folder and the checkout, naming it as typed, before evaluating", async () => {
       fs.mkdirSync(path.join(tmp, "docs"));
       fs.writeFileSync(path.join(tmp, "docs", "notes.md"), "mine");
       fs.writeFileSync(path.join(tmp, "report.txt"), "mine");
@@ -109,13 +112,19 @@ describe("render", () => {
         [".", /^render failed: --out \.: is the current folder/],
         [PROJECT_ROOT, /is this checkout/],
       ];
-      for (const [out, message] of cases) {
-        // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
-        const result = renderCli(["--stack", "no-such-stack", "--out", out], { cwd: tmp });
-        expect(result.status, out).to.equal(1);
-        expect(result.stderr.trim(), out)
-          .to.match(message)
-          .and.to.match(/nothing was written$/);
+      const cwd = process.cwd();
+      process.chdir(tmp);
+      try {
+        for (const [out, message] of cases) {
+          // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
+          const result = await runScriptInProcess(renderScript, ["--stack", "no-such-stack", "--out", out]);
+          expect(result.status, out).to.equal(1);
+          expect(result.stderr.trim(), out)
+            .to.match(message)
+            .and.to.match(/nothing was written$/);
+        }
+      } finally {
+        process.chdir(cwd);
       }
       expect(fs.readdirSync(tmp, { recursive: true }).sort()).to.deep.equal(before);
       expect(fs.readFileSync(path.join(tmp, "docs", "notes.md"), "utf8")).to.equal("mine");
@@ -139,8 +148,8 @@ describe("render", () => {
       expect(fs.readdirSync(tmp)).to.deep.equal(["dev"]);
     });
 
-    it("refuses an unknown stack and lists the known ones", () => {
-      const result = renderCli(["--stack", "nope", "--out", path.join(tmp, "x")]);
+    it("refuses an unknown stack and lists the known ones", async () => {
+      const result = await runScriptInProcess(renderScript, ["--stack", "nope", "--out", path.join(tmp, "x")]);
       expect(result.status).to.not.equal(0);
       expect(result.stderr).to.match(/no Pulumi\.nope\.yaml; the stacks here are: .*dev/);
       expect(fs.existsSync(path.join(tmp, "x"))).to.equal(false);
