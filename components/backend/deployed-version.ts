@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";
 import { BackendConfig } from "./config";
 import { BACKEND_RESOURCE_NAME } from "./backend";
-import { PromotionFacts, VersionGuardFacts, assertVersionGuards } from "./guards";
+import { PromotionFacts, PromotionPolicy, VersionGuardFacts, assertVersionGuards, promotionPolicy } from "./guards";
 import { migrationJobResourceName } from "./migration";
 import { readCompletedMigration } from "./migration-history";
 import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
@@ -37,26 +37,6 @@ async function readValue(reference: pulumi.StackReference, name: string): Promis
 async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
   const value = await readValue(reference, name);
   return typeof value === "string" ? value : undefined;
-}
-
-/** Hours a promoting stack waits after its source's rollout unless smartem:promotionSoakHours says otherwise. */
-export const DEFAULT_PROMOTION_SOAK_HOURS = 24;
-
-/** A stack's promotion rule, from `smartem:promoteFrom` and the keys that qualify it. */
-export interface PromotionPolicy {
-  readonly fromStack: string;
-  readonly soakHours: number;
-  readonly override: boolean;
-}
-
-/** The promotion rule of a stack, undefined without `smartem:promoteFrom`. */
-export function promotionPolicy(config: BackendConfig): PromotionPolicy | undefined {
-  if (config.promoteFrom === undefined) return undefined;
-  return {
-    fromStack: config.promoteFrom,
-    soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS,
-    override: config.skipPromotionCheck,
-  };
 }
 
 /** What the program knows of this stack's live state before it changes anything. */

@@ -17,7 +17,7 @@ import { BACKEND_VERSION_OUTPUT } from "../../components/backend/deployed-versio
 import { readStackFile } from "../engine/stack-file";
 import { GuardProblem, checkVersionGuards } from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "../../components/backend/promotion-evidence";
-import { promotionPolicy } from "../../components/backend/deployed-version";
+import { promotionPolicy } from "../../components/backend/guards";
 
 /** One release of the package, as PyPI lists it. */
 export interface Release {
