@@ -16,18 +16,13 @@ import { BACKEND_RESOURCE_NAME } from "./backend";
 import { PromotionFacts, PromotionPolicy, VersionGuardFacts, assertVersionGuards, promotionPolicy } from "./guards";
 import { migrationJobResourceName } from "./migration";
 import { readCompletedMigration } from "./migration-history";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "./outputs";
 import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
-
-/** The stack output every stack exports and the guards read back. */
-export const BACKEND_VERSION_OUTPUT = "backendVersion";
 
 /** The fully qualified name of the stack being deployed. */
 export function currentStackName(): string {
   return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
-
-/** The stack output with the highest version whose migration Job completed on this stack. */
-export const MIGRATED_VERSION_OUTPUT = "migratedVersion";
 
 async function readValue(reference: pulumi.StackReference, name: string): Promise<unknown> {
   const details = await reference.getOutputDetails(name);
