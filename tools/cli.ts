@@ -127,7 +127,8 @@ export async function executeScript<O extends Readonly<Record<string, CliOption>
     return 2;
   }
   if (parsed === "help") {
-    process.stdout.write(usage(spec));
+    // console.log, as everything a script prints, so that an in-process run captures it too.
+    console.log(usage(spec).replace(/\n$/, ""));
     return 0;
   }
   try {

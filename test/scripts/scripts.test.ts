@@ -30,21 +30,37 @@ describe("the scripts' command lines", function () {
   });
 
   for (const script of SCRIPTS) {
-    it(`${script} answers --help and -h with its usage, and refuses an unknown flag naming it`, () => {
-      for (const flag of ["--help", "-h"]) {
-        const help = runScriptFile(script, [flag]);
-        expect(help.status, `${flag}: ${help.stderr}`).to.equal(0);
-        expect(help.stdout)
-          .to.match(/^usage: /)
-          .and.to.contain("--help");
-        expect(help.stderr).to.equal("");
-      }
+    it(`${script} answers --help with its usage, and refuses an unknown flag naming it`, () => {
+      const help = runScriptFile(script, ["--help"]);
+      expect(help.status, help.stderr).to.equal(0);
+      expect(help.stdout)
+        .to.match(/^usage: /)
+        .and.to.contain("--help");
+      expect(help.stderr).to.equal("");
       const unknown = runScriptFile(script, ["--no-such-flag"]);
       expect(unknown.status).to.equal(2);
       expect(unknown.stderr).to.match(/unknown flag --no-such-flag; see .* --help/);
       expect(unknown.stdout).to.equal("");
     });
   }
+
+  // -h is read by the command line every script runs (tools/cli.ts), so in-process: the spawned
+  // --help above proves that each script runs it.
+  it("-h is --help, and wins over any other flag", async () => {
+    const scripts = {
+      render: (args: string[]) => runScriptInProcess(renderScript, args),
+      bump: (args: string[]) => runScriptInProcess(bumpScript, args),
+    };
+    for (const [name, run] of Object.entries(scripts)) {
+      const help = await run(["--help"]);
+      for (const args of [["-h"], ["--stack", "--no-such-flag", "-h"]]) {
+        expect(await run(args), `${name} ${args.join(" ")}`).to.deep.equal(help);
+      }
+      expect(help.status).to.equal(0);
+      expect(help.stdout).to.match(/^usage: /);
+      expect(help.stderr).to.equal("");
+    }
+  });
 
   it("scripts/run.cjs answers --help, and refuses a flag where the script should be", () => {
     const run = (args: string[]) =>
