@@ -11,11 +11,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";
+import { INVOKES } from "../shared/project";
 import { BackendConfig } from "./config";
-import { BACKEND_RESOURCE_NAME } from "./backend";
 import { PromotionFacts, PromotionPolicy, VersionGuardFacts, assertVersionGuards, promotionPolicy } from "./guards";
-import { migrationJobResourceName } from "./migration";
-import { readCompletedMigration } from "./migration-history";
+import { StackResourceOutputs, completedMigration } from "./migration-history";
+import { BACKEND_RESOURCE_NAME, migrationJobResourceName } from "./names";
 import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "./outputs";
 import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
 
@@ -136,4 +136,10 @@ function highest(versions: ReadonlyArray<string | undefined>): string | undefine
     .filter((v): v is string => v !== undefined && isCanonicalVersion(v))
     .sort(compareVersions)
     .at(-1);
+}
+
+/** Reads the last checkpoint of `stackName` (fully qualified) and returns its completed migration. */
+export async function readCompletedMigration(stackName: string, jobName: string): Promise<string | undefined> {
+  const answer = (await pulumi.runtime.invoke(INVOKES.readStackResourceOutputs, { stackName })) as Partial<StackResourceOutputs>;
+  return completedMigration(answer.outputs ?? {}, jobName);
 }
