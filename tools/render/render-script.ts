@@ -20,12 +20,15 @@ export const renderScript = defineScript({
     required: ["stack"],
   },
   main: async ({ stack, out }) => {
-    // Loaded step by step: --help, flag mistakes and a refused --out answer without loading Pulumi.
+    // Loaded step by step: --help, flag mistakes, a refused --out, an unknown stack and a stack
+    // file that does not parse answer without loading Pulumi.
     const { prepareOutDir } = await import("./out-dir");
     const stackName = stack ?? "";
     const outDir = out ?? path.join("out", stackName);
     const options = { label: out === undefined ? `${outDir} (the default --out)` : `--out ${out}` };
     await prepareOutDir(outDir, options);
+    // The evaluation reads the file first too, so this refuses exactly what it would, only sooner.
+    (await import("../engine/stack-file")).readStackFile(stackName);
     const [{ evaluateOffline, offlineCaveats }, { runRender }] = await Promise.all([
       import("../engine/offline"),
       import("./render-run"),
