@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 import { bumpScript } from "../../tools/bump/bump-script";
 import { renderScript } from "../../tools/render/render-script";
+import { projectCopy } from "../support/project-copy";
 import { runScriptFile, runScriptInProcess } from "../support/spawn";
 
 /** Every script under scripts/ (what `npm run <name>` and the benchmark run). */
@@ -90,12 +91,13 @@ describe("the scripts' command lines", function () {
   });
 
   describe("npm run bump: every refusal is a clean message and a non-zero exit, the stack file untouched", () => {
-    const odd = `test-bump-${process.pid}`;
-    const oddFile = path.join(PROJECT_ROOT, `Pulumi.${odd}.yaml`);
-    after(() => fs.rmSync(oddFile, { force: true }));
-
-    // Each case in-process, and the first one that reaches the stack file also as the command, whose
-    // exit code and stderr a user sees.
+    // A broken stack file goes into a copy of the project (never into the checkout), where the
+    // command runs; every other case runs in-process, and the first one that reaches the stack
+    // file also as the command, whose exit code and stderr a user sees.
+    const odd = "odd";
+    let copy: string;
+    before(() => (copy = projectCopy("bump-refusals-", { runnable: true })));
+    after(() => fs.rmSync(copy, { recursive: true, force: true }));
     const spawned = "a version that is not PEP 440";
     const cases: [string, string[], RegExp, string?][] = [
       ["no --version", ["--stack", "staging"], /^bump: missing --version; see npm run bump -- --help$/],
@@ -135,20 +137,27 @@ describe("the scripts' command lines", function () {
       ],
     ];
     for (const [what, args, message, oddText] of cases) {
-      it(what + (what === spawned ? " (also as the command)" : ""), async () => {
-        if (oddText !== undefined) fs.writeFileSync(oddFile, oddText);
-        const files = fs.readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\..*\.yaml$/.test(f));
-        const before = files.map((f) => fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8"));
-        const runs = [await runScriptInProcess(bumpScript, args)];
-        if (what === spawned) runs.push(runScriptFile("scripts/bump.ts", args));
-        for (const result of runs) {
-          expect(result.status, result.stderr).to.be.oneOf([1, 2]);
-          expect(result.stderr.trim()).to.match(message);
-          expect(result.stderr).to.not.match(INTERNALS);
-        }
-        expect(files.map((f) => fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8"))).to.deep.equal(before);
-        expect(fs.readdirSync(PROJECT_ROOT).filter((f) => f.includes(".write-"))).to.deep.equal([]);
-      });
+      it(
+        what + (what === spawned ? " (also as the command)" : oddText !== undefined ? " (the command, in a copy)" : ""),
+        async () => {
+          const root = oddText === undefined ? PROJECT_ROOT : copy;
+          if (oddText !== undefined) fs.writeFileSync(path.join(copy, `Pulumi.${odd}.yaml`), oddText);
+          const files = fs.readdirSync(root).filter((f) => /^Pulumi\..*\.yaml$/.test(f));
+          const before = files.map((f) => fs.readFileSync(path.join(root, f), "utf8"));
+          const runs =
+            oddText === undefined
+              ? [await runScriptInProcess(bumpScript, args)]
+              : [runScriptFile("scripts/bump.ts", args, { root })];
+          if (what === spawned) runs.push(runScriptFile("scripts/bump.ts", args));
+          for (const result of runs) {
+            expect(result.status, result.stderr).to.be.oneOf([1, 2]);
+            expect(result.stderr.trim()).to.match(message);
+            expect(result.stderr).to.not.match(INTERNALS);
+          }
+          expect(files.map((f) => fs.readFileSync(path.join(root, f), "utf8"))).to.deep.equal(before);
+          expect(fs.readdirSync(root).filter((f) => f.includes(".write-"))).to.deep.equal([]);
+        },
+      );
     }
   });
 });

@@ -15,17 +15,19 @@ export interface ScriptRun {
 export function runScriptFile(
   entry: string,
   args: readonly string[],
-  options: { readonly cwd?: string; readonly env?: Readonly<Record<string, string>> } = {},
+  options: {
+    readonly cwd?: string;
+    readonly env?: Readonly<Record<string, string>>;
+    /** The project whose launcher and script run (a runnable projectCopy). @default this checkout */
+    readonly root?: string;
+  } = {},
 ): ScriptRun {
-  const result = spawnSync(
-    process.execPath,
-    [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.join(PROJECT_ROOT, entry), ...args],
-    {
-      cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, ...options.env },
-      encoding: "utf8",
-    },
-  );
+  const root = options.root ?? PROJECT_ROOT;
+  const result = spawnSync(process.execPath, [path.join(root, "scripts", "run.cjs"), path.join(root, entry), ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    encoding: "utf8",
+  });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 

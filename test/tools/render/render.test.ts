@@ -2,17 +2,18 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { PROJECT_ROOT, stackFilePath } from "../../../tools/engine/stack-file";
 import { renderFiles, writeRender } from "../../../tools/render/render";
 import { readTree } from "../../../tools/render/golden";
 import { RENDER_MARKER, isRender } from "../../../tools/render/out-dir";
 import { CRASH_POINTS, KILL_AT_ENV } from "../../../tools/fs/crash-point";
 import { evaluateStack } from "../../support/evaluate";
 import { renderScript } from "../../../tools/render/render-script";
+import { projectCopy } from "../../support/project-copy";
 import { ScriptRun, runScriptFile, runScriptInProcess } from "../../support/spawn";
 
 /** Exactly what `npm run render -- <args>` runs. */
-function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ScriptRun {
+function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string>; root?: string } = {}): ScriptRun {
   return runScriptFile("scripts/render.ts", args, options);
 }
 
@@ -72,20 +73,22 @@ describe("render", () => {
 
   describe("npm run render (the command)", function () {
     this.timeout(60000);
-    const badStack = `test-invalid-${process.pid}`;
-    const badFile = path.join(PROJECT_ROOT, `Pulumi.${badStack}.yaml`);
-    after(() => fs.rmSync(badFile, { force: true }));
-
     it("exits non-zero on an invalid backendVersion, names it, and leaves the previous render untouched", async () => {
-      fs.writeFileSync(badFile, "config:\n  smartem:backendVersion: latest\n");
-      const out = path.join(tmp, "out");
-      await writeRender(new Map([["previous.txt", "kept"]]), out);
-      const before = readTree(out);
-      const result = renderCli(["--stack", badStack, "--out", out]);
-      expect(result.status).to.not.equal(0);
-      expect(result.stderr).to.contain('smartem:backendVersion = "latest"').and.contain("allowed:");
-      expect(readTree(out)).to.deep.equal(before);
-      expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+      // The bad stack file goes into a copy of the project, never into the checkout.
+      const project = projectCopy("render-invalid-", { runnable: true });
+      try {
+        fs.writeFileSync(stackFilePath("invalid", project), "config:\n  smartem:backendVersion: latest\n");
+        const out = path.join(tmp, "out");
+        await writeRender(new Map([["previous.txt", "kept"]]), out);
+        const before = readTree(out);
+        const result = renderCli(["--stack", "invalid", "--out", out], { root: project });
+        expect(result.status).to.not.equal(0);
+        expect(result.stderr).to.contain('smartem:backendVersion = "latest"').and.contain("allowed:");
+        expect(readTree(out)).to.deep.equal(before);
+        expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
     });
 
     // In-process (the command line's exit codes and messages are the spawned tests' job); the
