@@ -11,8 +11,11 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSyn
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 
-/** The project files `pulumi up` needs (what the CLI runs, and what it compiles). */
-const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components", "policy"];
+/**
+ * The project files `pulumi up` needs (what the CLI runs, and what it compiles), and the
+ * scripts a user runs beside it (`npm run bump` edits the copy's stack files).
+ */
+const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "components", "policy", "scripts", "tools"];
 
 /** The fully qualified name of a stack in a file backend. */
 export const qualifiedStack = (stack: string): string => `organization/smartem/${stack}`;

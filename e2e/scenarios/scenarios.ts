@@ -14,6 +14,7 @@ import { githubSide } from "./github-side";
 import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
+import { branchRunIdentity, releaseRunIdentity, withReleaseSide } from "./release-side";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +23,7 @@ import { COLLECT_FAILURE_SCRIPT, ROLLBACK_SCRIPT } from "../../tools/delivery/de
 import { FailureDecision, decideFromCli } from "../../tools/delivery/rollout-decision";
 import { upkeep as rolloutIssueUpkeep } from "../../tools/delivery/rollout-issue";
 
-export const VERSIONS = { A: "0.1.0", B: "0.2.0", C: "0.3.0", D: "0.4.0", E: "0.5.0" } as const;
+export const VERSIONS = { A: "0.1.0", B: "0.2.0", C: "0.3.0", D: "0.4.0", E: "0.5.0", F: "0.6.0" } as const;
 const IMAGE = "ghcr.io/diamondlightsource/smartem-decisions";
 const BROKEN_MIGRATION = "registry.invalid/broken-migration/diamondlightsource/smartem-decisions";
 const BROKEN_READY = "registry.invalid/broken-ready/diamondlightsource/smartem-decisions";
@@ -491,7 +492,104 @@ export const SCENARIOS: readonly Scenario[] = [
       await stack.configure({ allowDowngrade: undefined });
     },
   },
+  {
+    // npm run bump as users run it, against the release side's loopback double: F's image is
+    // first attested by a run on main (refused, nothing written), then by its release run
+    // (pinned by digest), and pulumi up deploys exactly that digest.
+    id: "verified-pin",
+    after: ["rollback-after-failure"],
+    async run(world) {
+      const stack = staging(world);
+      const file = path.join(world.workspace.projectDir, "Pulumi.staging.yaml");
+      await withReleaseSide(async (releases) => {
+        await releases.publish(VERSIONS.F, branchRunIdentity);
+        const before = readFileSync(file, "utf8");
+        const refused = await releases.bump(world.workspace, stack.name, VERSIONS.F);
+        check(refused.code === 1, `bump of F attested by a branch run exited ${refused.code}: ${tail(refused.output)}`);
+        check(
+          refused.output.includes("bump refused: Pulumi.staging.yaml is unchanged.") &&
+            refused.output.includes(`wrong identity: signed by ${branchRunIdentity}`) &&
+            refused.output.includes(`expected ${releaseRunIdentity(VERSIONS.F)}`),
+          `the refusal does not say which identity signed and which was expected: ${tail(refused.output)}`,
+        );
+        check(!hasStackTrace(refused.output), "the bump refusal prints a stack trace");
+        check(readFileSync(file, "utf8") === before, "the refused bump changed Pulumi.staging.yaml");
+
+        const digest = await releases.publish(VERSIONS.F);
+        const pinned = await releases.bump(world.workspace, stack.name, VERSIONS.F);
+        check(pinned.code === 0, `bump of F attested by its release run exited ${pinned.code}: ${tail(pinned.output)}`);
+        check(
+          pinned.output.includes(`built and attested by ${releaseRunIdentity(VERSIONS.F)}`),
+          `bump does not say whose attestation it verified: ${tail(pinned.output)}`,
+        );
+        const { result, recorder } = await recorded(world, NS.staging, () => stack.up());
+        succeeded(result, "pulumi up of the verified pin");
+        migrationFirst(recorder, VERSIONS.F);
+        const expected = `${IMAGE}:${VERSIONS.F}@${digest}`;
+        for (const name of [API, WORKER]) {
+          const image = await deploymentImage(world, NS.staging, name);
+          check(image === expected, `${name} runs ${image}, not the verified ${expected}`);
+        }
+        const job = await migrationJobImage(world, NS.staging, VERSIONS.F);
+        check(job === expected, `the migration Job of F runs ${job}, not the verified ${expected}`);
+        const evidence = (await stack.outputs()).promotionEvidence as { version?: string; digest?: string } | undefined;
+        check(
+          evidence?.version === VERSIONS.F && evidence.digest === digest,
+          `staging's promotion record is ${JSON.stringify(evidence)}, not F with its digest`,
+        );
+      });
+    },
+  },
+  {
+    // Production takes F (verified and pinned by bump, as in the bump PR) only once staging's
+    // rollout of F is promotionSoakHours old, by the clock the test sets (SMARTEM_TEST_NOW).
+    id: "promotion-soak",
+    after: ["promotion", "verified-pin"],
+    async run(world) {
+      const production = world.stacks.get("production");
+      check(production !== undefined, "the production stack was not created (promotion)");
+      const evidence = (await staging(world).outputs()).promotionEvidence as { version?: string; rolledOutAt?: string };
+      check(
+        evidence?.version === VERSIONS.F && evidence.rolledOutAt !== undefined,
+        `staging's promotion record ${JSON.stringify(evidence)} has no rollout time for F`,
+      );
+      const rolledOut = Date.parse(evidence.rolledOutAt);
+      const at = (hours: number): string => new Date(rolledOut + hours * 3_600_000).toISOString();
+      await production.configure({ promotionSoakHours: 24 });
+      const digest = await withReleaseSide(async (releases) => {
+        const published = await releases.publish(VERSIONS.F);
+        const bumped = await releases.bump(world.workspace, production.name, VERSIONS.F);
+        check(bumped.code === 0, `bump of production to F exited ${bumped.code}: ${tail(bumped.output)}`);
+        return published;
+      });
+
+      const early = await production.preview([], { SMARTEM_TEST_NOW: at(1) });
+      check(early.code !== 0, "production took F one hour after staging's rollout, with a 24 h soak");
+      const text = early.stdout + early.stderr;
+      check(
+        text.includes(`rolled out ${VERSIONS.F} at ${evidence.rolledOutAt}; 23h 0m of the 24 h soak left`) &&
+          text.includes("smartem:promotionSoakHours"),
+        `the refusal does not say how long is left: ${tail(text)}`,
+      );
+      check(!hasStackTrace(text), "the soak refusal prints a stack trace");
+      check((await production.outputs()).backendVersion === VERSIONS.B, "the refused preview moved production");
+
+      succeeded(await production.up([], { SMARTEM_TEST_NOW: at(25) }), "pulumi up of production 25 h after staging's rollout");
+      const image = await deploymentImage(world, NS.production, API);
+      check(image === `${IMAGE}:${VERSIONS.F}@${digest}`, `production's ${API} runs ${image}, not F by its digest`);
+    },
+  },
 ];
+
+/** The image of the migration Job of `version` (the Job's pod template). */
+async function migrationJobImage(world: World, namespace: string, version: string): Promise<string | undefined> {
+  const jobs = await world.kube.list(`/apis/batch/v1/namespaces/${namespace}/jobs`);
+  const job = jobs.find(
+    (j) => (j as { metadata: { labels?: Record<string, string> } }).metadata.labels?.["app.kubernetes.io/version"] === version,
+  );
+  return (job as { spec?: { template: { spec: { containers: { image: string }[] } } } } | undefined)?.spec?.template.spec
+    .containers[0]?.image;
+}
 
 /** What deploy.yml's decide step reads (the real CLI's outputs and checkpoint) and decides. */
 async function decideAfterFailure(world: World, stack: Stack): Promise<FailureDecision> {

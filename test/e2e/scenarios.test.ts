@@ -6,7 +6,7 @@ import { REDIRECTING_ENV, hasStackTrace } from "../../e2e/scenarios/pulumi";
 import { SCENARIOS, changedResources } from "../../e2e/scenarios/scenarios";
 
 describe("e2e scenarios harness", () => {
-  it("has the ten scenarios of issue 10 (first-deploy's dev-like stack on its own) and issue 12's rollback scenarios, each starting only from earlier ones", () => {
+  it("has the ten scenarios of issue 10 (first-deploy's dev-like stack on its own) and issue 12's four, each starting only from earlier ones", () => {
     expect(SCENARIOS.map((s) => s.id)).to.deep.equal([
       "first-deploy",
       "first-deploy-dev",
@@ -21,6 +21,8 @@ describe("e2e scenarios harness", () => {
       "github-side",
       "auto-rollback",
       "incident-on-unsafe-failure",
+      "verified-pin",
+      "promotion-soak",
     ]);
     SCENARIOS.forEach((s, i) => {
       for (const dep of s.after)
