@@ -34,6 +34,7 @@ import { PythonPackageRelease } from "./release/python-package-release";
 import { TagRuleset, legacyTagsRuleset } from "./release/tag-rules";
 import { TrustedPublisher } from "./release/trusted-publisher";
 import { ReleasePlan, releasePlan } from "./release/release-workflow";
+import { BumpTrigger, bumpTriggerEnvironment, packageBumpTrigger } from "./release/bump-trigger";
 
 /** What only a run under the real Pulumi engine has; the offline engine passes none. */
 export interface LiveRun {
@@ -72,7 +73,8 @@ export async function runProgram(
     throw new ConfigError(placeholders, "Placeholders left in the stack file: put the real values there first");
   for (const problem of placeholders) host.warn(`${formatProblem(problem)} (\`pulumi preview\` refuses it)`);
   const settings = backendSettings(stack, config);
-  const releases = config.packages.map(releasePlan);
+  const trigger = bumpTrigger(config);
+  const releases = config.packages.map((pkg) => releasePlan(pkg, trigger));
   host.onReleasePlans?.(releases);
   // GitHub: exactly one stack owns each repository's workflows, rulesets and environment.
   const githubPlan = config.manageGithub ? planGithub(config, releases) : undefined;
@@ -163,6 +165,7 @@ function planGithub(config: StackConfig & { readonly manageGithub: true }, relea
         reviewers: config.pypiReviewers,
         stableTagCreators: config.stableTagCreators,
         waitTimer: config.pypiWaitTimer,
+        ...(packageBumpTrigger(pkg, bumpTrigger(config)) ? { bumpTriggerEnvironment: bumpTriggerEnvironment(pkg) } : {}),
       }),
     })),
     legacyRulesets: Object.entries(config.legacyReleaseTags).map(([repository, patterns]) =>
@@ -174,6 +177,13 @@ function planGithub(config: StackConfig & { readonly manageGithub: true }, relea
         ? deliveryEnvironmentSpecs(config.deliveryRepository, config.deliveryReviewers)
         : [],
   };
+}
+
+/** A stable release starts this project's bump.yml when the stack names this project's repository. */
+function bumpTrigger(config: StackConfig): BumpTrigger | undefined {
+  return config.deliveryRepository !== undefined
+    ? { repository: `${config.githubOwner}/${config.deliveryRepository}`, image: config.backendImage }
+    : undefined;
 }
 
 /** The cluster as the Kubernetes provider gets it; under the real engine, read from this machine. */

@@ -24,6 +24,14 @@ export const releaseConfig = {
             ["workflowFile"],
             `workflowFile ${p.workflowFile} is used by two packages of repository ${p.repository}`,
           );
+          // Two release workflows pushing one image would overwrite each other's tags.
+          if (p.container)
+            claim(
+              `image:${p.container.image}`,
+              i,
+              ["container", "image"],
+              `container.image ${p.container.image} is used by two packages`,
+            );
         });
       }),
     type: "array",
@@ -32,7 +40,7 @@ export const releaseConfig = {
       `a list of packages {name, repository, tagPrefix (${TAG_PREFIX_ALLOWED}), paths, workflowFile, ` +
       "optional pythonVersion, pypiEnvironment, branch, workingDirectory, testPaths, lintPaths, " +
       "windowsExe {name, entryPoint, hiddenImports, extras, assetPrefix, smokeTests}, " +
-      "openapi {app, extras, env}, container {image, dockerfile, context, versionBuildArg, extras}}; names, tag prefixes and workflow files unique",
+      "openapi {app, extras, env}, container {image, dockerfile, context, versionBuildArg, extras}}; names, tag prefixes, workflow files and container images unique",
   }),
   workflowCommitAuthor: key({
     schema: z.string().trim().min(1, "empty").max(100).default("smartem-release-infra"),

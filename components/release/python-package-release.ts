@@ -39,7 +39,8 @@ const renderedByPackage = new Map<string, string>();
 
 /** The committed file's content: the rendered workflow with its generated-file header. */
 export function workflowContent(plan: ReleasePlan): string {
-  const key = JSON.stringify(plan.pkg);
+  // The workflow is a function of the package and whom it tells of a release, nothing else.
+  const key = JSON.stringify([plan.pkg, plan.bumpTrigger ?? null]);
   let content = renderedByPackage.get(key);
   if (content === undefined) {
     content = renderWorkflow(plan.workflow, {

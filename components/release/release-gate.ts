@@ -16,6 +16,8 @@ import { BypassActor, DEFAULT_STABLE_TAG_CREATORS, TagRuleset, packageTagRuleset
 export interface ReleaseGatePlan {
   readonly rulesets: readonly TagRuleset[];
   readonly environment: PypiEnvironmentSpec;
+  /** The environment the release workflow's bump-trigger job runs in (bump-trigger.ts), if it has one. */
+  readonly bumpTriggerEnvironment?: EnvironmentSpec;
 }
 
 export interface ReleaseGateSettings {
@@ -31,6 +33,11 @@ export interface ReleaseGateSettings {
    * @default 0
    */
   readonly waitTimer?: number;
+  /**
+   * The environment of the release workflow's bump-trigger job (bump-trigger.ts).
+   * @default none: the workflow has no such job
+   */
+  readonly bumpTriggerEnvironment?: EnvironmentSpec;
 }
 
 /** The gate of one package; throws on bad input, registers nothing. */
@@ -38,6 +45,7 @@ export function releaseGatePlan(pkg: PythonPackage, settings: ReleaseGateSetting
   return {
     rulesets: packageTagRulesets(pkg, settings.stableTagCreators ?? DEFAULT_STABLE_TAG_CREATORS),
     environment: pypiEnvironmentSpec(pkg, settings.reviewers, settings.waitTimer ?? 0),
+    ...(settings.bumpTriggerEnvironment ? { bumpTriggerEnvironment: settings.bumpTriggerEnvironment } : {}),
   };
 }
 
@@ -126,6 +134,8 @@ export class ReleaseGate extends pulumi.ComponentResource {
   readonly rulesets: readonly github.RepositoryRuleset[];
   readonly environment: github.RepositoryEnvironment;
   readonly deploymentPolicies: readonly github.RepositoryEnvironmentDeploymentPolicy[];
+  /** The bump-trigger job's environment, when the workflow has that job. */
+  readonly bumpTriggerEnvironment?: github.RepositoryEnvironment;
   /**
    * Everything the release workflow of this package must wait for: a workflow file that
    * names an environment which does not exist yet makes GitHub create it unprotected.
@@ -146,7 +156,15 @@ export class ReleaseGate extends pulumi.ComponentResource {
     );
     this.environment = environment;
     this.deploymentPolicies = deploymentPolicies;
-    this.gate = [...this.rulesets, this.environment, ...this.deploymentPolicies];
+    const trigger = args.plan.bumpTriggerEnvironment;
+    const triggerResources = trigger ? environmentResources(`${name}-${trigger.environment}`, trigger, child) : undefined;
+    this.bumpTriggerEnvironment = triggerResources?.environment;
+    this.gate = [
+      ...this.rulesets,
+      this.environment,
+      ...this.deploymentPolicies,
+      ...(triggerResources ? [triggerResources.environment, ...triggerResources.deploymentPolicies] : []),
+    ];
     this.registerOutputs({ environment: this.environment.environment });
   }
 }

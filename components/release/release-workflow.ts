@@ -8,6 +8,14 @@ import type { PythonPackage } from "./package";
 import { Job, Permissions, Step, Workflow } from "../actions/model";
 import { PYTHON_TOOLS, RUNNERS, action } from "../actions/pins";
 import { ReleaseKind, VERSION_SCRIPT } from "./version-decision";
+import {
+  BUMP_TRIGGER_ENVIRONMENT,
+  BUMP_TRIGGER_SCRIPT,
+  BUMP_TRIGGER_SECRET,
+  BUMP_WORKFLOW_FILE,
+  BumpTrigger,
+  packageBumpTrigger,
+} from "./bump-trigger";
 
 /** A job and the release kinds it runs for (`always`: every run, whatever the version job decides). */
 export interface PlannedJob {
@@ -18,6 +26,8 @@ export interface PlannedJob {
 
 export interface ReleasePlan {
   readonly pkg: PythonPackage;
+  /** Whom a stable release tells (bump-trigger.ts); the workflow depends on it as on the package. */
+  readonly bumpTrigger?: BumpTrigger;
   readonly jobs: readonly PlannedJob[];
   readonly workflow: Workflow;
 }
@@ -34,6 +44,7 @@ export const JOB = {
   githubRelease: "github-release",
   publishPypi: "publish-pypi",
   container: "container",
+  bumpTrigger: "bump-trigger",
 } as const;
 
 /** Artifact names shared by the jobs that upload and download them. */
@@ -535,8 +546,36 @@ function containerJob(pkg: PythonPackage, container: NonNullable<PythonPackage["
   };
 }
 
-/** Every job of the package's release workflow with the kinds it runs for. */
-export function planJobs(pkg: PythonPackage): PlannedJob[] {
+function bumpTriggerJob(trigger: BumpTrigger): Job {
+  return {
+    name: "Start the bump PRs",
+    runsOn: RUNNERS.linux,
+    // The token it uses is its own (Actions: write on the other repository); GITHUB_TOKEN gets nothing.
+    permissions: {},
+    timeoutMinutes: TIMEOUT.short,
+    // After the image exists: the bump PR pins its verified digest.
+    needs: [JOB.version, JOB.container],
+    environment: { name: BUMP_TRIGGER_ENVIRONMENT },
+    steps: [
+      {
+        name: `Start ${BUMP_WORKFLOW_FILE} of ${trigger.repository}`,
+        env: {
+          GH_TOKEN: `\${{ secrets.${BUMP_TRIGGER_SECRET} }}`,
+          DELIVERY_REPOSITORY: trigger.repository,
+          WORKFLOW: BUMP_WORKFLOW_FILE,
+          VERSION,
+        },
+        run: BUMP_TRIGGER_SCRIPT,
+      },
+    ],
+  };
+}
+
+/**
+ * Every job of the package's release workflow with the kinds it runs for; with a bump trigger
+ * (and a container image), a stable release ends by starting this project's bump PRs.
+ */
+export function planJobs(pkg: PythonPackage, trigger?: BumpTrigger): PlannedJob[] {
   const published: ReleaseKind[] = ["stable", "rc"];
   const built: ReleaseKind[] = ["stable", "rc", "check"];
   const jobs: PlannedJob[] = [
@@ -551,6 +590,8 @@ export function planJobs(pkg: PythonPackage): PlannedJob[] {
   jobs.push({ id: JOB.publishPypi, runsFor: ["stable"], job: publishPypiJob(pkg) });
   jobs.push({ id: JOB.githubRelease, runsFor: published, job: githubReleaseJob(pkg) });
   if (pkg.container) jobs.push({ id: JOB.container, runsFor: ["stable"], job: containerJob(pkg, pkg.container) });
+  const bumpTrigger = packageBumpTrigger(pkg, trigger);
+  if (bumpTrigger) jobs.push({ id: JOB.bumpTrigger, runsFor: ["stable"], job: bumpTriggerJob(bumpTrigger) });
   const runsFor = new Map(jobs.map((p) => [p.id, p.runsFor]));
   return jobs.map((p) => {
     if (p.runsFor === "always") return p;
@@ -576,8 +617,8 @@ export function releaseTriggers(pkg: PythonPackage): Workflow["on"] {
   };
 }
 
-export function releasePlan(pkg: PythonPackage): ReleasePlan {
-  const jobs = planJobs(pkg);
+export function releasePlan(pkg: PythonPackage, trigger?: BumpTrigger): ReleasePlan {
+  const jobs = planJobs(pkg, trigger);
   const workflow: Workflow = {
     name: `Release ${pkg.name}`,
     on: releaseTriggers(pkg),
@@ -590,7 +631,8 @@ export function releasePlan(pkg: PythonPackage): ReleasePlan {
     defaults: { run: { shell: "bash", ...(pkg.workingDirectory === "." ? {} : { workingDirectory: pkg.workingDirectory }) } },
     jobs: Object.fromEntries(jobs.map((p) => [p.id, p.job])),
   };
-  return { pkg, jobs, workflow };
+  const bumpTrigger = packageBumpTrigger(pkg, trigger);
+  return { pkg, ...(bumpTrigger ? { bumpTrigger } : {}), jobs, workflow };
 }
 
 export interface TrustedPublisher {

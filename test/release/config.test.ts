@@ -57,6 +57,20 @@ describe(KEY.packages, () => {
       /smartem:packages\.1\.workflowFile = .*used by two packages of repository smartem-devtools/,
     ],
     [
+      "two packages pushing one container image",
+      [
+        SMARTEM_DECISIONS,
+        {
+          ...SMARTEM_DECISIONS,
+          name: "other",
+          tagPrefix: "other-v",
+          workflowFile: "release-other.yml",
+          pypiEnvironment: "pypi-other",
+        },
+      ],
+      /smartem:packages\.1\.container\.image = "ghcr\.io\/diamondlightsource\/smartem-decisions": container\.image .* is used by two packages/,
+    ],
+    [
       "an exe asset prefix not ending in -v",
       [{ ...EPUPLAYER, windowsExe: { ...EPUPLAYER.windowsExe, assetPrefix: "epuplayer" } }],
       /assetPrefix = "epuplayer": the asset prefix ends with '-v'/,

@@ -6,8 +6,10 @@ import { SECRET_MARKER } from "../../components/config/keys";
 
 const PROVIDER = TYPES.githubProvider;
 const packages = (...extra: object[]): string => JSON.stringify([SMARTEM_DECISIONS, ...extra]);
+// A second package of the same repository; it ships no image (container images are unique).
+const { container: _image, ...WITHOUT_IMAGE } = SMARTEM_DECISIONS;
 const EPUPLAYER = {
-  ...SMARTEM_DECISIONS,
+  ...WITHOUT_IMAGE,
   name: "epuplayer",
   tagPrefix: "epuplayer-v",
   workflowFile: "release-epuplayer.yml",
@@ -82,7 +84,8 @@ describe("release gate on the dev stack", () => {
       },
     });
     const pypi = resourcesOfType(ev, TYPES.environment).filter((r) => r.inputs.repository === "smartem-decisions");
-    expect(pypi.map((r) => r.inputs.environment).sort()).to.deep.equal(["pypi", "pypi-epuplayer"]);
+    // Beside the two PyPI environments, production's bump trigger (it names smartem:deliveryRepository).
+    expect(pypi.map((r) => r.inputs.environment).sort()).to.deep.equal(["bump-trigger", "pypi", "pypi-epuplayer"]);
   });
 
   it("applies configured creators, reviewers and wait timer", async () => {

@@ -15,6 +15,7 @@ import { KEY } from "../../components/program-config";
 import { DELIVERY_BRANCH, DELIVERY_STACKS, DeliveryStack, deliveryEnvironmentName } from "../../components/delivery/environments";
 import { readStackFile } from "../engine/stack-file";
 import { BACKEND_PACKAGE } from "../../components/backend/names";
+import { BUMP_WORKFLOW_FILE, RELEASE_DISPATCH_TYPE } from "../../components/release/bump-trigger";
 import { bumpBranch } from "./bump-pr";
 import { GUARD_REFUSES } from "./bump-decision";
 
@@ -548,9 +549,6 @@ export function driftWorkflow(): Workflow {
 /** The PyPI JSON API of the backend's package: its releases, newest included. */
 export const BACKEND_RELEASES_URL = `https://pypi.org/pypi/${BACKEND_PACKAGE}/json`;
 
-/** The event type the release workflow (or a person) dispatches to start bump.yml at once. */
-export const RELEASE_DISPATCH_TYPE = "smartem-release";
-
 /**
  * The bump job's proposal and, when there is one, the verified bump, the render and the patch.
  * GitHub runs it as `bash --noprofile --norc -eo pipefail`: a failed read of the releases or of
@@ -669,8 +667,10 @@ function bumpPrJob(stack: DeployedStack): Job {
 }
 
 /**
- * A bump PR for every release, per stack in promotion order: started by a release
- * (repository_dispatch), every six hours as a fallback, or by hand. Only main's code runs.
+ * A bump PR for every release, per stack in promotion order: started by a stable release
+ * (the release workflow's bump-trigger job, components/release/bump-trigger.ts, with
+ * workflow_dispatch), by a repository_dispatch, every six hours as a fallback, or by hand.
+ * Only main's code runs.
  */
 export function bumpWorkflow(): Workflow {
   return {
@@ -697,6 +697,6 @@ export function deliveryWorkflowFiles(): Map<string, string> {
     [".github/workflows/pull-request.yml", renderWorkflow(pullRequestWorkflow(), GENERATED_BY)],
     [".github/workflows/deploy.yml", renderWorkflow(deployWorkflow(), GENERATED_BY)],
     [".github/workflows/drift.yml", renderWorkflow(driftWorkflow(), GENERATED_BY)],
-    [".github/workflows/bump.yml", renderWorkflow(bumpWorkflow(), GENERATED_BY)],
+    [`.github/workflows/${BUMP_WORKFLOW_FILE}`, renderWorkflow(bumpWorkflow(), GENERATED_BY)],
   ]);
 }
