@@ -10,15 +10,10 @@
  * Returns the stack outputs.
  */
 import type * as github from "@pulumi/github";
-import { BACKEND_RESOURCE_NAME, Backend } from "./backend/backend";
-import {
-  BACKEND_VERSION_OUTPUT,
-  MIGRATED_VERSION_OUTPUT,
-  guardBackendVersion,
-  isBelowMigratedSchema,
-  migratedEarlier,
-  schemaVersion,
-} from "./backend/deployed-version";
+import { Backend } from "./backend/backend";
+import { BACKEND_RESOURCE_NAME } from "./backend/names";
+import { guardBackendVersion, isBelowMigratedSchema, migratedEarlier, schemaVersion } from "./backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "./backend/outputs";
 import { promotionOverrideWarning } from "./backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
 import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";

@@ -6,9 +6,9 @@
 import * as path from "node:path";
 import { runScript } from "../tools/cli";
 
-runScript(
-  "bench-many",
-  {
+runScript({
+  name: "bench-many",
+  spec: {
     command: "node scripts/run.cjs scripts/bench-many.ts",
     summary: "One case of npm run bench: renders dev, staging and production with N packages each, into <out>/<stack>.",
     options: {
@@ -17,7 +17,7 @@ runScript(
     },
     required: ["packages"],
   },
-  async ({ packages, out }) => {
+  main: async ({ packages, out }) => {
     const n = Number(packages);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--packages ${packages}: a whole number of packages, at least 1`);
     const [{ evaluate }, { renderFiles, writeRender }, { manyPackagesOptions }] = await Promise.all([
@@ -31,4 +31,4 @@ runScript(
       await writeRender(renderFiles(evaluation), path.join(folder, stack));
     }
   },
-);
+});

@@ -73,9 +73,9 @@ const renderMany = (packages: number): Case => ({
   ],
 });
 
-runScript(
-  "bench",
-  {
+runScript({
+  name: "bench",
+  spec: {
     command: "npm run bench --",
     summary: [
       "Measures npm run render -- --stack dev, and renders of 1, 10 and 50 packages on all three stacks,",
@@ -84,7 +84,7 @@ runScript(
     ].join("\n"),
     options: {},
   },
-  () => {
+  main: () => {
     if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
       throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
     const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
@@ -94,4 +94,4 @@ runScript(
       `per package: ${(((ten - one) / 9) * 1000).toFixed(1)} ms (1 -> 10), ${(((fifty - ten) / 40) * 1000).toFixed(1)} ms (10 -> 50)`,
     );
   },
-);
+});

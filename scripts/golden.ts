@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runScript } from "../tools/cli";
 
-runScript(
-  "golden",
-  {
+runScript({
+  name: "golden",
+  spec: {
     command: "npm run golden --",
     summary: [
       "Regenerates Pulumi.yaml (config schema), .github/workflows (this repository's delivery workflows),",
@@ -19,7 +19,7 @@ runScript(
     ].join("\n"),
     options: {},
   },
-  async () => {
+  main: async () => {
     // Loaded after the flags are read: --help answers without loading Pulumi.
     const [{ projectFile }, { deliveryWorkflowFiles }, { configSchema }, { PROJECT_ROOT }, { writeGoldens }, { referencePages }] =
       await Promise.all([
@@ -44,4 +44,4 @@ runScript(
     }
     for (const [stack, files] of await writeGoldens()) console.log(`test/golden/${stack}: ${files.size} files`);
   },
-);
+});

@@ -97,34 +97,49 @@ export function parseCli<O extends Readonly<Record<string, CliOption>>>(
   return values as CliValues<O>;
 }
 
+/** A script: its name (the prefix of its errors, `render failed: ...`), command line and body. */
+export interface Script<O extends Readonly<Record<string, CliOption>>> {
+  readonly name: string;
+  readonly spec: CliSpec<O>;
+  /** The body, given the parsed flags; returns the exit code. @default exit code 0 */
+  readonly main: (values: CliValues<O>) => Promise<number | void> | number | void;
+}
+
+/** A script, its flags' types inferred from its spec (for scripts defined apart from their entry point). */
+export function defineScript<O extends Readonly<Record<string, CliOption>>>(script: Script<O>): Script<O> {
+  return script;
+}
+
 /**
- * Runs a script's `main` with its parsed flags and exits: 0 after `--help` or when `main`
- * returns nothing, `main`'s own code otherwise, 2 on a usage mistake, 1 on any other error.
- * `name` prefixes the error (`render failed: ...`).
+ * What a script does with `args`, short of exiting: prints the usage after `--help` (0), a usage
+ * mistake (2), or runs `main` (its own code, 0 when it returns nothing, 1 when it throws, the
+ * error printed as its message alone). Returns the exit code. Tests call it in-process.
  */
-export function runScript<O extends Readonly<Record<string, CliOption>>>(
-  name: string,
-  spec: CliSpec<O>,
-  main: (values: CliValues<O>) => Promise<number | void> | number | void,
-): void {
+export async function executeScript<O extends Readonly<Record<string, CliOption>>>(
+  { name, spec, main }: Script<O>,
+  args: readonly string[],
+): Promise<number> {
   let parsed: CliValues<O> | "help";
   try {
-    parsed = parseCli(spec, process.argv.slice(2));
+    parsed = parseCli(spec, args);
   } catch (error) {
     console.error(`${name}: ${error instanceof Error ? error.message : String(error)}; see ${spec.command} --help`);
-    process.exit(2);
+    return 2;
   }
   if (parsed === "help") {
-    process.stdout.write(usage(spec));
-    process.exit(0);
+    // console.log, as everything a script prints, so that an in-process run captures it too.
+    console.log(usage(spec).replace(/\n$/, ""));
+    return 0;
   }
-  Promise.resolve()
-    .then(() => main(parsed))
-    .then(
-      (code) => process.exit(code ?? 0),
-      (error: unknown) => {
-        console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
+  try {
+    return (await main(parsed)) ?? 0;
+  } catch (error) {
+    console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** Runs a script with this process's arguments and exits with its code ({@link executeScript}). */
+export function runScript<O extends Readonly<Record<string, CliOption>>>(script: Script<O>): void {
+  void executeScript(script, process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -12,7 +12,8 @@ import { apiDeployment, apiIdentity, apiService, podDisruptionBudget } from "./a
 import { postgres, rabbitmq } from "./backing-services";
 import { configMapManifest, secretManifest } from "./environment";
 import { KubernetesCluster, kubernetesProviderArgs } from "./kubernetes-provider";
-import { migrationJob, migrationJobResourceName } from "./migration";
+import { migrationJob } from "./migration";
+import { migrationJobResourceName } from "./names";
 import { namespaceManifest } from "./namespace";
 import { PromotionEvidence, promotionEvidence } from "./promotion-evidence";
 import { apiIngress, backendClientsOnly, denyAllIngress } from "./network";
@@ -37,9 +38,6 @@ export interface BackendArgs {
    */
   readonly migratedEarlier?: boolean;
 }
-
-/** The name the program gives its Backend (its children's names start with it). */
-export const BACKEND_RESOURCE_NAME = "smartem";
 
 /**
  * The provider's per-object switch to force server-side apply. Without it, a field someone

@@ -11,23 +11,18 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";
+import { INVOKES } from "../shared/project";
 import { BackendConfig } from "./config";
-import { BACKEND_RESOURCE_NAME } from "./backend";
-import { PromotionFacts, VersionGuardFacts, assertVersionGuards } from "./guards";
-import { migrationJobResourceName } from "./migration";
-import { readCompletedMigration } from "./migration-history";
+import { PromotionFacts, PromotionPolicy, VersionGuardFacts, assertVersionGuards, promotionPolicy } from "./guards";
+import { StackResourceOutputs, completedMigration } from "./migration-history";
+import { BACKEND_RESOURCE_NAME, migrationJobResourceName } from "./names";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "./outputs";
 import { PROMOTION_EVIDENCE_OUTPUT, PromotionEvidence, readEvidence } from "./promotion-evidence";
-
-/** The stack output every stack exports and the guards read back. */
-export const BACKEND_VERSION_OUTPUT = "backendVersion";
 
 /** The fully qualified name of the stack being deployed. */
 export function currentStackName(): string {
   return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
 }
-
-/** The stack output with the highest version whose migration Job completed on this stack. */
-export const MIGRATED_VERSION_OUTPUT = "migratedVersion";
 
 async function readValue(reference: pulumi.StackReference, name: string): Promise<unknown> {
   const details = await reference.getOutputDetails(name);
@@ -37,26 +32,6 @@ async function readValue(reference: pulumi.StackReference, name: string): Promis
 async function readOutput(reference: pulumi.StackReference, name: string): Promise<string | undefined> {
   const value = await readValue(reference, name);
   return typeof value === "string" ? value : undefined;
-}
-
-/** Hours a promoting stack waits after its source's rollout unless smartem:promotionSoakHours says otherwise. */
-export const DEFAULT_PROMOTION_SOAK_HOURS = 24;
-
-/** A stack's promotion rule, from `smartem:promoteFrom` and the keys that qualify it. */
-export interface PromotionPolicy {
-  readonly fromStack: string;
-  readonly soakHours: number;
-  readonly override: boolean;
-}
-
-/** The promotion rule of a stack, undefined without `smartem:promoteFrom`. */
-export function promotionPolicy(config: BackendConfig): PromotionPolicy | undefined {
-  if (config.promoteFrom === undefined) return undefined;
-  return {
-    fromStack: config.promoteFrom,
-    soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS,
-    override: config.skipPromotionCheck,
-  };
 }
 
 /** What the program knows of this stack's live state before it changes anything. */
@@ -161,4 +136,10 @@ function highest(versions: ReadonlyArray<string | undefined>): string | undefine
     .filter((v): v is string => v !== undefined && isCanonicalVersion(v))
     .sort(compareVersions)
     .at(-1);
+}
+
+/** Reads the last checkpoint of `stackName` (fully qualified) and returns its completed migration. */
+export async function readCompletedMigration(stackName: string, jobName: string): Promise<string | undefined> {
+  const answer = (await pulumi.runtime.invoke(INVOKES.readStackResourceOutputs, { stackName })) as Partial<StackResourceOutputs>;
+  return completedMigration(answer.outputs ?? {}, jobName);
 }

@@ -7,7 +7,7 @@
  */
 import { ConfigError, ConfigProblem, formatProblem } from "../config/keys";
 import { compareVersions, isCanonicalVersion, parseVersion } from "../version/version";
-import { BACKEND_KEY } from "./config";
+import { BACKEND_KEY, BackendConfig } from "./config";
 import { PROMOTION_EVIDENCE_OUTPUT, RecordedEvidence } from "./promotion-evidence";
 
 export interface VersionGuardFacts {
@@ -294,4 +294,24 @@ export class VersionGuardError extends ConfigError {
 export function assertVersionGuards(facts: VersionGuardFacts): void {
   const problems = checkVersionGuards(facts);
   if (problems.length > 0) throw new VersionGuardError(problems);
+}
+
+/** Hours a promoting stack waits after its source's rollout unless smartem:promotionSoakHours says otherwise. */
+export const DEFAULT_PROMOTION_SOAK_HOURS = 24;
+
+/** A stack's promotion rule, from `smartem:promoteFrom` and the keys that qualify it. */
+export interface PromotionPolicy {
+  readonly fromStack: string;
+  readonly soakHours: number;
+  readonly override: boolean;
+}
+
+/** The promotion rule of a stack, undefined without `smartem:promoteFrom`. */
+export function promotionPolicy(config: BackendConfig): PromotionPolicy | undefined {
+  if (config.promoteFrom === undefined) return undefined;
+  return {
+    fromStack: config.promoteFrom,
+    soakHours: config.promotionSoakHours ?? DEFAULT_PROMOTION_SOAK_HOURS,
+    override: config.skipPromotionCheck,
+  };
 }

@@ -10,16 +10,15 @@
  * still say B while the checkpoint's Job says D completed; returning to B must not run B's
  * migration against D's schema.
  *
- * The read is the engine's built-in invoke `pulumi:pulumi:readStackResourceOutputs`, which
+ * Pure: deployed-version.ts reads the checkpoint. The read is the engine's built-in invoke `pulumi:pulumi:readStackResourceOutputs`, which
  * returns every live resource of the stack's checkpoint as `{type, outputs}` keyed by URN (a
  * replaced resource awaiting deletion is left out). Tried with the real CLI (3.276, file
  * backend): a stack never deployed answers no resources; during an update the answer already
  * holds what this update has checkpointed, which never includes this run's Job, because the
  * program reads before it registers the backend.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { compareVersions, isCanonicalVersion } from "../version/version";
-import { INVOKES, TYPES } from "../shared/project";
+import { TYPES } from "../shared/project";
 import { VERSION_LABEL } from "./labels";
 
 /** One resource of `readStackResourceOutputs`' answer. */
@@ -59,10 +58,4 @@ export function completedMigration(resources: StackResourceOutputs["outputs"], j
     .map(([, r]) => record(record(r.outputs.metadata).labels)[VERSION_LABEL])
     .filter((v): v is string => typeof v === "string" && isCanonicalVersion(v));
   return versions.sort(compareVersions).at(-1);
-}
-
-/** Reads the last checkpoint of `stackName` (fully qualified) and returns its completed migration. */
-export async function readCompletedMigration(stackName: string, jobName: string): Promise<string | undefined> {
-  const answer = (await pulumi.runtime.invoke(INVOKES.readStackResourceOutputs, { stackName })) as Partial<StackResourceOutputs>;
-  return completedMigration(answer.outputs ?? {}, jobName);
 }

@@ -15,11 +15,6 @@ export const MIGRATION_COMMAND = ["alembic", "upgrade", "head"];
 /** Retries of a failing migration before the Job (and `pulumi up`) fails. */
 export const MIGRATION_BACKOFF_LIMIT = 2;
 
-/** The Pulumi resource name of the migration Job of the Backend component named `backend`. */
-export function migrationJobResourceName(backend: string): string {
-  return `${backend}-migrate`;
-}
-
 export function migrationIdentity(s: BackendSettings): AppIdentity {
   return { name: "smartem-migration", instance: s.namespace, component: "migration", version: s.version };
 }

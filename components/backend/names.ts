@@ -18,3 +18,11 @@ export const API_SERVICE_PORT = 80;
 /** The package (and extra) the image installs: the pin names it in every object. */
 export const BACKEND_PACKAGE = "smartem-decisions";
 export const BACKEND_EXTRAS = ["backend"] as const;
+
+/** The name the program gives its Backend (its children's names start with it). */
+export const BACKEND_RESOURCE_NAME = "smartem";
+
+/** The Pulumi resource name of the migration Job of the Backend component named `backend`. */
+export function migrationJobResourceName(backend: string): string {
+  return `${backend}-migrate`;
+}

@@ -5,15 +5,15 @@
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { CheckpointEntry, checkpointInvokes, migrationJobState } from "../support/checkpoint";
-import { goldenDir, listStacks, readStackFile, stackFilePath } from "../../tools/engine/stack-file";
+import { goldenDir, readStackFile } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 import { KEY } from "../../components/program-config";
 import { TYPES } from "../../components/shared/project";
 import { rejection } from "../support/refusals";
+import { projectCopy } from "../support/project-copy";
 
 const SELF = (stack: string): string => `organization/smartem/${stack}`;
 const STAGING = "organization/smartem/staging";
@@ -243,9 +243,8 @@ describe("backend upgrade guards in the program", () => {
     });
 
     it("a stack with no golden render is a first deploy", () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "offline-answers-"));
+      const root = projectCopy("offline-answers-");
       try {
-        for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
         expect(offlineStackReferences("production", root)[SELF("production")]).to.deep.equal({});
         expect(offlineCaveats("production", root).join("\n")).to.match(
           /outputs\.json does not exist: organization\/smartem\/production is rendered as a first deploy/,
@@ -256,9 +255,8 @@ describe("backend upgrade guards in the program", () => {
     });
 
     it("a broken recorded render is named, with how to recover", () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "offline-answers-"));
+      const root = projectCopy("offline-answers-");
       try {
-        for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
         fs.mkdirSync(goldenDir("production", root), { recursive: true });
         fs.writeFileSync(path.join(goldenDir("production", root), "outputs.json"), "[]");
         expect(() => offlineStackReferences("production", root)).to.throw(

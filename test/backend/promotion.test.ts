@@ -7,13 +7,12 @@
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { offlineCaveats } from "../../tools/engine/offline";
-import { listStacks, stackFilePath } from "../../tools/engine/stack-file";
+import { stackFilePath } from "../../tools/engine/stack-file";
 import { evaluateStack } from "../support/evaluate";
 import { KUBECONFIG_PATH } from "../support/live-run";
 import { firstRollout, kubeconfigFor, kubernetesReadBack, pulumiUp, rolledOut } from "../support/promotion";
+import { projectCopy } from "../support/project-copy";
 
 const DIGEST_A = `sha256:${"a".repeat(64)}`;
 const DIGEST_B = `sha256:${"b".repeat(64)}`;
@@ -258,9 +257,8 @@ describe("promotion by evidence and soak time (as the real engine runs it)", () 
     });
 
     it("the render says loudly that smartem:skipPromotionCheck skips the check", () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), "promotion-caveats-"));
+      const root = projectCopy("promotion-caveats-");
       try {
-        for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), stackFilePath(stack, root));
         const file = stackFilePath("production", root);
         fs.writeFileSync(
           file,

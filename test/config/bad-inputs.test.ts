@@ -6,24 +6,18 @@
  * The project folder of each run holds the corpus stack beside the checked-in stack files.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../components/config/keys";
 import { evaluateOffline } from "../../tools/engine/offline";
-import { PROJECT_ROOT, listStacks, stackFilePath } from "../../tools/engine/stack-file";
 import { runRender } from "../../tools/render/render-run";
 import { BAD_INPUTS, BadInput, stackText } from "./bad-inputs";
 import { KEY } from "../../components/program-config";
 
-const STACK = "corpus";
+import { projectCopy } from "../support/project-copy";
+import { runScriptFile } from "../support/spawn";
 
-/** A project folder with the checked-in stack files. */
-function project(root: string): void {
-  for (const stack of listStacks()) fs.copyFileSync(stackFilePath(stack), path.join(root, `Pulumi.${stack}.yaml`));
-  fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-}
+const STACK = "corpus";
 
 /** The stack file of the case, `Pulumi.corpus.yaml`. */
 function withCorpusStack(root: string, text: string): void {
@@ -47,8 +41,7 @@ describe("bad stack files are refused by the offline render (test/config/bad-inp
   let root: string;
   let out: string;
   before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "smartem-bad-inputs-"));
-    project(root);
+    root = projectCopy("smartem-bad-inputs-");
     out = path.join(root, "out");
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -83,17 +76,7 @@ describe("npm run render refuses bad stack files (the command, spawned)", functi
   this.timeout(60000);
   let root: string;
   before(() => {
-    // A copy of the project whose scripts/ is its own (the launcher finds Pulumi.yaml above
-    // its bundle), with the sources and node_modules linked.
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "smartem-render-cli-"));
-    project(root);
-    fs.mkdirSync(path.join(root, "scripts"));
-    for (const file of fs.readdirSync(path.join(PROJECT_ROOT, "scripts")).filter((f) => /\.(ts|cjs)$/.test(f))) {
-      fs.copyFileSync(path.join(PROJECT_ROOT, "scripts", file), path.join(root, "scripts", file));
-    }
-    for (const entry of ["node_modules", "components", "tools", "policy", "index.ts", "package.json", "tsconfig.json"]) {
-      fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(root, entry));
-    }
+    root = projectCopy("smartem-render-cli-", { runnable: true });
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -101,10 +84,7 @@ describe("npm run render refuses bad stack files (the command, spawned)", functi
     withCorpusStack(root, text);
     const out = path.join(root, "out", STACK);
     // What `npm run render -- --stack corpus --out <out>` runs.
-    const run = spawnSync(process.execPath, ["scripts/run.cjs", "scripts/render.ts", "--stack", STACK, "--out", out], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const run = runScriptFile("scripts/render.ts", ["--stack", STACK, "--out", out], { root });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr, out };
   };
 

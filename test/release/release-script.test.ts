@@ -6,14 +6,14 @@
  * exists elsewhere, or an API failure, stops the run before anything is created.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RunStep } from "../../components/actions/model";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { RELEASE_SCRIPT, releasePlan } from "../../components/release/release-workflow";
-import type { FakeGitHub, FakeRelease } from "../support/fake-gh";
+import { FakeGhServer, FakeGitHub, FakeRelease, startFakeGh } from "../support/fake-gh";
 
 const REPO = "DiamondLightSource/smartem-decisions";
 const BUILT = "1111111111111111111111111111111111111111";
@@ -37,19 +37,21 @@ interface Run {
 describe("the github-release script, run under GitHub's bash with a fake gh", () => {
   let temp: string;
   let statePath: string;
+  let gh: FakeGhServer;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = fs.mkdtempSync(path.join(os.tmpdir(), "release-script-"));
     statePath = path.join(temp, "github.json");
-    const bin = path.join(temp, "bin");
-    fs.mkdirSync(bin);
-    const fake = path.join(__dirname, "..", "support", "fake-gh.ts");
-    fs.writeFileSync(path.join(bin, "gh"), `#!/bin/sh\nexec "${process.execPath}" "${fake}" "$@"\n`, { mode: 0o755 });
+    fs.mkdirSync(path.join(temp, "bin"));
+    gh = await startFakeGh(path.join(temp, "bin"));
     fs.mkdirSync(path.join(temp, "release"));
     for (const name of ASSETS) fs.writeFileSync(path.join(temp, "release", name), `${name}\n`);
     github({});
   });
-  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterEach(async () => {
+    await gh.close();
+    fs.rmSync(temp, { recursive: true, force: true });
+  });
 
   function github(state: Partial<FakeGitHub>): void {
     fs.writeFileSync(statePath, JSON.stringify({ repository: REPO, tags: {}, releases: [], nextId: 1, ...state }));
@@ -66,15 +68,15 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     ...fields,
   });
 
-  function run(kind: typeof RC | typeof STABLE, faults: Record<string, string> = {}): Run {
+  /** Runs the script; asynchronously, because the fake gh answers from this process. */
+  async function run(kind: typeof RC | typeof STABLE, faults: Record<string, string> = {}): Promise<Run> {
     const script = path.join(temp, "step.sh");
     fs.writeFileSync(script, RELEASE_SCRIPT);
     const log = path.join(temp, `calls-${Math.random()}.log`);
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
       cwd: temp,
-      encoding: "utf8",
       env: {
-        PATH: `${path.join(temp, "bin")}:${process.env.PATH}`,
+        PATH: `${gh.bin}:${process.env.PATH}`,
         FAKE_GH_STATE: statePath,
         FAKE_GH_LOG: log,
         GH_REPO: REPO,
@@ -84,8 +86,16 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
         ...faults,
       },
     });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
-    return { status: result.status, output: result.stdout + result.stderr, calls };
+    return { status, output: stdout + stderr, calls };
   }
 
   it("is the script the workflow's github-release job runs", () => {
@@ -93,8 +103,8 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     expect(job.steps.filter((s): s is RunStep => "run" in s).map((s) => s.run)).to.deep.equal([RELEASE_SCRIPT]);
   });
 
-  it("a release candidate: drafts at the built commit, uploads every asset, then publishes, which creates the tag there", () => {
-    const r = run(RC);
+  it("a release candidate: drafts at the built commit, uploads every asset, then publishes, which creates the tag there", async () => {
+    const r = await run(RC);
     expect(r.status, r.output).to.equal(0);
     const s = state();
     expect(s.releases).to.have.length(1);
@@ -115,9 +125,9 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
       .and.not.include("--verify-tag");
   });
 
-  it("a stable release: needs its pushed tag (also annotated), publishes as latest", () => {
+  it("a stable release: needs its pushed tag (also annotated), publishes as latest", async () => {
     github({ tags: { [STABLE.TAG]: { annotated: "3333333333333333333333333333333333333333", commit: BUILT } } });
-    const r = run(STABLE);
+    const r = await run(STABLE);
     expect(r.status, r.output).to.equal(0);
     expect(state().releases[0]).to.deep.include({ tag_name: STABLE.TAG, draft: false, prerelease: false, latest: true });
     expect(r.calls.find((c) => c.startsWith("release create")))
@@ -125,15 +135,15 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
       .and.not.include("--prerelease");
   });
 
-  it("a stable release whose tag is missing fails at creation and leaves nothing", () => {
-    const r = run(STABLE);
+  it("a stable release whose tag is missing fails at creation and leaves nothing", async () => {
+    const r = await run(STABLE);
     expect(r.status).to.not.equal(0);
     expect(r.output).to.include("--verify-tag");
     expect(state().releases).to.deep.equal([]);
   });
 
-  it("an upload failing midway leaves a draft without a tag; the re-run fills the same draft and publishes it", () => {
-    const first = run(RC, { FAKE_GH_UPLOAD_FAIL_AFTER: "2" });
+  it("an upload failing midway leaves a draft without a tag; the re-run fills the same draft and publishes it", async () => {
+    const first = await run(RC, { FAKE_GH_UPLOAD_FAIL_AFTER: "2" });
     expect(first.status).to.not.equal(0);
     let s = state();
     expect(s.releases).to.have.length(1);
@@ -141,7 +151,7 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     expect(s.releases[0]!.assets).to.have.length(2);
     expect(s.tags, "a draft creates no tag").to.deep.equal({});
 
-    const again = run(RC);
+    const again = await run(RC);
     expect(again.status, again.output).to.equal(0);
     expect(again.output).to.include("exists (a re-run): filling it again");
     expect(
@@ -155,34 +165,34 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     expect(s.tags[RC.TAG]).to.equal(BUILT);
   });
 
-  it("a release already published with every asset: checked, nothing uploaded or edited", () => {
+  it("a release already published with every asset: checked, nothing uploaded or edited", async () => {
     github({ tags: { [RC.TAG]: BUILT }, releases: [release({ draft: false, assets: [...ASSETS] })] });
-    const r = run(RC);
+    const r = await run(RC);
     expect(r.status, r.output).to.equal(0);
     expect(r.output).to.include("already published with every asset");
     expect(r.calls.filter((c) => /^release (create|upload|edit)/.test(c))).to.deep.equal([]);
   });
 
-  it("a release published with missing assets fails naming them, and uploads nothing (immutable releases)", () => {
+  it("a release published with missing assets fails naming them, and uploads nothing (immutable releases)", async () => {
     github({ tags: { [RC.TAG]: BUILT }, releases: [release({ draft: false, assets: ASSETS.slice(0, 3) })] });
-    const r = run(RC);
+    const r = await run(RC);
     expect(r.status).to.equal(1);
     const missing = /is published without: (.*)/.exec(r.output)?.[1]?.split(", ");
     expect(missing?.sort()).to.deep.equal([ASSETS[3], ASSETS[4]].sort());
     expect(r.calls.filter((c) => /^release (create|upload|edit)/.test(c))).to.deep.equal([]);
   });
 
-  it("a tag on another commit stops the run before anything is created", () => {
+  it("a tag on another commit stops the run before anything is created", async () => {
     github({ tags: { [RC.TAG]: OTHER, [`${RC.TAG}0`]: BUILT } });
-    const r = run(RC);
+    const r = await run(RC);
     expect(r.status).to.equal(1);
     expect(r.output).to.include(`tag ${RC.TAG} is on commit ${OTHER}, not on ${BUILT}`);
     expect(state().releases).to.deep.equal([]);
   });
 
-  it("a tag that only starts like the release's tag is not taken for it", () => {
+  it("a tag that only starts like the release's tag is not taken for it", async () => {
     github({ tags: { [`${RC.TAG}0`]: OTHER } });
-    const r = run(RC);
+    const r = await run(RC);
     expect(r.status, r.output).to.equal(0);
     expect(state().tags[RC.TAG]).to.equal(BUILT);
   });
@@ -191,30 +201,30 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
     ["the tag lookup", "git/matching-refs"],
     ["the release listing", "releases?per_page"],
   ] as const) {
-    it(`an API failure in ${what} stops the run: it is not read as "no tag" or "no release"`, () => {
-      const r = run(RC, { FAKE_GH_FAIL: fault });
+    it(`an API failure in ${what} stops the run: it is not read as "no tag" or "no release"`, async () => {
+      const r = await run(RC, { FAKE_GH_FAIL: fault });
       expect(r.status).to.not.equal(0);
       expect(state().releases).to.deep.equal([]);
       expect(r.calls.some((c) => c.startsWith("release create"))).to.equal(false);
     });
   }
 
-  it("a draft of another commit, or several drafts of the tag, stop the run naming them", () => {
+  it("a draft of another commit, or several drafts of the tag, stop the run naming them", async () => {
     github({ releases: [release({ target_commitish: OTHER })] });
-    const other = run(RC);
+    const other = await run(RC);
     expect(other.status).to.equal(1);
     expect(other.output).to.include(`(id 90) targets ${OTHER}, not ${BUILT}`);
 
     github({ releases: [release({ id: 91 }), release({ id: 90 })] });
-    const several = run(RC);
+    const several = await run(RC);
     expect(several.status).to.equal(1);
     expect(several.output).to.include("several draft releases (ids 91, 90)");
     expect(several.calls.filter((c) => /^release (create|upload|edit)/.test(c))).to.deep.equal([]);
   });
 
-  it("no assets downloaded: fails before calling GitHub", () => {
+  it("no assets downloaded: fails before calling GitHub", async () => {
     fs.rmSync(path.join(temp, "release"), { recursive: true });
-    const r = run(RC);
+    const r = await run(RC);
     expect(r.status).to.equal(1);
     expect(r.output).to.include("no release assets");
     expect(r.calls).to.deep.equal([]);

@@ -1,37 +1,35 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 
 describe("scripts/run.cjs (the launcher of npm run render, golden, bench, bump)", function () {
   this.timeout(30000);
-  const id = `${process.pid}-${Date.now()}`;
-  const entry = path.join(PROJECT_ROOT, "scripts", `.run-test-${id}.ts`);
-  const dependency = path.join(PROJECT_ROOT, "scripts", `.run-test-dep-${id}.ts`);
-  const cache = path.join(PROJECT_ROOT, "scripts", ".cache");
-  const run = () =>
-    spawnSync(
-      process.execPath,
-      [path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.relative(PROJECT_ROOT, entry), "--flag", "x"],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-      },
-    );
-
-  after(() => {
-    for (const file of [entry, dependency]) fs.rmSync(file, { force: true });
-    for (const file of fs.existsSync(cache) ? fs.readdirSync(cache) : []) {
-      if (file.includes(`.run-test-${id}`)) fs.rmSync(path.join(cache, file), { force: true });
-    }
+  // The launcher caches bundles beside itself: a copy of it in a temporary project, so that
+  // the test's scripts and bundles never appear in the checkout's scripts/.
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "run-cjs-"));
+    fs.mkdirSync(path.join(root, "scripts"));
+    fs.copyFileSync(path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.join(root, "scripts", "run.cjs"));
+    fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
   });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const run = () =>
+    spawnSync(process.execPath, [path.join(root, "scripts", "run.cjs"), path.join("scripts", "entry.ts"), "--flag", "x"], {
+      cwd: root,
+      encoding: "utf8",
+    });
 
   it("runs a TypeScript script with its arguments, and rebuilds it when a source it imports changes", () => {
+    const dependency = path.join(root, "scripts", "dependency.ts");
     fs.writeFileSync(dependency, 'export const answer: string = "first";\n');
     fs.writeFileSync(
-      entry,
-      `import { answer } from "./.run-test-dep-${id}";\nconsole.log(answer, process.argv.slice(2).join(" "));\n`,
+      path.join(root, "scripts", "entry.ts"),
+      `import { answer } from "./dependency";\nconsole.log(answer, process.argv.slice(2).join(" "));\n`,
     );
     const first = run();
     expect(first.stderr).to.equal("");

@@ -16,8 +16,13 @@ import * as YAML from "yaml";
 import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
 import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
 import { PROJECT } from "../../components/shared/project";
-import { GuardProblem, VersionGuardFacts, checkVersionGuards, promotionOverrideWarning } from "../../components/backend/guards";
-import { promotionPolicy } from "../../components/backend/deployed-version";
+import {
+  GuardProblem,
+  VersionGuardFacts,
+  checkVersionGuards,
+  promotionOverrideWarning,
+  promotionPolicy,
+} from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { PROJECT_ROOT, parseStackFile, readStackFile, stackFilePath } from "../engine/stack-file";
 import { replaceFileIfUnchanged } from "../fs/replace-file";

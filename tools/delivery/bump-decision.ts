@@ -13,11 +13,11 @@ import * as fs from "node:fs";
 import { loadStackConfig } from "../../components/program-config";
 import { RawConfig, formatProblem } from "../../components/config/keys";
 import { compareVersions, isCanonicalVersion, parseVersion } from "../../components/version/version";
-import { BACKEND_VERSION_OUTPUT } from "../../components/backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT } from "../../components/backend/outputs";
 import { readStackFile } from "../engine/stack-file";
 import { GuardProblem, checkVersionGuards } from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "../../components/backend/promotion-evidence";
-import { promotionPolicy } from "../../components/backend/deployed-version";
+import { promotionPolicy } from "../../components/backend/guards";
 
 /** One release of the package, as PyPI lists it. */
 export interface Release {

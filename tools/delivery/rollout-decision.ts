@@ -13,10 +13,9 @@
  */
 import * as fs from "node:fs";
 import { RawConfig } from "../../components/config/keys";
-import { BACKEND_RESOURCE_NAME } from "../../components/backend/backend";
-import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "../../components/backend/deployed-version";
+import { BACKEND_VERSION_OUTPUT, MIGRATED_VERSION_OUTPUT } from "../../components/backend/outputs";
 import { CheckpointResource, completedMigration } from "../../components/backend/migration-history";
-import { migrationJobResourceName } from "../../components/backend/migration";
+import { BACKEND_RESOURCE_NAME, migrationJobResourceName } from "../../components/backend/names";
 import { loadStackConfig } from "../../components/program-config";
 import { compareVersions } from "../../components/version/version";
 import { readStackFile } from "../engine/stack-file";

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/deployed-version";
+import { DEFAULT_PROMOTION_SOAK_HOURS } from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT } from "../../components/backend/promotion-evidence";
 import { ConfigError } from "../../components/config/keys";
 import { KEY } from "../../components/program-config";

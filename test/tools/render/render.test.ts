@@ -2,16 +2,18 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { PROJECT_ROOT, stackFilePath } from "../../../tools/engine/stack-file";
 import { renderFiles, writeRender } from "../../../tools/render/render";
 import { readTree } from "../../../tools/render/golden";
 import { RENDER_MARKER, isRender } from "../../../tools/render/out-dir";
 import { CRASH_POINTS, KILL_AT_ENV } from "../../../tools/fs/crash-point";
 import { evaluateStack } from "../../support/evaluate";
-import { ScriptRun, runScriptFile } from "../../support/spawn";
+import { renderScript } from "../../../tools/render/render-script";
+import { projectCopy } from "../../support/project-copy";
+import { ScriptRun, runScriptFile, runScriptInProcess } from "../../support/spawn";
 
 /** Exactly what `npm run render -- <args>` runs. */
-function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ScriptRun {
+function renderCli(args: string[], options: { cwd?: string; env?: Record<string, string>; root?: string } = {}): ScriptRun {
   return runScriptFile("scripts/render.ts", args, options);
 }
 
@@ -71,33 +73,27 @@ describe("render", () => {
 
   describe("npm run render (the command)", function () {
     this.timeout(60000);
-    const badStack = `test-invalid-${process.pid}`;
-    const badFile = path.join(PROJECT_ROOT, `Pulumi.${badStack}.yaml`);
-    after(() => fs.rmSync(badFile, { force: true }));
-
-    it("writes the dev render offline and prints a summary", () => {
-      const out = path.join(tmp, "dev");
-      const result = renderCli(["--stack", "dev", "--out", out]);
-      expect(result.status, result.stderr).to.equal(0);
-      expect(result.stdout)
-        .to.match(/stack dev: \d+ resources/)
-        .and.match(/files written to/);
-      expect(fs.existsSync(path.join(out, "plan.json"))).to.equal(true);
-    });
-
     it("exits non-zero on an invalid backendVersion, names it, and leaves the previous render untouched", async () => {
-      fs.writeFileSync(badFile, "config:\n  smartem:backendVersion: latest\n");
-      const out = path.join(tmp, "out");
-      await writeRender(new Map([["previous.txt", "kept"]]), out);
-      const before = readTree(out);
-      const result = renderCli(["--stack", badStack, "--out", out]);
-      expect(result.status).to.not.equal(0);
-      expect(result.stderr).to.contain('smartem:backendVersion = "latest"').and.contain("allowed:");
-      expect(readTree(out)).to.deep.equal(before);
-      expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+      // The bad stack file goes into a copy of the project, never into the checkout.
+      const project = projectCopy("render-invalid-", { runnable: true });
+      try {
+        fs.writeFileSync(stackFilePath("invalid", project), "config:\n  smartem:backendVersion: latest\n");
+        const out = path.join(tmp, "out");
+        await writeRender(new Map([["previous.txt", "kept"]]), out);
+        const before = readTree(out);
+        const result = renderCli(["--stack", "invalid", "--out", out], { root: project });
+        expect(result.status).to.not.equal(0);
+        expect(result.stderr).to.contain('smartem:backendVersion = "latest"').and.contain("allowed:");
+        expect(readTree(out)).to.deep.equal(before);
+        expect(fs.readdirSync(tmp)).to.deep.equal(["out"]);
+      } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+      }
     });
 
-    it("refuses --out on user files, a file, the current folder and the checkout, naming it as typed, before evaluating", () => {
+    // In-process (the command line's exit codes and messages are the spawned tests' job); the
+    // relative --out paths are read from the current folder, so the test runs from tmp.
+    it("refuses --out on user files, a file, the current folder and the checkout, naming it as typed, before evaluating", async () => {
       fs.mkdirSync(path.join(tmp, "docs"));
       fs.writeFileSync(path.join(tmp, "docs", "notes.md"), "mine");
       fs.writeFileSync(path.join(tmp, "report.txt"), "mine");
@@ -109,19 +105,27 @@ describe("render", () => {
         [".", /^render failed: --out \.: is the current folder/],
         [PROJECT_ROOT, /is this checkout/],
       ];
-      for (const [out, message] of cases) {
-        // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
-        const result = renderCli(["--stack", "no-such-stack", "--out", out], { cwd: tmp });
-        expect(result.status, out).to.equal(1);
-        expect(result.stderr.trim(), out)
-          .to.match(message)
-          .and.to.match(/nothing was written$/);
+      const cwd = process.cwd();
+      process.chdir(tmp);
+      try {
+        for (const [out, message] of cases) {
+          // An unknown stack too: the --out check comes first, so a wrong --out is named at once.
+          const result = await runScriptInProcess(renderScript, ["--stack", "no-such-stack", "--out", out]);
+          expect(result.status, out).to.equal(1);
+          expect(result.stderr.trim(), out)
+            .to.match(message)
+            .and.to.match(/nothing was written$/);
+        }
+      } finally {
+        process.chdir(cwd);
       }
       expect(fs.readdirSync(tmp, { recursive: true }).sort()).to.deep.equal(before);
       expect(fs.readFileSync(path.join(tmp, "docs", "notes.md"), "utf8")).to.equal("mine");
     });
 
-    it("killed with SIGKILL between its renames: the next render puts the previous one back, then replaces it", async () => {
+    // One test for both, as each full render spawned costs most of a second: the run after the
+    // kill is an ordinary dev render (over a leftover it restores first).
+    it("killed with SIGKILL between its renames: the next render puts the previous one back, then replaces it, and prints a summary", async () => {
       const out = path.join(tmp, "dev");
       const previous = renderFiles(await evaluateStack("dev"));
       previous.set("plan.json", "the previous render\n");
@@ -134,13 +138,17 @@ describe("render", () => {
 
       const next = renderCli(["--stack", "dev", "--out", out]);
       expect(next.status, next.stderr).to.equal(0);
+      expect(next.stdout)
+        .to.match(/stack dev: \d+ resources/)
+        .and.match(/files written to/);
       expect(isRender(out)).to.equal(true);
+      expect(fs.existsSync(path.join(out, "plan.json"))).to.equal(true);
       expect(readTree(out).get("plan.json")).to.not.equal("the previous render\n");
       expect(fs.readdirSync(tmp)).to.deep.equal(["dev"]);
     });
 
-    it("refuses an unknown stack and lists the known ones", () => {
-      const result = renderCli(["--stack", "nope", "--out", path.join(tmp, "x")]);
+    it("refuses an unknown stack and lists the known ones", async () => {
+      const result = await runScriptInProcess(renderScript, ["--stack", "nope", "--out", path.join(tmp, "x")]);
       expect(result.status).to.not.equal(0);
       expect(result.stderr).to.match(/no Pulumi\.nope\.yaml; the stacks here are: .*dev/);
       expect(fs.existsSync(path.join(tmp, "x"))).to.equal(false);
