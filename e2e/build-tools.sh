@@ -32,6 +32,7 @@ kwok|sigs.k8s.io/kwok/cmd/kwok|kwok|
 pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|pulumi|
 language-host|.|pulumi-language-nodejs|
 kubernetes-provider|./cmd/pulumi-resource-kubernetes|pulumi-resource-kubernetes|K8S_PROVIDER
+random-provider|.|pulumi-resource-random|
 EOF
 }
 
@@ -47,8 +48,8 @@ group_key() { # group
   {
     go env GOVERSION
     cat "$here/tools/$g/go.mod" "$here/tools/$g/go.sum"
-    # our own Go code in the group (a main of ours), not the files copied in before a build
-    find "$here/tools/$g" -name '*.go' ! -name tools.go -print0 | LC_ALL=C sort -z | xargs -0 cat
+    # our own Go code in the group (a main of ours; not its tests), not the files copied in before a build
+    find "$here/tools/$g" -name '*.go' ! -name tools.go ! -name '*_test.go' -print0 | LC_ALL=C sort -z | xargs -0 cat
     tool_list | grep "^$g|"
     echo "ldflags: -s -w; trimpath; cgo off"
   } | sha256sum | cut -c1-12

@@ -166,6 +166,26 @@ async function firstDeploy(world: World, stack: Stack, ns: string): Promise<void
   );
 }
 
+/**
+ * The dev stack's generated passwords (RandomPassword `result`, which @pulumi/random marks
+ * secret) reach the cluster's Secret as the program asked (32 letters and digits), and
+ * `pulumi stack export` never shows them in clear (nor base64-encoded as the Secret holds them).
+ */
+async function generatedPasswordsStaySecret(world: World, stack: Stack, ns: string): Promise<void> {
+  const secrets = await world.kube.list(`/api/v1/namespaces/${ns}/secrets`);
+  const data = secrets
+    .map((x) => (x as { data?: Record<string, string> }).data ?? {})
+    .find((d) => d.POSTGRES_PASSWORD !== undefined && d.RABBITMQ_PASSWORD !== undefined);
+  check(data !== undefined, `no Secret in ${ns} holds POSTGRES_PASSWORD and RABBITMQ_PASSWORD`);
+  const exported = (await world.workspace.must(["stack", "export", "--stack", stack.qualified])).stdout;
+  for (const key of ["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD"]) {
+    const encoded = data[key]!;
+    const password = Buffer.from(encoded, "base64").toString("utf8");
+    check(/^[A-Za-z0-9]{32}$/.test(password), `${key} is ${password.length} characters, not 32 letters and digits`);
+    check(!exported.includes(password) && !exported.includes(encoded), `pulumi stack export shows ${key} in clear`);
+  }
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     id: "first-deploy",
@@ -198,6 +218,9 @@ export const SCENARIOS: readonly Scenario[] = [
       });
       world.stacks.set("dev", dev);
       await firstDeploy(world, dev, NS.dev);
+      await generatedPasswordsStaySecret(world, dev, NS.dev);
+      // A second run must not draw new passwords (the random provider's diff of unchanged inputs).
+      succeeded(await dev.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes after the first deploy");
     },
   },
   {

@@ -1,6 +1,7 @@
 /** The e2e harness's own logic (offline): selection, preview parsing, what is never passed on. */
 import { expect } from "chai";
-import { blockedTools, dependencyOutcome, missingToolsOutcome, report } from "../../e2e/scenarios/outcome";
+import { blockedTools, dependencyOutcome, missingToolsOutcome, readBlockedTools, report } from "../../e2e/scenarios/outcome";
+import * as path from "node:path";
 import { parseArgs, plan } from "../../e2e/scenarios/plan";
 import { REDIRECTING_ENV, hasStackTrace } from "../../e2e/scenarios/pulumi";
 import { SCENARIOS, changedResources } from "../../e2e/scenarios/scenarios";
@@ -102,6 +103,14 @@ describe("e2e scenarios harness", () => {
 
     it("blocks only the providers whose Go module the proxy does not serve at all", () => {
       expect([...blocked.keys()]).to.deep.equal(["pulumi-resource-random"]);
+    });
+
+    it("runs first-deploy-dev on the stand-in random provider; only the GitHub provider still blocks a scenario", () => {
+      const recorded = readBlockedTools(path.resolve(__dirname, "../.."));
+      expect([...recorded.keys()]).to.deep.equal(["pulumi-resource-github"]);
+      const toolsOf = (id: string) => SCENARIOS.find((s) => s.id === id)?.tools ?? [];
+      expect(missingToolsOutcome(toolsOf("first-deploy-dev"), recorded)?.status).to.equal("failed");
+      expect(missingToolsOutcome(toolsOf("github-side"), recorded)?.status).to.equal("skipped");
     });
 
     it("skips a scenario whose missing tool is blocked, fails one whose missing tool is merely not built", () => {
