@@ -2,7 +2,7 @@
 # Smoke checks of the e2e tools. Each check prints `e2e: <id>: passed` or
 # `e2e: <id>: failed (<why>)`; the last line is `N passed, N failed`.
 #
-#   e2e/smoke.sh [check...]     checks: cluster-smoke pulumi-offline (default: both)
+#   e2e/smoke.sh [check...]     checks: cluster-smoke pulumi-offline stand-ins (default: all)
 #
 # Puts the built tools first on PATH (building what is missing) unless SMARTEM_E2E_TOOLS_ON_PATH=1.
 set -euo pipefail
@@ -184,6 +184,13 @@ check_pulumi_offline() {
   unshare -n pulumi plugin ls >"$work/plugins" 2>&1 || fail "pulumi plugin ls failed offline: $(tail -3 "$work/plugins")"
 }
 
+# Our stand-ins for what the proxy does not serve behave as the real ones for what the program
+# uses (their own Go tests: e2e/tools/random-provider/main_test.go).
+check_stand_ins() {
+  (cd "$here/tools/random-provider" && GOFLAGS="-buildvcs=false -mod=readonly" CGO_ENABLED=0 go test ./... >"$work/go-test" 2>&1) ||
+    fail "go test of the random stand-in: $(tail -5 "$work/go-test" | tr '\n' ' ')"
+}
+
 run_check() { # id
   local id="$1" fn="check_${1//-/_}"
   local rc
@@ -206,7 +213,7 @@ run_check() { # id
 }
 
 checks=("$@")
-[[ ${#checks[@]} -gt 0 ]] || checks=(cluster-smoke pulumi-offline)
+[[ ${#checks[@]} -gt 0 ]] || checks=(cluster-smoke pulumi-offline stand-ins)
 for c in "${checks[@]}"; do run_check "$c"; done
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]
