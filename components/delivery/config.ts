@@ -12,7 +12,7 @@ export const deliveryConfig = {
     schema: githubRepositoryName.optional(),
     type: "string",
     description:
-      "This project's own repository (under smartem:githubOwner) whose delivery environments (staging, production, preview-<stack>, drift-<stack>) this stack declares, with their reviewers and branch policies; unset: none.",
+      "This project's own repository (under smartem:githubOwner) whose delivery environments (staging, production, preview-<stack>, drift-<stack>) this stack declares, with their reviewers and branch policies; a stable release of the package that pushes smartem:backendImage then starts that repository's bump.yml (its bump-trigger job and environment). Unset: none of this.",
     allowed: `a repository name (${GITHUB_REPOSITORY_ALLOWED}), e.g. smartem-release-infra`,
   }),
   deliveryReviewers: key({
