@@ -8,7 +8,7 @@
  * bump job's patch on a fresh checkout of main, force-pushes `bump/<stack>` and opens or edits
  * the PR, or closes it when there is nothing to propose any more.
  *
- * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports, so no
+ * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports and ./github-rest.ts, so no
  * third-party code runs beside the write token.
  *   node tools/delivery/bump-pr.ts body   <proposal.json> <bump.log> <render.diff> <body.md>
  *   node tools/delivery/bump-pr.ts upkeep (env: STACK, PROPOSAL, PATCH, BODY, GITHUB_TOKEN,
@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
 
 /** What bump-decision.ts printed for the stack. */
 export type Proposal =
@@ -114,11 +115,6 @@ export function prBody(
   ].join("\n");
 }
 
-type Fetch = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text(): Promise<string> }>;
-
 /** Runs git; tests pass their own. */
 export type Git = (args: readonly string[]) => string;
 const realGit: Git = (args) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
@@ -129,11 +125,7 @@ export async function upkeep(
   fetchImpl: Fetch = fetch as unknown as Fetch,
   git: Git = realGit,
 ): Promise<PrAction> {
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-  };
+  const need = requiredEnv(env);
   const stack = need("STACK");
   const proposal = JSON.parse(fs.readFileSync(need("PROPOSAL"), "utf8")) as Proposal;
   if (proposal.stack !== stack) throw new Error(`PROPOSAL is for stack ${proposal.stack}, not ${stack}`);
@@ -142,17 +134,7 @@ export async function upkeep(
   const repository = need("GITHUB_REPOSITORY");
   const token = need("GITHUB_TOKEN");
   const base = env.BASE ?? "main";
-  const api = `${(env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, "")}/repos/${repository}`;
-  const headers = { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "content-type": "application/json" };
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(`${api}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-    return response.json();
-  };
+  const { call } = githubRest(env, fetchImpl);
   const owner = repository.split("/")[0];
   const open = (await call(
     "GET",
@@ -212,10 +194,7 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   if (command === "upkeep" && rest.length === 0) {
-    const action = await upkeep(process.env);
-    process.stdout.write(
-      `${action.action}${"number" in action ? ` #${action.number}` : ""}${"why" in action ? `: ${action.why}` : ""}\n`,
-    );
+    process.stdout.write(actionLine(await upkeep(process.env)));
     return;
   }
   process.stderr.write(

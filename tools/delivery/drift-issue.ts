@@ -8,7 +8,7 @@
  * `upkeep`: the issue job (the only one with `issues: write`, no cloud credentials) opens the
  * stack's issue with the findings, edits it when they change, closes it when the stack is clean.
  *
- * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports, so no
+ * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports and ./github-rest.ts, so no
  * third-party code runs beside the issues token.
  *   node tools/delivery/drift-issue.ts classify <exit code> <preview.json> <findings.json>
  *   node tools/delivery/drift-issue.ts upkeep   (env: STACK, RESULT, FINDINGS, GITHUB_TOKEN,
@@ -16,6 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
 
 /** `pulumi preview --expect-no-changes` with changes (Pulumi's exit-code taxonomy, 3.2xx and later). */
 export const EXIT_NO_CHANGES_EXPECTED = 7;
@@ -150,51 +151,16 @@ export function decideIssue(stack: string, verdict: Verdict, open: readonly Open
   return { action: "edit", number: tracked.number, body };
 }
 
-type Fetch = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-  text(): Promise<string>;
-}>;
-
 /** Reads the open drift issues, decides, and applies the decision through GitHub's REST API. */
 export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as unknown as Fetch): Promise<IssueAction> {
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-  };
+  const need = requiredEnv(env);
   const stack = need("STACK");
   const result = need("RESULT");
   if (result !== "clean" && result !== "drift") throw new Error(`RESULT = ${JSON.stringify(result)}; allowed: clean or drift`);
   const verdict: Verdict =
     result === "clean" ? { result } : { result, findings: JSON.parse(fs.readFileSync(need("FINDINGS"), "utf8")) as Finding[] };
-  const api = `${(env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, "")}/repos/${need("GITHUB_REPOSITORY")}`;
-  const headers = {
-    authorization: `Bearer ${need("GITHUB_TOKEN")}`,
-    accept: "application/vnd.github+json",
-    "content-type": "application/json",
-  };
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(`${api}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  const open: OpenIssue[] = [];
-  for (let page = 1; ; page++) {
-    const batch = (await call("GET", `/issues?state=open&labels=${DRIFT_LABEL}&per_page=100&page=${page}`)) as Array<
-      OpenIssue & { pull_request?: unknown }
-    >;
-    open.push(...batch.filter((issue) => issue.pull_request === undefined));
-    if (batch.length < 100) break;
-  }
+  const { call, openIssues } = githubRest(env, fetchImpl);
+  const open = await openIssues<OpenIssue>(DRIFT_LABEL);
   const action = decideIssue(stack, verdict, open, need("RUN_URL"));
   if (action.action === "open") await call("POST", "/issues", { title: action.title, body: action.body, labels: action.labels });
   if (action.action === "edit") await call("PATCH", `/issues/${action.number}`, { body: action.body });
@@ -229,10 +195,7 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   if (command === "upkeep" && rest.length === 0) {
-    const action = await upkeep(process.env);
-    process.stdout.write(
-      `${action.action}${"number" in action ? ` #${action.number}` : ""}${"why" in action ? `: ${action.why}` : ""}\n`,
-    );
+    process.stdout.write(actionLine(await upkeep(process.env)));
     return;
   }
   process.stderr.write(

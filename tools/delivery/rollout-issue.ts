@@ -4,12 +4,13 @@
  * pods' logs and events and the exact command to roll back once the schema question is settled).
  * A later failure of the same version comments on it instead of opening another.
  *
- * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports, so no
+ * Run by Node directly on the runner (type stripping, no `npm ci`): only `node:` imports and ./github-rest.ts, so no
  * third-party code runs beside the issues token.
  *   node tools/delivery/rollout-issue.ts upkeep (env: STACK, DECISION, REPORT, ROLLBACK_OUTCOME,
  *     GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, RUN_URL)
  */
 import * as fs from "node:fs";
+import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
 
 /** The label of every rollout issue. */
 export const ROLLOUT_LABEL = "rollout-failure";
@@ -99,17 +100,8 @@ export function decideRolloutIssue(
   return { action: "open", title: issueTitle(decision, outcome), body: `${marker}\n${body}`, labels: [ROLLOUT_LABEL] };
 }
 
-type Fetch = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text(): Promise<string> }>;
-
 export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as unknown as Fetch): Promise<RolloutIssueAction> {
-  const need = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`${name} is not set`);
-    return value;
-  };
+  const need = requiredEnv(env);
   const decision = JSON.parse(fs.readFileSync(need("DECISION"), "utf8")) as Decision;
   if (decision.stack.split("/").pop() !== need("STACK"))
     throw new Error(`DECISION is for stack ${decision.stack}, not ${env.STACK}`);
@@ -117,29 +109,8 @@ export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as
   if (!["success", "failure", ""].includes(outcome))
     throw new Error(`ROLLBACK_OUTCOME = ${JSON.stringify(outcome)}; allowed: success, failure or empty`);
   const report = env.REPORT && fs.existsSync(env.REPORT) ? fs.readFileSync(env.REPORT, "utf8") : "";
-  const api = `${(env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/$/, "")}/repos/${need("GITHUB_REPOSITORY")}`;
-  const headers = {
-    authorization: `Bearer ${need("GITHUB_TOKEN")}`,
-    accept: "application/vnd.github+json",
-    "content-type": "application/json",
-  };
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(`${api}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  const open: OpenIssue[] = [];
-  for (let page = 1; ; page++) {
-    const batch = (await call("GET", `/issues?state=open&labels=${ROLLOUT_LABEL}&per_page=100&page=${page}`)) as Array<
-      OpenIssue & { pull_request?: unknown }
-    >;
-    open.push(...batch.filter((issue) => issue.pull_request === undefined));
-    if (batch.length < 100) break;
-  }
+  const { call, openIssues } = githubRest(env, fetchImpl);
+  const open = await openIssues<OpenIssue>(ROLLOUT_LABEL);
   const action = decideRolloutIssue(decision, outcome, open, report, need("RUN_URL"));
   if (action.action === "open") await call("POST", "/issues", { title: action.title, body: action.body, labels: action.labels });
   else await call("POST", `/issues/${action.number}/comments`, { body: action.body });
@@ -153,7 +124,7 @@ if (process.argv[1]?.endsWith("rollout-issue.ts")) {
     process.exitCode = 2;
   } else {
     upkeep(process.env).then(
-      (action) => process.stdout.write(`${action.action}${"number" in action ? ` #${action.number}` : ""}\n`),
+      (action) => process.stdout.write(actionLine(action)),
       (error: unknown) => {
         process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;
