@@ -6,10 +6,10 @@
  * one a user types: `pulumi stack init`, `config set --secret`, `preview`, `up --yes`,
  * `refresh --yes`, `stack output --json`, always with `--policy-pack policy`.
  */
-import { spawn } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { runToEnd } from "./spawn";
 
 /**
  * The project files `pulumi up` needs (what the CLI runs, and what it compiles), and the
@@ -67,22 +67,15 @@ export class PulumiWorkspace {
   /** Runs `pulumi <args>` in the project copy. */
   run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
     const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: { ...this.env, ...env } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        const result = { code: code ?? 1, stdout, stderr, seconds: (Date.now() - started) / 1000 };
+    return runToEnd("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: { ...this.env, ...env } }).then(
+      ({ code, stdout, stderr }) => {
+        const result = { code, stdout, stderr, seconds: (Date.now() - started) / 1000 };
         // SMARTEM_E2E_LOG=<file>: every command's full output, for what a failure line cuts short.
         const log = process.env.SMARTEM_E2E_LOG;
-        if (log)
-          appendFileSync(log, `$ pulumi ${args.join(" ")}  # exit ${result.code}, ${result.seconds} s\n${stdout}${stderr}\n`);
-        resolve(result);
-      });
-    });
+        if (log) appendFileSync(log, `$ pulumi ${args.join(" ")}  # exit ${code}, ${result.seconds} s\n${stdout}${stderr}\n`);
+        return result;
+      },
+    );
   }
 
   /**

@@ -6,7 +6,6 @@
  * the project copy, and edits that copy's stack file.
  */
 import { TrustedRoot } from "@sigstore/protobuf-specs";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +13,7 @@ import * as path from "node:path";
 import { OCI_INDEX, RegistryDouble, startRegistryDouble } from "../../test/support/registry-double";
 import { TestSigstore, testSigstore } from "../../test/support/sigstore";
 import type { PulumiWorkspace } from "./pulumi";
+import { Finished, runToEnd } from "./spawn";
 
 /** The image's repository in its registry (ghcr.io/diamondlightsource/smartem-decisions). */
 const REPOSITORY = "diamondlightsource/smartem-decisions";
@@ -26,11 +26,6 @@ export const releaseRunIdentity = (version: string): string => `${RELEASE_WORKFL
 export const branchRunIdentity = `${RELEASE_WORKFLOW}@refs/heads/main`;
 const ISSUER = "https://token.actions.githubusercontent.com";
 const SLSA_V1 = "https://slsa.dev/provenance/v1";
-
-export interface BumpRun {
-  readonly code: number;
-  readonly output: string;
-}
 
 export class ReleaseSide {
   private constructor(
@@ -78,19 +73,12 @@ export class ReleaseSide {
   }
 
   /** `npm run bump -- --stack <stack> --version <version>` in the project copy, against this release side. */
-  bump(workspace: PulumiWorkspace, stack: string, version: string): Promise<BumpRun> {
+  bump(workspace: PulumiWorkspace, stack: string, version: string): Promise<Finished> {
     const args = ["scripts/run.cjs", "scripts/bump.ts", "--stack", stack, "--version", version];
     args.push("--registry-base", this.registry.base, "--github-api", this.registry.base);
     args.push("--trusted-root", path.join(this.dir, "trusted_root.json"));
     // Asynchronous: the doubles answer from this process.
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: workspace.projectDir, env: workspace.env });
-      let output = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (output += d));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? 1, output }));
-    });
+    return runToEnd(process.execPath, args, { cwd: workspace.projectDir, env: workspace.env });
   }
 
   async close(): Promise<void> {

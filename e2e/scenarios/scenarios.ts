@@ -15,7 +15,7 @@ import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
 import { branchRunIdentity, releaseRunIdentity, withReleaseSide } from "./release-side";
-import { spawn } from "node:child_process";
+import { runToEnd } from "./spawn";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -637,14 +637,16 @@ async function workflowStep(
   world: World,
   script: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ status: number | null; output: string; report: string }> {
+): Promise<{ status: number; output: string; report: string }> {
   const runner = mkdtempSync(path.join(tmpdir(), "smartem-e2e-runner."));
   try {
     mkdirSync(path.join(runner, "rollout"));
     writeFileSync(path.join(runner, "step.sh"), script);
     // Asynchronous, so the Recorder keeps watching the namespace while the step runs.
-    const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-      const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(runner, "step.sh")], {
+    const { code: status, output } = await runToEnd(
+      "bash",
+      ["--noprofile", "--norc", "-eo", "pipefail", path.join(runner, "step.sh")],
+      {
         cwd: world.workspace.projectDir,
         env: {
           ...world.workspace.env,
@@ -653,13 +655,8 @@ async function workflowStep(
           RUNNER_TEMP: runner,
           ...env,
         },
-      });
-      let text = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (text += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (text += d));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ status: code, output: text }));
-    });
+      },
+    );
     let report = "";
     try {
       report = readFileSync(path.join(runner, "rollout", "report.md"), "utf8");
