@@ -9,7 +9,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { RunStep, Step } from "../../components/actions/model";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
@@ -17,6 +16,7 @@ import { workflowContent } from "../../components/release/python-package-release
 import { releasePlan } from "../../components/release/release-workflow";
 import { decideRelease } from "../../components/release/version-decision";
 import { PROJECT_ROOT } from "../../tools/engine/stack-file";
+import { GithubRunner, StepOptions, StepRun } from "../support/github-step";
 import { EPUPLAYER } from "../support/packages";
 import { runVersionCases } from "../support/version-driver";
 import { RULES, TABLE, expectScriptDecides, versionCase } from "../support/version-table";
@@ -92,7 +92,7 @@ app = _App()
 
 describe("the release workflow with the real Python tools (exact pinned versions)", function () {
   let tools: PythonTools;
-  let temp: string;
+  let runner: GithubRunner;
   let repo: string;
   const git = (...args: string[]): string => {
     const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
@@ -104,29 +104,25 @@ describe("the release workflow with the real Python tools (exact pinned versions
     return r.stdout.trim();
   };
 
-  /** Runs a step's script as GitHub does, with its env (`needs.version.outputs.version` set to `version`). */
-  function runStep(
-    s: RunStep,
-    version: string,
-    extraEnv: NodeJS.ProcessEnv = {},
-    script = s.run,
-  ): { status: number | null; out: string } {
-    const env: NodeJS.ProcessEnv = { ...tools.uvEnv, RUNNER_TEMP: temp, ...extraEnv };
-    for (const [k, v] of Object.entries(s.env ?? {})) {
-      const value = v.replace("${{ needs.version.outputs.version }}", version);
-      if (value.includes("${{")) throw new Error(`${s.name}: unresolved ${value}`);
-      env[k] = value;
-    }
-    const file = path.join(temp, "step.sh");
-    fs.writeFileSync(file, script);
-    const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], { cwd: repo, encoding: "utf8", env });
-    return { status: r.status, out: r.stdout + r.stderr };
+  /**
+   * Runs a step as GitHub does, in the package's checkout with the tools' venv on PATH, its env's
+   * `needs.version.outputs.version` standing for `version`.
+   */
+  function runStep(s: RunStep, version: string, options: StepOptions = {}): StepRun {
+    const { PATH: _, ...uvEnv } = tools.uvEnv;
+    return runner.run(s, {
+      cwd: repo,
+      path: [path.dirname(tools.python)],
+      ...options,
+      env: { ...uvEnv, ...options.env },
+      expressions: { "needs.version.outputs.version": version, ...options.expressions },
+    });
   }
 
   before(function () {
     tools = pythonTools();
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "release-tools-"));
-    repo = path.join(temp, "smartem-decisions");
+    runner = new GithubRunner("release-tools");
+    repo = path.join(runner.dir, "smartem-decisions");
     for (const [file, content] of Object.entries(FIXTURE)) {
       fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
       fs.writeFileSync(path.join(repo, file), content);
@@ -149,7 +145,7 @@ describe("the release workflow with the real Python tools (exact pinned versions
     git("add", "uv.lock");
     git("commit", "-q", "-m", "lock");
   });
-  after(() => temp && fs.rmSync(temp, { recursive: true, force: true }));
+  after(() => runner?.dispose());
 
   it("the version script decides every case of the table like decideRelease, with the pinned packaging", () => {
     const results = runVersionCases(
@@ -160,17 +156,19 @@ describe("the release workflow with the real Python tools (exact pinned versions
   });
 
   describe("stable, release-candidate and pull-request runs on upstream's tag history", () => {
+    /** What the version step's env reads of the event that started the run. */
+    const event = (eventName: string, ref: string, runNumber: number): Record<string, string> => ({
+      "github.event_name": eventName,
+      "github.ref": ref,
+      "github.run_number": String(runNumber),
+    });
+
     /** Runs the version job's step (`uvx --with setuptools-scm==… --with packaging==… python -`) and returns its outputs. */
     function decide(eventName: string, ref: string, runNumber: number): Record<string, string> {
-      const output = path.join(temp, "github-output");
-      fs.writeFileSync(output, "");
-      const s = step("version", /^Decide/);
-      const env = { ...s.env, EVENT_NAME: eventName, GIT_REF: ref, RUN_NUMBER: String(runNumber), GITHUB_OUTPUT: output };
-      const r = runStep({ ...s, env: {} }, "", env);
-      expect(r.status, r.out).to.equal(0);
+      const r = runStep(step("version", /^Decide/), "", { expressions: event(eventName, ref, runNumber) });
+      expect(r.status, r.output).to.equal(0);
       return Object.fromEntries(
-        fs
-          .readFileSync(output, "utf8")
+        r.githubOutput
           .trim()
           .split("\n")
           .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
@@ -182,8 +180,8 @@ describe("the release workflow with the real Python tools (exact pinned versions
       fs.rmSync(path.join(repo, "dist"), { recursive: true, force: true });
       for (const s of runSteps("build")) {
         const r = runStep(s, version);
-        expect(r.status, `${s.name}: ${r.out}`).to.equal(0);
-        if (/twine/.test(s.run)) expect(r.out).to.match(/PASSED/);
+        expect(r.status, `${s.name}: ${r.output}`).to.equal(0);
+        if (/twine/.test(s.run)) expect(r.output).to.match(/PASSED/);
       }
       // uv build also writes a .gitignore there (upload-artifact leaves hidden files out).
       const dist = fs
@@ -255,19 +253,10 @@ describe("the release workflow with the real Python tools (exact pinned versions
     it("an rc tag already on another commit stops the run with the error line", () => {
       git("tag", "smartem-decisions-v0.1.1rc68", "HEAD~1");
       try {
-        const output = path.join(temp, "github-output");
-        fs.writeFileSync(output, "");
-        const s = step("version", /^Decide/);
-        const r = runStep({ ...s, env: {} }, "", {
-          ...s.env,
-          EVENT_NAME: "push",
-          GIT_REF: "refs/heads/main",
-          RUN_NUMBER: "68",
-          GITHUB_OUTPUT: output,
-        });
+        const r = runStep(step("version", /^Decide/), "", { expressions: event("push", "refs/heads/main", 68) });
         expect(r.status).to.equal(1);
-        expect(r.out).to.match(/::error title=No release::tag smartem-decisions-v0\.1\.1rc68 already exists on commit/);
-        expect(fs.readFileSync(output, "utf8")).to.equal("");
+        expect(r.output).to.match(/::error title=No release::tag smartem-decisions-v0\.1\.1rc68 already exists on commit/);
+        expect(r.githubOutput).to.equal("");
       } finally {
         git("tag", "-d", "smartem-decisions-v0.1.1rc68");
       }
@@ -277,7 +266,7 @@ describe("the release workflow with the real Python tools (exact pinned versions
   it("the OpenAPI job's steps write openapi-<version>.json, upstream's format, with the decided version installed", () => {
     for (const s of runSteps("openapi")) {
       const r = runStep(s, "0.1.1rc65");
-      expect(r.status, `${s.name}: ${r.out}`).to.equal(0);
+      expect(r.status, `${s.name}: ${r.output}`).to.equal(0);
     }
     const text = fs.readFileSync(path.join(repo, "openapi", "openapi-0.1.1rc65.json"), "utf8");
     const spec = JSON.parse(text) as { info: { version: string } };
@@ -292,26 +281,24 @@ describe("the release workflow with the real Python tools (exact pinned versions
     for (const f of fs.readdirSync(path.join(repo, "dist")).filter((n) => n.endsWith(".whl")))
       fs.copyFileSync(path.join(repo, "dist", f), path.join(repo, "wheel", f));
     const exported = runStep(step("windows-exe", /^Export the locked/), "0.1.1rc65");
-    expect(exported.status, exported.out).to.equal(0);
-    const requirements = fs.readFileSync(path.join(temp, "requirements.txt"), "utf8");
+    expect(exported.status, exported.output).to.equal(0);
+    const requirements = fs.readFileSync(path.join(runner.temp, "requirements.txt"), "utf8");
     expect(requirements, requirements).to.match(/^packaging==[\d.]+ \\\n\s+--hash=sha256:[0-9a-f]{64}/m);
     // The project itself is not in the set (it comes from the release wheel).
     expect(requirements).to.not.match(/^(-e |\.|smartem)/m);
     // The install step without its PyInstaller line (PyInstaller is Windows-only here), in a fresh venv, offline.
-    const venv = path.join(temp, "exe-venv");
+    const venv = path.join(runner.dir, "exe-venv");
     expect(spawnSync("python3", ["-m", "venv", venv]).status).to.equal(0);
     const install = step("windows-exe", /^Install the locked set/);
     const script = install.run
       .split("\n")
       .filter((l) => !l.includes("pyinstaller"))
       .join("\n");
-    const r = runStep(
-      install,
-      "0.1.1rc65",
-      { PATH: `${path.join(venv, "bin")}:${process.env.PATH}`, PIP_NO_INDEX: "1", PIP_FIND_LINKS: tools.uvEnv.WHEELS },
-      script,
-    );
-    expect(r.status, r.out).to.equal(0);
+    const r = runStep({ ...install, run: script }, "0.1.1rc65", {
+      path: [path.join(venv, "bin")],
+      env: { PIP_NO_INDEX: "1", PIP_FIND_LINKS: tools.uvEnv.WHEELS },
+    });
+    expect(r.status, r.output).to.equal(0);
     const version = spawnSync(
       path.join(venv, "bin", "python"),
       ["-c", "from importlib.metadata import version; print(version('smartem-decisions'))"],
@@ -335,7 +322,7 @@ describe("the release workflow with the real Python tools (exact pinned versions
         .filter((f) => /\.github\/workflows\/[^/]+\.ya?ml$/.test(f))
         .map((f) => path.join(golden, f));
       expect(files.length).to.be.greaterThan(1);
-      const epuplayer = path.join(temp, "epuplayer", ".github", "workflows", "release-epuplayer.yml");
+      const epuplayer = path.join(runner.dir, "epuplayer", ".github", "workflows", "release-epuplayer.yml");
       fs.mkdirSync(path.dirname(epuplayer), { recursive: true });
       fs.writeFileSync(epuplayer, workflowContent(releasePlan(pythonPackage(EPUPLAYER))));
       const r = zizmor([...files, epuplayer]);

@@ -3,10 +3,6 @@
  * job, its environment in the package repository, and its script run as GitHub runs it.
  */
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { parse } from "yaml";
 import { RunStep } from "../../components/actions/model";
 import { BUMP_TRIGGER_SCRIPT } from "../../components/release/bump-trigger";
@@ -14,6 +10,7 @@ import { SMARTEM_DECISIONS, pythonPackage } from "../../components/release/packa
 import { JOB, releasePlan } from "../../components/release/release-workflow";
 import { TYPES } from "../../components/shared/project";
 import { evaluateStack, resource, resourcesOfType } from "../support/evaluate";
+import { GithubRunner } from "../support/github-step";
 import { EPUPLAYER } from "../support/packages";
 
 const TRIGGER = { repository: "DiamondLightSource/smartem-release-infra", image: "ghcr.io/diamondlightsource/smartem-decisions" };
@@ -80,45 +77,29 @@ describe("the bump trigger of a stable release", () => {
 });
 
 describe("the bump trigger's script, run as GitHub runs it (bash --noprofile --norc -eo pipefail) with a fake gh", () => {
-  let temp: string;
+  let runner: GithubRunner;
   beforeEach(() => {
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "bump-trigger-"));
-    fs.mkdirSync(path.join(temp, "bin"));
-    // Records its arguments and the token it was given; exits with FAKE_GH_EXIT.
-    fs.writeFileSync(
-      path.join(temp, "bin", "gh"),
-      [
-        "#!/bin/sh",
-        `printf '%s\\n' "token=$GH_TOKEN" "$*" >> "${temp}/calls"`,
-        'if [ "${FAKE_GH_EXIT:-0}" != 0 ]; then echo "HTTP 403: Resource not accessible by personal access token" >&2; fi',
-        'exit "${FAKE_GH_EXIT:-0}"',
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    fs.writeFileSync(path.join(temp, "step.sh"), BUMP_TRIGGER_SCRIPT);
+    runner = new GithubRunner("bump-trigger");
+    // Records the token it was given; exits with FAKE_GH_EXIT.
+    runner.fake("gh", [
+      'echo "token=$GH_TOKEN" >> "$calls"',
+      'if [ "${FAKE_GH_EXIT:-0}" != 0 ]; then echo "HTTP 403: Resource not accessible by personal access token" >&2; fi',
+      'exit "${FAKE_GH_EXIT:-0}"',
+    ]);
   });
-  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterEach(() => runner.dispose());
 
-  function run(env: Record<string, string>): { status: number | null; output: string; calls: string } {
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(temp, "step.sh")], {
-      encoding: "utf8",
-      env: {
-        PATH: `${path.join(temp, "bin")}:${process.env.PATH}`,
-        DELIVERY_REPOSITORY: TRIGGER.repository,
-        WORKFLOW: "bump.yml",
-        VERSION: "0.2.0",
-        ...env,
-      },
+  function run(env: Record<string, string>): { status: number; output: string; calls: string } {
+    const result = runner.run(BUMP_TRIGGER_SCRIPT, {
+      env: { DELIVERY_REPOSITORY: TRIGGER.repository, WORKFLOW: "bump.yml", VERSION: "0.2.0", ...env },
     });
-    const calls = fs.existsSync(path.join(temp, "calls")) ? fs.readFileSync(path.join(temp, "calls"), "utf8") : "";
-    return { status: result.status, output: result.stdout + result.stderr, calls };
+    return { status: result.status, output: result.output, calls: runner.calls("gh") };
   }
 
   it("starts bump.yml of this project's repository with the environment's token", () => {
     const { status, output, calls } = run({ GH_TOKEN: "ghp_trigger" });
     expect(status, output).to.equal(0);
-    expect(calls).to.equal(`token=ghp_trigger\nworkflow run bump.yml --repo ${TRIGGER.repository}\n`);
+    expect(calls).to.equal(`workflow run bump.yml --repo ${TRIGGER.repository}\ntoken=ghp_trigger\n`);
     expect(output).to.contain(`started bump.yml of ${TRIGGER.repository} for 0.2.0`);
   });
 

@@ -6,14 +6,13 @@
  * exists elsewhere, or an API failure, stops the run before anything is created.
  */
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { RunStep } from "../../components/actions/model";
 import { pythonPackage, SMARTEM_DECISIONS } from "../../components/release/package";
 import { RELEASE_SCRIPT, releasePlan } from "../../components/release/release-workflow";
 import { FakeGhServer, FakeGitHub, FakeRelease, startFakeGh } from "../support/fake-gh";
+import { GithubRunner } from "../support/github-step";
 
 const REPO = "DiamondLightSource/smartem-decisions";
 const BUILT = "1111111111111111111111111111111111111111";
@@ -29,28 +28,26 @@ const ASSETS = [
 ];
 
 interface Run {
-  readonly status: number | null;
+  readonly status: number;
   readonly output: string;
   readonly calls: string[];
 }
 
 describe("the github-release script, run under GitHub's bash with a fake gh", () => {
-  let temp: string;
+  let runner: GithubRunner;
   let statePath: string;
   let gh: FakeGhServer;
 
   beforeEach(async () => {
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "release-script-"));
-    statePath = path.join(temp, "github.json");
-    fs.mkdirSync(path.join(temp, "bin"));
-    gh = await startFakeGh(path.join(temp, "bin"));
-    fs.mkdirSync(path.join(temp, "release"));
-    for (const name of ASSETS) fs.writeFileSync(path.join(temp, "release", name), `${name}\n`);
+    runner = new GithubRunner("release-script");
+    statePath = path.join(runner.dir, "github.json");
+    gh = await startFakeGh(runner.bin);
+    for (const name of ASSETS) runner.write(path.join("release", name), `${name}\n`);
     github({});
   });
   afterEach(async () => {
     await gh.close();
-    fs.rmSync(temp, { recursive: true, force: true });
+    runner.dispose();
   });
 
   function github(state: Partial<FakeGitHub>): void {
@@ -70,13 +67,9 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
 
   /** Runs the script; asynchronously, because the fake gh answers from this process. */
   async function run(kind: typeof RC | typeof STABLE, faults: Record<string, string> = {}): Promise<Run> {
-    const script = path.join(temp, "step.sh");
-    fs.writeFileSync(script, RELEASE_SCRIPT);
-    const log = path.join(temp, `calls-${Math.random()}.log`);
-    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
-      cwd: temp,
+    const log = path.join(runner.dir, `calls-${Math.random()}.log`);
+    const { status, output } = await runner.runAsync(RELEASE_SCRIPT, {
       env: {
-        PATH: `${gh.bin}:${process.env.PATH}`,
         FAKE_GH_STATE: statePath,
         FAKE_GH_LOG: log,
         GH_REPO: REPO,
@@ -86,16 +79,8 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
         ...faults,
       },
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-    const status = await new Promise<number | null>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", resolve);
-    });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
-    return { status, output: stdout + stderr, calls };
+    return { status, output, calls };
   }
 
   it("is the script the workflow's github-release job runs", () => {
@@ -223,7 +208,7 @@ describe("the github-release script, run under GitHub's bash with a fake gh", ()
   });
 
   it("no assets downloaded: fails before calling GitHub", async () => {
-    fs.rmSync(path.join(temp, "release"), { recursive: true });
+    fs.rmSync(path.join(runner.dir, "release"), { recursive: true });
     const r = await run(RC);
     expect(r.status).to.equal(1);
     expect(r.output).to.include("no release assets");

@@ -1,7 +1,5 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
@@ -12,6 +10,7 @@ import {
   deliveryWorkflowFiles,
   managesGithub,
 } from "../../../tools/delivery/delivery-workflows";
+import { GithubRunner } from "../../support/github-step";
 import { actionlintFindings, unpinnedUses, workflowParserFindings } from "../../support/workflow-lint";
 
 interface Doc {
@@ -151,37 +150,27 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
 
   describe("the render diff summary step, run as GitHub runs it (bash --noprofile --norc -eo pipefail)", () => {
     const step = doc("pull-request.yml").jobs["render-diff"].steps.find((s) => s.run?.includes("GITHUB_STEP_SUMMARY"))!;
-    let temp: string;
+    let runner: GithubRunner;
     beforeEach(() => {
-      temp = fs.mkdtempSync(path.join(os.tmpdir(), "render-diff-"));
+      runner = new GithubRunner("render-diff");
     });
-    afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+    afterEach(() => runner.dispose());
 
     /** Lays out $RUNNER_TEMP/render/{base,head} and runs the step's script; returns its status and the summary. */
     function runStep(
       base: Record<string, string>,
       head: Record<string, string>,
       failed: string[] = [],
-    ): { status: number | null; summary: string; stderr: string } {
+    ): { status: number; summary: string; stderr: string } {
       for (const [side, files] of [
         ["base", base],
         ["head", head],
       ] as const) {
-        for (const [file, content] of Object.entries(files)) {
-          fs.mkdirSync(path.dirname(path.join(temp, "render", side, file)), { recursive: true });
-          fs.writeFileSync(path.join(temp, "render", side, file), content);
-        }
+        for (const [file, content] of Object.entries(files)) runner.write(path.join(runner.temp, "render", side, file), content);
       }
-      for (const f of failed) fs.writeFileSync(path.join(temp, "render", `${f}.failed`), `render of production failed (${f})\n`);
-      const script = path.join(temp, "step.sh");
-      fs.writeFileSync(script, step.run!);
-      const summary = path.join(temp, "summary.md");
-      fs.writeFileSync(summary, "");
-      const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: summary },
-      });
-      return { status: run.status, summary: fs.readFileSync(summary, "utf8"), stderr: run.stderr };
+      for (const f of failed)
+        runner.write(path.join(runner.temp, "render", `${f}.failed`), `render of production failed (${f})\n`);
+      return runner.run(step.run!);
     }
 
     const render = { "production/plan.json": "{}\n", "production/github/r/.github/workflows/w.yml": "on: push\n" };
