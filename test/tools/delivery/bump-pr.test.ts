@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,6 +8,8 @@ import { RawConfig } from "../../../components/config/keys";
 import { formatProblem } from "../../../components/config/keys";
 import { BUMP_LABEL, OpenPr, Proposal, decidePr, marker, prBody, releaseNotesUrl, upkeep } from "../../../tools/delivery/bump-pr";
 import { BUMP_PROPOSE_SCRIPT } from "../../../tools/delivery/delivery-workflows";
+import { fakeGithubRest } from "../../support/fake-github-rest";
+import { GithubRunner } from "../../support/github-step";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
 
 const rel = (...versions: string[]) => versions.map((version) => ({ version, yanked: false }));
@@ -213,24 +214,20 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
       labels: string[];
       comments: string[];
     }> = [];
-    const calls: string[] = [];
-    const fakeFetch = async (url: string, init: { method?: string; body?: string } = {}) => {
-      const { pathname, searchParams } = new URL(url);
-      const method = init.method ?? "GET";
-      calls.push(`${method} ${pathname}`);
-      const body = init.body ? (JSON.parse(init.body) as Record<string, any>) : {};
-      let answer: unknown = {};
-      if (method === "GET") {
-        expect(searchParams.get("head")).to.equal("o:bump/staging");
-        answer = pulls.filter((p) => p.state === "open");
-      } else if (method === "POST" && pathname.endsWith("/pulls")) {
+    const pull = (number: string) => pulls.find((p) => p.number === Number(number))!;
+    const { fetch: fakeFetch } = fakeGithubRest({
+      "GET /repos/o/r/pulls": ({ query }) => {
+        expect(query.get("head")).to.equal("o:bump/staging");
+        return pulls.filter((p) => p.state === "open");
+      },
+      "POST /repos/o/r/pulls": ({ body }) => {
         pulls.push({ number: 1, state: "open", head: { ref: body.head }, body: body.body, labels: [], comments: [] });
-        answer = { number: 1 };
-      } else if (method === "POST" && pathname.endsWith("/labels")) pulls[0]!.labels.push(...body.labels);
-      else if (method === "POST") pulls[0]!.comments.push(body.body);
-      else Object.assign(pulls[0]!, body);
-      return { ok: true, status: 200, json: async () => answer, text: async () => "" };
-    };
+        return { number: 1 };
+      },
+      "POST /repos/o/r/issues/:number/labels": ({ params, body }) => void pull(params.number!).labels.push(...body.labels),
+      "POST /repos/o/r/issues/:number/comments": ({ params, body }) => void pull(params.number!).comments.push(body.body),
+      "PATCH /repos/o/r/pulls/:number": ({ params, body }) => void Object.assign(pull(params.number!), body),
+    });
     const gitCalls: string[][] = [];
     const git = (args: readonly string[]) => (gitCalls.push([...args]), "");
     const env = {
@@ -273,51 +270,33 @@ describe("what happens to a stack's bump PR (decidePr, pure)", () => {
 });
 
 describe("the bump proposal step, run as GitHub runs it (bash --noprofile --norc -eo pipefail) with fake curl and pulumi", () => {
-  let temp: string;
+  let runner: GithubRunner;
   beforeEach(() => {
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "bump-step-"));
-    fs.mkdirSync(path.join(temp, "bin"));
-    fs.mkdirSync(path.join(temp, "runner"));
+    runner = new GithubRunner("bump-step");
   });
-  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterEach(() => runner.dispose());
 
   function run(stack: string, outputs: string, pypi: string, extra: Record<string, string> = {}) {
-    const bin = (name: string, lines: string[]) =>
-      fs.writeFileSync(path.join(temp, "bin", name), ["#!/bin/bash", ...lines, ""].join("\n"), { mode: 0o755 });
-    fs.writeFileSync(path.join(temp, "pypi.json"), pypi);
-    fs.writeFileSync(path.join(temp, "outputs.json"), outputs);
-    bin("curl", [`[ "\${@: -1}" = "https://pypi.org/pypi/smartem-decisions/json" ] || exit 22`, `cat "${temp}/pypi.json"`]);
-    bin("pulumi", [
+    const pypiFile = runner.write("pypi.json", pypi);
+    const outputsFile = runner.write("outputs.json", outputs);
+    runner.fake("curl", [`[ "\${@: -1}" = "https://pypi.org/pypi/smartem-decisions/json" ] || exit 22`, `cat "${pypiFile}"`]);
+    runner.fake("pulumi", [
       `[ "$*" = "stack output --json --stack o/smartem/${stack}" ] || { echo "unexpected: $*" >&2; exit 99; }`,
-      `cat "${temp}/outputs.json"`,
+      `cat "${outputsFile}"`,
     ]);
-    bin("npm", ['echo "npm must not run when there is nothing to propose: $*" >&2', "exit 98"]);
-    const script = path.join(temp, "step.sh");
-    fs.writeFileSync(script, BUMP_PROPOSE_SCRIPT);
-    const out = path.join(temp, "github-output");
-    const summary = path.join(temp, "summary.md");
-    fs.writeFileSync(out, "");
-    fs.writeFileSync(summary, "");
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
+    runner.fake("npm", ['echo "npm must not run when there is nothing to propose: $*" >&2', "exit 98"]);
+    const result = runner.run(BUMP_PROPOSE_SCRIPT, {
       cwd: PROJECT_ROOT,
-      encoding: "utf8",
       env: {
-        PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`,
-        RUNNER_TEMP: path.join(temp, "runner"),
-        GITHUB_OUTPUT: out,
-        GITHUB_STEP_SUMMARY: summary,
         STACK: `o/smartem/${stack}`,
         STACK_SHORT: stack,
         RELEASES_URL: "https://pypi.org/pypi/smartem-decisions/json",
         ...extra,
       },
     });
-    const proposal = path.join(temp, "runner", "bump", "proposal.json");
+    const proposal = path.join(runner.temp, "bump", "proposal.json");
     return {
-      status: result.status,
-      output: result.stdout + result.stderr,
-      githubOutput: fs.readFileSync(out, "utf8"),
-      summary: fs.readFileSync(summary, "utf8"),
+      ...result,
       proposal: fs.existsSync(proposal) ? JSON.parse(fs.readFileSync(proposal, "utf8")) : undefined,
     };
   }
@@ -330,7 +309,7 @@ describe("the bump proposal step, run as GitHub runs it (bash --noprofile --norc
     expect(r.proposal).to.deep.include({ action: "none", stack: "staging" });
     expect(r.githubOutput).to.equal('outputs={"backendVersion":"0.1.0"}\n');
     expect(r.summary).to.equal("## Bump of staging\nNo PR: staging runs 0.1.0 already.\n");
-    expect(fs.readFileSync(path.join(temp, "runner", "bump", "bump.patch"), "utf8")).to.equal("");
+    expect(fs.readFileSync(path.join(runner.temp, "bump", "bump.patch"), "utf8")).to.equal("");
   });
 
   it("production before staging runs the release: no production PR, and the summary says why", () => {

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +14,8 @@ import {
   upkeep,
 } from "../../../tools/delivery/drift-issue";
 import { PROJECT_ROOT } from "../../../tools/engine/stack-file";
+import { fakeGithubRest } from "../../support/fake-github-rest";
+import { GithubRunner } from "../../support/github-step";
 import { KEY } from "../../../components/program-config";
 import { TYPES } from "../../../components/shared/project";
 import { OBJECT_NAMES } from "../../../components/backend/names";
@@ -115,20 +116,14 @@ describe("drift tracker issue decision (pure)", () => {
     const findings = path.join(temp, "findings.json");
     fs.writeFileSync(findings, JSON.stringify(FINDINGS));
     const issues: Array<OpenIssue & { state: string; labels: string[]; comments: string[] }> = [];
-    const calls: string[] = [];
-    const fakeFetch = async (url: string, init: { method?: string; body?: string } = {}) => {
-      const { pathname, searchParams } = new URL(url);
-      const method = init.method ?? "GET";
-      calls.push(`${method} ${pathname}`);
-      const body = init.body ? (JSON.parse(init.body) as Record<string, any>) : {};
-      let answer: unknown = {};
-      if (method === "GET") answer = issues.filter((i) => i.state === "open" && i.labels.includes(searchParams.get("labels")!));
-      else if (method === "POST" && pathname.endsWith("/issues")) {
-        issues.push({ number: issues.length + 1, state: "open", body: body.body, labels: body.labels, comments: [] });
-      } else if (method === "POST") issues[Number(pathname.split("/").at(-2)) - 1]!.comments.push(body.body);
-      else Object.assign(issues[Number(pathname.split("/").pop()) - 1]!, body);
-      return { ok: true, status: 200, json: async () => answer, text: async () => "" };
-    };
+    const issue = (number: string) => issues.find((i) => i.number === Number(number))!;
+    const { fetch: fakeFetch, calls } = fakeGithubRest({
+      "GET /repos/o/r/issues": ({ query }) => issues.filter((i) => i.state === "open" && i.labels.includes(query.get("labels")!)),
+      "POST /repos/o/r/issues": ({ body }) =>
+        void issues.push({ number: issues.length + 1, state: "open", body: body.body, labels: body.labels, comments: [] }),
+      "POST /repos/o/r/issues/:number/comments": ({ params, body }) => void issue(params.number!).comments.push(body.body),
+      "PATCH /repos/o/r/issues/:number": ({ params, body }) => void Object.assign(issue(params.number!), body),
+    });
     const env = {
       STACK: "production",
       FINDINGS: findings,
@@ -160,51 +155,27 @@ describe("drift tracker issue decision (pure)", () => {
 });
 
 describe("the drift check step, run as GitHub runs it (bash --noprofile --norc -eo pipefail) with a fake pulumi", () => {
-  let temp: string;
+  let runner: GithubRunner;
   beforeEach(() => {
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "drift-step-"));
-    fs.mkdirSync(path.join(temp, "bin"));
+    runner = new GithubRunner("drift-step");
   });
-  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterEach(() => runner.dispose());
 
   /** A `pulumi` that checks its arguments, prints `stdout` and exits with `code`. */
-  function run(
-    code: number,
-    stdout: string,
-  ): { status: number | null; output: string; githubOutput: string; findings?: unknown } {
-    fs.writeFileSync(path.join(temp, "plan.txt"), stdout);
-    fs.writeFileSync(
-      path.join(temp, "bin", "pulumi"),
-      [
-        "#!/bin/bash",
-        `[ "$*" = "preview --stack o/smartem/production --refresh --expect-no-changes --json --policy-pack policy" ] || { echo "unexpected args: $*" >&2; exit 99; }`,
-        `cat "${path.join(temp, "plan.txt")}"`,
-        'echo "pulumi diagnostics on stderr" >&2',
-        `exit ${code}`,
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    const script = path.join(temp, "step.sh");
-    fs.writeFileSync(script, DRIFT_CHECK_SCRIPT);
-    const githubOutput = path.join(temp, "github-output");
-    fs.writeFileSync(githubOutput, "");
-    fs.mkdirSync(path.join(temp, "runner"), { recursive: true });
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: {
-        PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`,
-        RUNNER_TEMP: path.join(temp, "runner"),
-        GITHUB_OUTPUT: githubOutput,
-        STACK: "o/smartem/production",
-      },
-    });
-    const findingsFile = path.join(temp, "runner", "drift", "findings.json");
+  function run(code: number, stdout: string): { status: number; output: string; githubOutput: string; findings?: unknown } {
+    const plan = runner.write("plan.txt", stdout);
+    runner.fake("pulumi", [
+      `[ "$*" = "preview --stack o/smartem/production --refresh --expect-no-changes --json --policy-pack policy" ] || { echo "unexpected args: $*" >&2; exit 99; }`,
+      `cat "${plan}"`,
+      'echo "pulumi diagnostics on stderr" >&2',
+      `exit ${code}`,
+    ]);
+    const result = runner.run(DRIFT_CHECK_SCRIPT, { cwd: PROJECT_ROOT, env: { STACK: "o/smartem/production" } });
+    const findingsFile = path.join(runner.temp, "drift", "findings.json");
     return {
       status: result.status,
-      output: result.stdout + result.stderr,
-      githubOutput: fs.readFileSync(githubOutput, "utf8"),
+      output: result.output,
+      githubOutput: result.githubOutput,
       ...(fs.existsSync(findingsFile) ? { findings: JSON.parse(fs.readFileSync(findingsFile, "utf8")) } : {}),
     };
   }

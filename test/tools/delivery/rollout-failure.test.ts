@@ -1,12 +1,13 @@
 import { expect } from "chai";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { COLLECT_FAILURE_SCRIPT, ROLLBACK_SCRIPT, ROLLOUT_DECIDE_SCRIPT } from "../../../tools/delivery/delivery-workflows";
 import { FailureFacts, decideFailure, rollbackCommand } from "../../../tools/delivery/rollout-decision";
-import { ROLLOUT_LABEL, decideRolloutIssue } from "../../../tools/delivery/rollout-issue";
+import { ROLLOUT_LABEL, decideRolloutIssue, upkeep } from "../../../tools/delivery/rollout-issue";
 import { PROJECT_ROOT, readStackFile } from "../../../tools/engine/stack-file";
+import { fakeGithubRest } from "../../support/fake-github-rest";
+import { GithubRunner } from "../../support/github-step";
 
 const facts = (over: Partial<FailureFacts>): FailureFacts => ({
   stack: "o/smartem/staging",
@@ -111,39 +112,57 @@ describe("the rollout issue: one per stack and failed version (tools/delivery/ro
     expect(failed).to.deep.include({ title: "Incident: staging failed to roll out 0.2.0" });
     expect(failed.action === "open" && failed.body).to.include("automatic rollback to 0.1.0 failed");
   });
+
+  it("upkeep opens the issue with the report through the issues API, then comments on it when the same version fails again", async () => {
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-issue-"));
+    const decision = path.join(temp, "decision.json");
+    const report = path.join(temp, "report.md");
+    fs.writeFileSync(decision, JSON.stringify(incident));
+    fs.writeFileSync(report, "#### kubectl logs job/x\nboom\n");
+    const issues: Array<{ number: number; body: string; labels: string[]; comments: string[] }> = [];
+    const rest = fakeGithubRest({
+      "GET /repos/o/r/issues": ({ query }) => issues.filter((i) => i.labels.includes(query.get("labels")!)),
+      "POST /repos/o/r/issues": ({ body }) =>
+        void issues.push({ number: issues.length + 1, body: body.body, labels: body.labels, comments: [] }),
+      "POST /repos/o/r/issues/:number/comments": ({ params, body }) =>
+        void issues.find((i) => i.number === Number(params.number))!.comments.push(body.body),
+    });
+    const env = {
+      STACK: "staging",
+      DECISION: decision,
+      REPORT: report,
+      ROLLBACK_OUTCOME: "",
+      GITHUB_TOKEN: "t",
+      GITHUB_REPOSITORY: "o/r",
+      GITHUB_API_URL: "https://api.invalid",
+      RUN_URL: "https://run",
+    };
+    try {
+      expect((await upkeep(env, rest.fetch)).action).to.equal("open");
+      expect((await upkeep(env, rest.fetch)).action).to.equal("comment");
+      expect(issues).to.have.length(1);
+      expect(issues[0]!.labels).to.deep.equal([ROLLOUT_LABEL]);
+      expect(issues[0]!.body).to.include(rollbackCommand("o/smartem/staging", "0.1.0")).and.include("boom");
+      expect(issues[0]!.comments).to.have.length(1);
+      expect(rest.calls.filter((c) => !c.startsWith("GET"))).to.deep.equal([
+        "POST /repos/o/r/issues",
+        "POST /repos/o/r/issues/1/comments",
+      ]);
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --noprofile --norc -eo pipefail) with fake pulumi and kubectl", () => {
-  let temp: string;
+  let runner: GithubRunner;
   beforeEach(() => {
-    temp = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-step-"));
-    fs.mkdirSync(path.join(temp, "bin"));
-    fs.mkdirSync(path.join(temp, "runner", "rollout"), { recursive: true });
+    runner = new GithubRunner("rollout-step");
+    fs.mkdirSync(path.join(runner.temp, "rollout"));
   });
-  afterEach(() => fs.rmSync(temp, { recursive: true, force: true }));
+  afterEach(() => runner.dispose());
 
-  const bin = (name: string, lines: string[]) =>
-    fs.writeFileSync(
-      path.join(temp, "bin", name),
-      ["#!/bin/bash", `echo "$*" >> "${temp}/${name}.calls"`, ...lines, ""].join("\n"),
-      { mode: 0o755 },
-    );
-  function step(script: string, env: Record<string, string>) {
-    fs.writeFileSync(path.join(temp, "step.sh"), script);
-    const out = path.join(temp, "github-output");
-    fs.writeFileSync(out, "");
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", path.join(temp, "step.sh")], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: {
-        PATH: `${path.join(temp, "bin")}:${path.dirname(process.execPath)}:${process.env.PATH}`,
-        RUNNER_TEMP: path.join(temp, "runner"),
-        GITHUB_OUTPUT: out,
-        ...env,
-      },
-    });
-    return { status: result.status, output: result.stdout + result.stderr, githubOutput: fs.readFileSync(out, "utf8") };
-  }
+  const step = (script: string, env: Record<string, string>) => runner.run(script, { cwd: PROJECT_ROOT, env });
   const pinned = readStackFile("staging").config["smartem:backendVersion"];
   /** A checkpoint (pulumi stack export) whose migration Job of `version` completed. */
   const exported = (version: string) =>
@@ -164,12 +183,12 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     });
 
   function decide(outputs: object, checkpoint: string) {
-    fs.writeFileSync(path.join(temp, "outputs.json"), JSON.stringify(outputs));
-    fs.writeFileSync(path.join(temp, "export.json"), checkpoint);
-    bin("pulumi", [
+    const outputsFile = runner.write("outputs.json", JSON.stringify(outputs));
+    const exportFile = runner.write("export.json", checkpoint);
+    runner.fake("pulumi", [
       'case "$*" in',
-      `  "stack output --json --stack o/smartem/staging") cat "${temp}/outputs.json" ;;`,
-      `  "stack export --stack o/smartem/staging") cat "${temp}/export.json" ;;`,
+      `  "stack output --json --stack o/smartem/staging") cat "${outputsFile}" ;;`,
+      `  "stack export --stack o/smartem/staging") cat "${exportFile}" ;;`,
       '  *) echo "unexpected: $*" >&2; exit 99 ;;',
       "esac",
     ]);
@@ -180,7 +199,7 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported("0.0.9"));
     expect(r.status, r.output).to.equal(0);
     expect(r.githubOutput).to.equal(`action=rollback\nprevious=0.0.9\nfailed=${pinned}\nnamespace=smartem-decisions-staging\n`);
-    expect(JSON.parse(fs.readFileSync(path.join(temp, "runner", "rollout", "decision.json"), "utf8"))).to.deep.include({
+    expect(JSON.parse(fs.readFileSync(path.join(runner.temp, "rollout", "decision.json"), "utf8"))).to.deep.include({
       action: "rollback",
       previous: "0.0.9",
     });
@@ -193,23 +212,23 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
   });
 
   it("pulumi cannot read the stack: the step fails and decides nothing (no rollback, no issue)", () => {
-    bin("pulumi", ['echo "error: could not reach the backend" >&2', "exit 255"]);
+    runner.fake("pulumi", ['echo "error: could not reach the backend" >&2', "exit 255"]);
     const r = step(ROLLOUT_DECIDE_SCRIPT, { STACK: "o/smartem/staging" });
     expect(r.status).to.not.equal(0);
     expect(r.githubOutput).to.equal("");
   });
 
   it("the rollback runs one pulumi up with the previous pin and allowDowngrade for that run", () => {
-    bin("pulumi", ["exit 0"]);
+    runner.fake("pulumi", ["exit 0"]);
     const r = step(ROLLBACK_SCRIPT, { STACK: "o/smartem/staging", PREVIOUS: "0.0.9" });
     expect(r.status, r.output).to.equal(0);
-    expect(fs.readFileSync(path.join(temp, "pulumi.calls"), "utf8")).to.equal(
+    expect(runner.calls("pulumi")).to.equal(
       "up --yes --stack o/smartem/staging --policy-pack policy --config smartem:backendVersion=0.0.9 --config smartem:allowDowngrade=true\n",
     );
   });
 
   it("the collection writes the migration Job's and the failing pods' logs and events, and a kubectl failure into the report", () => {
-    bin("kubectl", [
+    runner.fake("kubectl", [
       'case "$*" in',
       '  *"get jobs -l app.kubernetes.io/component=migration,app.kubernetes.io/version=0.2.0"*) printf "smartem-migrate-x1" ;;',
       '  *"get pods -l app.kubernetes.io/version=0.2.0"*) printf "smartem-migrate-x1-abc smartem-http-api-7f" ;;',
@@ -223,13 +242,13 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     ]);
     const r = step(COLLECT_FAILURE_SCRIPT, { NAMESPACE: "smartem-decisions-staging", FAILED: "0.2.0" });
     expect(r.status, r.output).to.equal(0);
-    const report = fs.readFileSync(path.join(temp, "runner", "rollout", "report.md"), "utf8");
+    const report = fs.readFileSync(path.join(runner.temp, "rollout", "report.md"), "utf8");
     expect(report)
       .to.include("#### kubectl logs job/smartem-migrate-x1\n\n```text\nalembic: Running upgrade 0011 -> 0012\n```")
       .and.include("Traceback: boom")
       .and.include("Back-off restarting")
       .and.include("Error from server: forbidden\n(exit status 1)");
-    expect(fs.readFileSync(path.join(temp, "kubectl.calls"), "utf8")).to.include(
+    expect(runner.calls("kubectl")).to.include(
       "-n smartem-decisions-staging get events --field-selector involvedObject.name=smartem-migrate-x1",
     );
   });
