@@ -11,13 +11,32 @@ export const OIDC_ACTIONS: readonly string[] = ["pypa/gh-action-pypi-publish", "
 /** `owner/repo[/path]@<40 hex>`: a full commit SHA is the only immutable action ref. */
 const SHA_PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
 
-export function workflowProblems(content: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = YAML.parse(content);
-  } catch (error) {
-    return [`is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`];
+/** A workflow's text parsed, or why it does not parse. */
+type Parsed = { readonly value: unknown } | { readonly error: string };
+
+// Two policies read every workflow, and a process evaluates several stacks of the same
+// workflows: each text is parsed once. Policies only read what they are given.
+const parsedByContent = new Map<string, Parsed>();
+const PARSED_KEPT = 256;
+
+function parseWorkflow(content: string): Parsed {
+  let parsed = parsedByContent.get(content);
+  if (parsed === undefined) {
+    try {
+      parsed = { value: YAML.parse(content) };
+    } catch (error) {
+      parsed = { error: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
+    }
+    if (parsedByContent.size >= PARSED_KEPT) parsedByContent.clear();
+    parsedByContent.set(content, parsed);
   }
+  return parsed;
+}
+
+export function workflowProblems(content: string): string[] {
+  const result = parseWorkflow(content);
+  if ("error" in result) return [`is not valid YAML: ${result.error}`];
+  const parsed = result.value;
   if (!parsed || typeof parsed !== "object") return ["is not a workflow (no mapping at the top)"];
   const workflow = parsed as Loose;
   const problems: string[] = [];
@@ -76,12 +95,9 @@ const PYPI_PUBLISH = "pypa/gh-action-pypi-publish@";
 
 /** The environments a workflow's PyPI publish jobs run in (unset: `""`), from its YAML text. */
 export function pypiPublishEnvironments(content: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = YAML.parse(content);
-  } catch {
-    return [];
-  }
+  const result = parseWorkflow(content);
+  if ("error" in result) return [];
+  const parsed = result.value;
   const jobs = parsed && typeof parsed === "object" ? ((parsed as Loose).jobs as Loose | undefined) : undefined;
   const found: string[] = [];
   for (const job of Object.values(jobs && typeof jobs === "object" ? jobs : {})) {

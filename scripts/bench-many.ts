@@ -1,7 +1,8 @@
 /**
  * One benchmark case of `npm run bench`: renders dev, staging and production, each with
  * `--packages N` packages, in one process, through the same engine and render as
- * `npm run render` (evaluate -> renderFiles -> writeRender).
+ * `npm run render` (evaluate -> renderFiles -> writeRender), and prints how many resources
+ * the three registered.
  */
 import * as path from "node:path";
 import { runScript } from "../tools/cli";
@@ -26,9 +27,13 @@ runScript({
       import("../tools/bench/many-packages"),
     ]);
     const folder = out ?? path.join("out", "bench");
+    let registered = 0;
     for (const stack of ["dev", "staging", "production"]) {
       const evaluation = await evaluate(manyPackagesOptions(n, stack));
+      registered += evaluation.resources.length;
       await writeRender(renderFiles(evaluation), path.join(folder, stack));
     }
+    // npm run bench reads it: the SDK-alone case registers as many.
+    console.log(`resources ${registered}`);
   },
 });

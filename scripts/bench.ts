@@ -2,6 +2,9 @@
  * npm run bench: how much the offline render of the dev stack costs over the floor,
  * the bare cost of Node loading @pulumi/pulumi, github, kubernetes and random.
  * Both are measured side by side, alternating, in one run; the ratio of medians is printed.
+ * The renders run as `npm run render` does, with V8's compile cache (scripts/run.cjs), so
+ * the floor is measured twice: as plain Node loads the packages (the floor every ratio has
+ * been set and measured against), and with a compile cache of its own, like for like.
  * A benchmark, not a test: it asserts nothing.
  */
 import { spawnSync } from "node:child_process";
@@ -14,11 +17,15 @@ import { PROJECT_ROOT } from "../tools/engine/stack-file";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FLOOR = 'require("@pulumi/pulumi");require("@pulumi/github");require("@pulumi/kubernetes");require("@pulumi/random")';
 
-function seconds(args: string[]): number {
+/** The last run's standard output of each script, by its arguments (the cases read their predecessors'). */
+const printed = new Map<string, string>();
+
+function seconds(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", env });
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
+  printed.set(args.join(" "), result.stdout);
   return elapsed;
 }
 
@@ -28,7 +35,8 @@ function median(values: number[]): number {
 }
 
 interface Case {
-  readonly name: string;
+  readonly name: () => string;
+  /** Computed when the case runs: a case may depend on what an earlier one printed. */
   readonly args: (out: string) => string[];
 }
 
@@ -36,19 +44,29 @@ interface Case {
 function bench(cases: readonly Case[]): number[] {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "smartem-bench-"));
   try {
+    const cached = { ...process.env, NODE_COMPILE_CACHE: path.join(out, "compile-cache") };
     const floor: number[] = [];
+    const floorCached: number[] = [];
     const times = cases.map(() => [] as number[]);
-    seconds(["-e", FLOOR]); // warm the file cache
+    // Warm the file cache, the compile caches and the launcher's bundles; not measured.
+    seconds(["-e", FLOOR]);
+    seconds(["-e", FLOOR], cached);
+    cases.forEach((c, i) => seconds(c.args(path.join(out, String(i)))));
     for (let round = 0; round < ROUNDS; round++) {
       floor.push(seconds(["-e", FLOOR]));
+      floorCached.push(seconds(["-e", FLOOR], cached));
       cases.forEach((c, i) => times[i].push(seconds(c.args(path.join(out, String(i))))));
     }
     const base = median(floor);
+    const baseCached = median(floorCached);
     console.log(`node ${process.version}, ${ROUNDS} rounds, medians`);
     console.log(`floor (load pulumi, github, kubernetes, random): ${base.toFixed(3)} s`);
+    console.log(`floor with a compile cache, like for like: ${baseCached.toFixed(3)} s`);
     return cases.map((c, i) => {
       const t = median(times[i]);
-      console.log(`${c.name}: ${t.toFixed(3)} s  ratio ${(t / base).toFixed(2)}x`);
+      console.log(
+        `${c.name()}: ${t.toFixed(3)} s  ratio ${(t / base).toFixed(2)}x  (like for like ${(t / baseCached).toFixed(2)}x)`,
+      );
       return t;
     });
   } finally {
@@ -57,21 +75,45 @@ function bench(cases: readonly Case[]): number[] {
 }
 
 const renderStack = (stack: string): Case => ({
-  name: `render --stack ${stack}`,
+  name: () => `render --stack ${stack}`,
   args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", "--stack", stack, "--out", out],
 });
 
+const renderManyArgs = (packages: number, out: string): string[] => [
+  path.join(PROJECT_ROOT, "scripts", "run.cjs"),
+  "scripts/bench-many.ts",
+  "--packages",
+  String(packages),
+  "--out",
+  out,
+];
+
 const renderMany = (packages: number): Case => ({
-  name: `render ${packages} packages x 3 stacks`,
-  args: (out) => [
-    path.join(PROJECT_ROOT, "scripts", "run.cjs"),
-    "scripts/bench-many.ts",
-    "--packages",
-    String(packages),
-    "--out",
-    out,
-  ],
+  name: () => `render ${packages} packages x 3 stacks`,
+  args: (out) => renderManyArgs(packages, out),
 });
+
+/** How many resources the many-packages case registered (it prints `resources <n>`), once it has run. */
+function resourcesOf(packages: number, out: string): number {
+  const count = /^resources (\d+)$/m.exec(printed.get(renderManyArgs(packages, out).join(" ")) ?? "")?.[1];
+  if (count === undefined) throw new Error(`the ${packages}-package case printed no resource count`);
+  return Number(count);
+}
+
+/**
+ * The SDK alone registering as many bare resources as the `packages` case: the lower bound
+ * of that case under Pulumi's mock runtime (scripts/bench-sdk.ts). Runs after that case.
+ */
+const sdkAlone = (packages: number, manyCase: number): Case => {
+  let resources = 0;
+  return {
+    name: () => `Pulumi's SDK alone, ${resources} bare resources (as many as ${packages} packages x 3 stacks)`,
+    args: (out) => {
+      resources = resourcesOf(packages, path.join(path.dirname(out), String(manyCase)));
+      return [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-sdk.ts", "--resources", String(resources)];
+    },
+  };
+};
 
 runScript({
   name: "bench",
@@ -79,7 +121,8 @@ runScript({
     command: "npm run bench --",
     summary: [
       "Measures npm run render -- --stack dev, and renders of 1, 10 and 50 packages on all three stacks,",
-      "against the floor (Node loading the Pulumi packages), alternating; prints medians and ratios.",
+      "against the floor (Node loading the Pulumi packages), alternating; prints medians and ratios, and",
+      "what Pulumi's SDK alone costs registering as many resources as the 50-package case (its lower bound).",
       "BENCH_ROUNDS=<n> sets the number of rounds (default 7). Asserts nothing.",
     ].join("\n"),
     options: {},
@@ -87,7 +130,7 @@ runScript({
   main: () => {
     if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
       throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
-    const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50)]);
+    const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50), sdkAlone(50, 3)]);
     // Linear growth: the cost of one more package stays the same as the count grows.
     const [, one, ten, fifty] = results;
     console.log(

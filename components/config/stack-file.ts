@@ -82,8 +82,31 @@ export function readStackFileIn(
   return readStackFileText(fs.readFileSync(file, "utf8"), { ...options, file: stackFileName(stack) });
 }
 
+// A render reads each stack file several times (its own, then every other for the ownership
+// and promotion checks, then the caveats): each text is read once per way of reading it.
+const readByOptions = new WeakMap<StackFileOptions["describe"], Map<string, StackFileConfig>>();
+const READ_KEPT = 64;
+
 /** Throws a {@link ConfigError} listing every problem of the file; returns what the CLI would pass otherwise. */
 export function readStackFileText(text: string, options: StackFileOptions): StackFileConfig {
+  const read = readByOptions.get(options.describe) ?? new Map<string, StackFileConfig>();
+  readByOptions.set(options.describe, read);
+  const key = JSON.stringify([options.file, options.secretText, text]);
+  const known = read.get(key);
+  if (known !== undefined) return known;
+  const fresh = readStackFileTextNow(text, options);
+  // Shared by every caller from now on: frozen, so that none can change what another reads.
+  const config: StackFileConfig = Object.freeze({
+    config: Object.freeze(fresh.config),
+    secretKeys: Object.freeze(fresh.secretKeys),
+    placeholderSecrets: Object.freeze(fresh.placeholderSecrets),
+  });
+  if (read.size >= READ_KEPT) read.clear();
+  read.set(key, config);
+  return config;
+}
+
+function readStackFileTextNow(text: string, options: StackFileOptions): StackFileConfig {
   const lines = new YAML.LineCounter();
   const docs = YAML.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const reader = new Reader(text, lines, options);

@@ -14,6 +14,8 @@ describe("scripts/run.cjs (the launcher of npm run render, golden, bench, bump)"
     root = fs.mkdtempSync(path.join(os.tmpdir(), "run-cjs-"));
     fs.mkdirSync(path.join(root, "scripts"));
     fs.copyFileSync(path.join(PROJECT_ROOT, "scripts", "run.cjs"), path.join(root, "scripts", "run.cjs"));
+    // The launcher reads the project's dependencies to know which packages stay outside the bundle.
+    fs.copyFileSync(path.join(PROJECT_ROOT, "package.json"), path.join(root, "package.json"));
     fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(root, "node_modules"));
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));

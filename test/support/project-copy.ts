@@ -32,6 +32,16 @@ export function projectCopy(prefix: string, options: ProjectCopyOptions = {}): s
     for (const entry of ["node_modules", "components", "tools", "policy", "index.ts", "package.json", "tsconfig.json"]) {
       fs.symlinkSync(path.join(PROJECT_ROOT, entry), path.join(root, entry));
     }
+    // The checkout's launcher bundles, when there are some: the launcher rebuilds any bundle
+    // whose sources differ, so a stale one costs nothing, and a fresh one spares each copy its
+    // own esbuild build. (Compiled code is shared anyway: the tests' NODE_COMPILE_CACHE.)
+    const cache = path.join(PROJECT_ROOT, "scripts", ".cache");
+    if (fs.existsSync(cache)) {
+      fs.mkdirSync(path.join(root, "scripts", ".cache"));
+      for (const file of fs.readdirSync(cache).filter((f) => /\.(cjs|json)$/.test(f))) {
+        fs.copyFileSync(path.join(cache, file), path.join(root, "scripts", ".cache", file));
+      }
+    }
   }
   return root;
 }
