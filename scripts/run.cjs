@@ -9,7 +9,6 @@
  */
 "use strict";
 const crypto = require("node:crypto");
-const esbuild = require("esbuild");
 const fs = require("node:fs");
 const path = require("node:path");
 
@@ -59,10 +58,12 @@ const OPTIONS = {
   target: "node22",
   format: "cjs",
   external: EXTERNAL,
-  sourcemap: "inline",
+  sourcemap: "linked",
   logLevel: "error",
 };
-const stamp = JSON.stringify({ esbuild: esbuild.version, OPTIONS });
+// esbuild's version from its package file: esbuild itself is loaded only to build.
+const esbuildVersion = JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
+const stamp = JSON.stringify({ esbuild: esbuildVersion, OPTIONS });
 
 function digest(file) {
   return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -83,20 +84,27 @@ function fresh() {
 }
 
 if (!fresh()) {
-  fs.mkdirSync(cache, { recursive: true });
-  const temporary = `${bundle}.${process.pid}`;
-  const result = esbuild.buildSync({
-    ...OPTIONS,
-    entryPoints: [script],
-    outfile: temporary,
-    metafile: true,
-    absWorkingDir: root,
-  });
-  const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, digest(path.join(root, file))]));
-  // Renames are atomic: a concurrent run sees the old bundle or the new one, never half of one.
-  fs.writeFileSync(`${manifest}.${process.pid}`, JSON.stringify({ stamp, inputs }));
-  fs.renameSync(temporary, bundle);
-  fs.renameSync(`${manifest}.${process.pid}`, manifest);
+  // Built in a folder of its own, so that the bundle's pointer to its source map names the
+  // map's final name; moved into place map first, bundle last.
+  const building = path.join(cache, `.build-${process.pid}`);
+  fs.mkdirSync(building, { recursive: true });
+  try {
+    const result = require("esbuild").buildSync({
+      ...OPTIONS,
+      entryPoints: [script],
+      outfile: path.join(building, `${name}.cjs`),
+      metafile: true,
+      absWorkingDir: root,
+    });
+    const inputs = Object.fromEntries(Object.keys(result.metafile.inputs).map((file) => [file, digest(path.join(root, file))]));
+    fs.writeFileSync(path.join(building, `${name}.inputs.json`), JSON.stringify({ stamp, inputs }));
+    // Renames are atomic: a concurrent run sees the old bundle or the new one, never half of one.
+    fs.renameSync(path.join(building, `${name}.cjs.map`), `${bundle}.map`);
+    fs.renameSync(path.join(building, `${name}.cjs`), bundle);
+    fs.renameSync(path.join(building, `${name}.inputs.json`), manifest);
+  } finally {
+    fs.rmSync(building, { recursive: true, force: true });
+  }
 }
 process.argv = [process.argv[0], script, ...args];
 // Node 22.1+; a no-op when NODE_DISABLE_COMPILE_CACHE is set.

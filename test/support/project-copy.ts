@@ -38,7 +38,7 @@ export function projectCopy(prefix: string, options: ProjectCopyOptions = {}): s
     const cache = path.join(PROJECT_ROOT, "scripts", ".cache");
     if (fs.existsSync(cache)) {
       fs.mkdirSync(path.join(root, "scripts", ".cache"));
-      for (const file of fs.readdirSync(cache).filter((f) => /\.(cjs|json)$/.test(f))) {
+      for (const file of fs.readdirSync(cache).filter((f) => /\.(cjs|json|map)$/.test(f))) {
         fs.copyFileSync(path.join(cache, file), path.join(root, "scripts", ".cache", file));
       }
     }
