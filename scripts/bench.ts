@@ -17,17 +17,19 @@ import { PROJECT_ROOT } from "../tools/engine/stack-file";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const FLOOR = 'require("@pulumi/pulumi");require("@pulumi/github");require("@pulumi/kubernetes");require("@pulumi/random")';
 
-/** The last run's standard output of each script, by its arguments (the cases read their predecessors'). */
-const printed = new Map<string, string>();
-
-function seconds(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** Runs Node with `args`: how long it took, and what it printed. */
+function timed(args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; stdout: string } {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", env });
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
-  printed.set(args.join(" "), result.stdout);
-  return elapsed;
+  return { seconds, stdout: result.stdout };
 }
+
+const seconds = (args: string[], env?: NodeJS.ProcessEnv): number => timed(args, env).seconds;
+
+/** What each case printed when it last ran (a later case may read an earlier one's). */
+const printed = new Map<Case, string>();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,8 +37,8 @@ function median(values: number[]): number {
 }
 
 interface Case {
+  /** Computed when it is printed, and its args when the case runs: a case may depend on what an earlier one printed. */
   readonly name: () => string;
-  /** Computed when the case runs: a case may depend on what an earlier one printed. */
   readonly args: (out: string) => string[];
 }
 
@@ -51,11 +53,16 @@ function bench(cases: readonly Case[]): number[] {
     // Warm the file cache, the compile caches and the launcher's bundles; not measured.
     seconds(["-e", FLOOR]);
     seconds(["-e", FLOOR], cached);
-    cases.forEach((c, i) => seconds(c.args(path.join(out, String(i)))));
+    const run = (c: Case, i: number): number => {
+      const { seconds, stdout } = timed(c.args(path.join(out, String(i))));
+      printed.set(c, stdout);
+      return seconds;
+    };
+    cases.forEach(run);
     for (let round = 0; round < ROUNDS; round++) {
       floor.push(seconds(["-e", FLOOR]));
       floorCached.push(seconds(["-e", FLOOR], cached));
-      cases.forEach((c, i) => times[i].push(seconds(c.args(path.join(out, String(i))))));
+      cases.forEach((c, i) => times[i].push(run(c, i)));
     }
     const base = median(floor);
     const baseCached = median(floorCached);
@@ -79,41 +86,33 @@ const renderStack = (stack: string): Case => ({
   args: (out) => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/render.ts", "--stack", stack, "--out", out],
 });
 
-const renderManyArgs = (packages: number, out: string): string[] => [
-  path.join(PROJECT_ROOT, "scripts", "run.cjs"),
-  "scripts/bench-many.ts",
-  "--packages",
-  String(packages),
-  "--out",
-  out,
-];
-
 const renderMany = (packages: number): Case => ({
   name: () => `render ${packages} packages x 3 stacks`,
-  args: (out) => renderManyArgs(packages, out),
+  args: (out) => [
+    path.join(PROJECT_ROOT, "scripts", "run.cjs"),
+    "scripts/bench-many.ts",
+    "--packages",
+    String(packages),
+    "--out",
+    out,
+  ],
 });
 
-/** How many resources the many-packages case registered (it prints `resources <n>`), once it has run. */
-function resourcesOf(packages: number, out: string): number {
-  const count = /^resources (\d+)$/m.exec(printed.get(renderManyArgs(packages, out).join(" ")) ?? "")?.[1];
-  if (count === undefined) throw new Error(`the ${packages}-package case printed no resource count`);
+/** How many resources a many-packages case registered (it prints `resources <n>`), once it has run. */
+function resourcesOf(many: Case): number {
+  const count = /^resources (\d+)$/m.exec(printed.get(many) ?? "")?.[1];
+  if (count === undefined) throw new Error(`${many.name()} printed no resource count`);
   return Number(count);
 }
 
 /**
- * The SDK alone registering as many bare resources as the `packages` case: the lower bound
- * of that case under Pulumi's mock runtime (scripts/bench-sdk.ts). Runs after that case.
+ * The SDK alone registering as many bare resources as the `many` case: the lower bound of that
+ * case under Pulumi's mock runtime (scripts/bench-sdk.ts). Runs after that case.
  */
-const sdkAlone = (packages: number, manyCase: number): Case => {
-  let resources = 0;
-  return {
-    name: () => `Pulumi's SDK alone, ${resources} bare resources (as many as ${packages} packages x 3 stacks)`,
-    args: (out) => {
-      resources = resourcesOf(packages, path.join(path.dirname(out), String(manyCase)));
-      return [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-sdk.ts", "--resources", String(resources)];
-    },
-  };
-};
+const sdkAlone = (many: Case): Case => ({
+  name: () => `Pulumi's SDK alone, ${resourcesOf(many)} bare resources (as many as ${many.name()})`,
+  args: () => [path.join(PROJECT_ROOT, "scripts", "run.cjs"), "scripts/bench-sdk.ts", "--resources", String(resourcesOf(many))],
+});
 
 runScript({
   name: "bench",
@@ -130,7 +129,8 @@ runScript({
   main: () => {
     if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
       throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS}: a whole number of rounds, at least 1`);
-    const results = bench([renderStack("dev"), renderMany(1), renderMany(10), renderMany(50), sdkAlone(50, 3)]);
+    const fiftyPackages = renderMany(50);
+    const results = bench([renderStack("dev"), renderMany(1), renderMany(10), fiftyPackages, sdkAlone(fiftyPackages)]);
     // Linear growth: the cost of one more package stays the same as the count grows.
     const [, one, ten, fifty] = results;
     console.log(

@@ -48,10 +48,10 @@ const manifest = path.join(cache, `${name}.inputs.json`);
  * instance, and they read their own files), TypeScript, esbuild.
  */
 const BUNDLED = new Set(["yaml", "zod", "@renovatebot/pep440", "semver"]);
-const manifestOfProject = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
-const EXTERNAL = Object.keys({ ...manifestOfProject.dependencies, ...manifestOfProject.devDependencies })
-  .filter((name) => !BUNDLED.has(name))
-  .flatMap((name) => [name, `${name}/*`]);
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const EXTERNAL = Object.keys({ ...packageJson.dependencies, ...packageJson.devDependencies })
+  .filter((dependency) => !BUNDLED.has(dependency))
+  .flatMap((dependency) => [dependency, `${dependency}/*`]);
 const OPTIONS = {
   bundle: true,
   platform: "node",
@@ -85,7 +85,7 @@ function fresh() {
 
 if (!fresh()) {
   // Built in a folder of its own, so that the bundle's pointer to its source map names the
-  // map's final name; moved into place map first, bundle last.
+  // map's final name; moved into place map, bundle, then the manifest that vouches for them.
   const building = path.join(cache, `.build-${process.pid}`);
   fs.mkdirSync(building, { recursive: true });
   try {

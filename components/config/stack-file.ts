@@ -89,8 +89,8 @@ const READ_KEPT = 64;
 
 /** Throws a {@link ConfigError} listing every problem of the file; returns what the CLI would pass otherwise. */
 export function readStackFileText(text: string, options: StackFileOptions): StackFileConfig {
-  const read = readByOptions.get(options.describe) ?? new Map<string, StackFileConfig>();
-  readByOptions.set(options.describe, read);
+  let read = readByOptions.get(options.describe);
+  if (read === undefined) readByOptions.set(options.describe, (read = new Map()));
   const key = JSON.stringify([options.file, options.secretText, text]);
   const known = read.get(key);
   if (known !== undefined) return known;
