@@ -15,7 +15,7 @@ import { KubeClient, kubectl } from "./kube";
 import { CommandResult, PulumiWorkspace, Stack, hasStackTrace, tail } from "./pulumi";
 import { Recorder } from "./recorder";
 import { branchRunIdentity, releaseRunIdentity, withReleaseSide } from "./release-side";
-import { runToEnd } from "./spawn";
+import { GithubRunner } from "../../test/support/github-step";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -629,43 +629,35 @@ async function decideAfterFailure(world: World, stack: Stack): Promise<FailureDe
 }
 
 /**
- * One of deploy.yml's step scripts, run as GitHub runs it (`bash --noprofile --norc -eo
- * pipefail`) in the project copy, with the workspace's Pulumi environment and the cluster's
- * kubeconfig; returns its status, output and the report it wrote (if any).
+ * One of deploy.yml's step scripts, run as GitHub runs it (test/support/github-step.ts) in the
+ * project copy, with the workspace's Pulumi environment and the cluster's kubeconfig and tools;
+ * returns its status, output and the report it wrote (if any). Asynchronous, so the Recorder
+ * keeps watching the namespace while the step runs.
  */
 async function workflowStep(
   world: World,
   script: string,
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string>>,
 ): Promise<{ status: number; output: string; report: string }> {
-  const runner = mkdtempSync(path.join(tmpdir(), "smartem-e2e-runner."));
+  const runner = new GithubRunner("smartem-e2e-runner");
   try {
-    mkdirSync(path.join(runner, "rollout"));
-    writeFileSync(path.join(runner, "step.sh"), script);
-    // Asynchronous, so the Recorder keeps watching the namespace while the step runs.
-    const { code: status, output } = await runToEnd(
-      "bash",
-      ["--noprofile", "--norc", "-eo", "pipefail", path.join(runner, "step.sh")],
-      {
-        cwd: world.workspace.projectDir,
-        env: {
-          ...world.workspace.env,
-          KUBECONFIG: world.kubeEnv.KUBECONFIG,
-          PATH: world.kubeEnv.PATH,
-          RUNNER_TEMP: runner,
-          ...env,
-        },
-      },
-    );
+    mkdirSync(path.join(runner.temp, "rollout"));
+    // The runner sets PATH: the cluster's tools first, after the (absent) fakes.
+    const { PATH: _path, ...workspace } = world.workspace.env;
+    const { status, output } = await runner.runAsync(script, {
+      cwd: world.workspace.projectDir,
+      env: { ...workspace, KUBECONFIG: world.kubeEnv.KUBECONFIG, ...env },
+      path: [world.kubeEnv.PATH ?? ""],
+    });
     let report = "";
     try {
-      report = readFileSync(path.join(runner, "rollout", "report.md"), "utf8");
+      report = readFileSync(path.join(runner.temp, "rollout", "report.md"), "utf8");
     } catch {
       // Only the collection step writes a report.
     }
     return { status, output, report };
   } finally {
-    rmSync(runner, { recursive: true, force: true });
+    runner.dispose();
   }
 }
 
