@@ -4,7 +4,7 @@
  * esbuild compiles the project's own code into one CommonJS file, which starts in a fraction
  * of the time a per-module TypeScript hook takes. The bundle is kept in scripts/.cache and
  * reused while every source it was built from is byte-for-byte the same; V8's compile cache
- * (beside it) spares recompiling it and the packages on every run. Type checking is
+ * (.cache/node-compile) spares recompiling it and the packages on every run. Type checking is
  * `npm test`'s job (tsc), not this launcher's.
  */
 "use strict";
@@ -107,6 +107,8 @@ if (!fresh()) {
   }
 }
 process.argv = [process.argv[0], script, ...args];
-// Node 22.1+; a no-op when NODE_DISABLE_COMPILE_CACHE is set.
-require("node:module").enableCompileCache?.(path.join(cache, "v8"));
+// Node 22.1+; a no-op when NODE_DISABLE_COMPILE_CACHE is set, or when NODE_COMPILE_CACHE already
+// names one (the tests'). The project's one compile cache, shared with the tests
+// (test/support/compile-cache.ts): a script run warms it for them, and the other way round.
+require("node:module").enableCompileCache?.(path.join(root, ".cache", "node-compile"));
 require(bundle);

@@ -3,7 +3,8 @@
  * cached on disk, keyed by each file's content) for the test processes and, through
  * NODE_COMPILE_CACHE, for every Node process a test starts (scripts, crash-test children, the
  * Pulumi entry points). Loading Pulumi's packages again takes about half the time; a changed
- * file is simply compiled again. The cache is the git-ignored `.cache/node-compile`.
+ * file is simply compiled again. The cache is the git-ignored `.cache/node-compile`, the one
+ * scripts/run.cjs uses for every script.
  */
 import * as module from "node:module";
 import * as path from "node:path";
