@@ -4,7 +4,8 @@ import { Job } from "kubernetes-models/batch/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from "kubernetes-models/v1";
-import { Evaluation } from "../../tools/engine/evaluate";
+import { TYPES } from "../../components/shared/project";
+import { Evaluation, RegisteredResource } from "../../tools/engine/evaluate";
 
 /** A Kubernetes object as the program hands it to the provider (inputs, plain values). */
 export interface KubeObject {
@@ -21,6 +22,45 @@ export interface NamedObject {
   readonly object: KubeObject;
   readonly dependsOn: readonly string[];
   readonly urn: string;
+}
+
+/**
+ * A hardened worker Deployment as the program registers it (pod and container security
+ * context as the policies require), running `image`: the one variable the policies judge.
+ * `custom: false` makes it a component resource, which policies skip.
+ */
+export function workerDeployment(name: string, image: string, custom = true): RegisteredResource {
+  return {
+    type: TYPES.deployment,
+    name,
+    urn: `urn:pulumi:test::smartem::${TYPES.deployment}::${name}`,
+    custom,
+    dependsOn: [],
+    inputs: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: "smartem-decisions" },
+      spec: {
+        template: {
+          spec: {
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "worker",
+                image,
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** An evaluation holding just `resources`: what the offline policy check and the render judge. */
+export function evaluationOf(...resources: RegisteredResource[]): Evaluation {
+  return { stack: "test", config: {}, resources, outputs: {}, releasePlans: [] };
 }
 
 export function kubeObjects(evaluation: Evaluation): NamedObject[] {

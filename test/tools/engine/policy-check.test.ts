@@ -1,58 +1,25 @@
 import { expect } from "chai";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { Evaluation, RegisteredResource } from "../../../tools/engine/evaluate";
 import { evaluateOffline } from "../../../tools/engine/offline";
 import { PolicyViolationError, assertPolicies, checkPolicies, formatViolation } from "../../../tools/engine/policy-check";
 import { listStacks } from "../../../tools/engine/stack-file";
 import { TYPES } from "../../../components/shared/project";
 import { OBJECT_NAMES } from "../../../components/backend/names";
+import { evaluationOf, workerDeployment } from "../../support/kubernetes";
 
 const DEPLOYMENT = TYPES.deployment;
 
-function deployment(name: string, image: string, custom = true): RegisteredResource {
-  return {
-    type: DEPLOYMENT,
-    name,
-    urn: `urn:pulumi:test::smartem::${DEPLOYMENT}::${name}`,
-    custom,
-    dependsOn: [],
-    inputs: {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name, namespace: "smartem-decisions" },
-      spec: {
-        template: {
-          spec: {
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-            containers: [
-              {
-                name: "worker",
-                image,
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-              },
-            ],
-          },
-        },
-      },
-    },
-  };
-}
-
-function evaluation(...resources: RegisteredResource[]): Evaluation {
-  return { stack: "test", config: {}, resources, outputs: {}, releasePlans: [] };
-}
-
 describe("offline policy check", () => {
   it("passes an evaluation whose resources meet every policy", async () => {
-    const ok = evaluation(deployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"));
+    const ok = evaluationOf(workerDeployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"));
     expect(await checkPolicies(ok)).to.deep.equal([]);
     expect(await assertPolicies(ok)).to.deep.equal([]);
   });
 
   it("rejects a violating evaluation, naming policy, resource type, resource name and the problem", async () => {
-    const bad = evaluation(
-      deployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:latest"),
-      deployment("smartem-worker-2", "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"),
+    const bad = evaluationOf(
+      workerDeployment(OBJECT_NAMES.worker, "ghcr.io/diamondlightsource/smartem-decisions:latest"),
+      workerDeployment("smartem-worker-2", "ghcr.io/diamondlightsource/smartem-decisions:0.1.0"),
     );
     const found = await checkPolicies(bad);
     expect(found.map(formatViolation)).to.deep.equal([
@@ -67,7 +34,7 @@ describe("offline policy check", () => {
   });
 
   it("skips component resources (policies judge what a provider would create)", async () => {
-    expect(await checkPolicies(evaluation(deployment("wrapper", "postgres", false)))).to.deep.equal([]);
+    expect(await checkPolicies(evaluationOf(workerDeployment("wrapper", "postgres", false)))).to.deep.equal([]);
   });
 
   it("blocks only on mandatory policies; advisory violations are returned as warnings", async () => {
@@ -76,7 +43,7 @@ describe("offline policy check", () => {
       description: "reports everything",
       validateResource: (args, report) => report(`saw ${args.name}`),
     };
-    const found = await checkPolicies(evaluation(deployment("w", "x:1.0")), [everything]);
+    const found = await checkPolicies(evaluationOf(workerDeployment("w", "x:1.0")), [everything]);
     expect(found).to.have.length(1);
     expect(found[0]?.enforcementLevel).to.equal("advisory");
   });
@@ -92,7 +59,9 @@ describe("offline policy check", () => {
         (_args, report) => report("never"),
       ],
     };
-    expect((await checkPolicies(evaluation(deployment("w", "x:1.0")), [policy])).map((v) => v.message)).to.deep.equal(["first"]);
+    expect((await checkPolicies(evaluationOf(workerDeployment("w", "x:1.0")), [policy])).map((v) => v.message)).to.deep.equal([
+      "first",
+    ]);
   });
 
   for (const stack of listStacks()) {

@@ -8,43 +8,13 @@ import { offlineOptions } from "../../../tools/engine/offline";
 import { runRender } from "../../../tools/render/render-run";
 import { TYPES } from "../../../components/shared/project";
 import { OBJECT_NAMES } from "../../../components/backend/names";
+import { evaluationOf, workerDeployment } from "../../support/kubernetes";
 
 const DEPLOYMENT = TYPES.deployment;
 
+/** An evaluation of one hardened worker running `image` (the policies judge the image). */
 function withImage(image: string): Evaluation {
-  return {
-    stack: "test",
-    config: {},
-    releasePlans: [],
-    outputs: { backendVersion: "0.1.0" },
-    resources: [
-      {
-        type: DEPLOYMENT,
-        name: OBJECT_NAMES.worker,
-        urn: `urn:pulumi:test::smartem::${DEPLOYMENT}::smartem-worker`,
-        custom: true,
-        dependsOn: [],
-        inputs: {
-          kind: "Deployment",
-          metadata: { name: OBJECT_NAMES.worker, namespace: "smartem-decisions" },
-          spec: {
-            template: {
-              spec: {
-                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [
-                  {
-                    name: "worker",
-                    image,
-                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                  },
-                ],
-              },
-            },
-          },
-        },
-      },
-    ],
-  };
+  return { ...evaluationOf(workerDeployment(OBJECT_NAMES.worker, image)), outputs: { backendVersion: "0.1.0" } };
 }
 
 describe("render run (policies before writing)", () => {
