@@ -18,6 +18,7 @@ import { readStackFile } from "../engine/stack-file";
 import { GuardProblem, checkVersionGuards } from "../../components/backend/guards";
 import { PROMOTION_EVIDENCE_OUTPUT, readEvidence } from "../../components/backend/promotion-evidence";
 import { promotionPolicy } from "../../components/backend/guards";
+import { runOnRunner } from "./runner-entry";
 
 /** One release of the package, as PyPI lists it. */
 export interface Release {
@@ -190,11 +191,4 @@ function main(args: string[]): number {
   return 0;
 }
 
-if (process.argv[1]?.endsWith("bump-decision.ts")) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error: unknown) {
-    process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+runOnRunner("bump-decision.ts", main);

@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
+import { runOnRunner } from "./runner-entry.ts";
 
 /** What bump-decision.ts printed for the stack. */
 export type Proposal =
@@ -203,9 +204,4 @@ async function main(args: string[]): Promise<void> {
   process.exitCode = 2;
 }
 
-if (process.argv[1]?.endsWith("bump-pr.ts")) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runOnRunner("bump-pr.ts", main);

@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
+import { runOnRunner } from "./runner-entry.ts";
 
 /** `pulumi preview --expect-no-changes` with changes (Pulumi's exit-code taxonomy, 3.2xx and later). */
 export const EXIT_NO_CHANGES_EXPECTED = 7;
@@ -204,9 +205,4 @@ async function main(args: string[]): Promise<void> {
   process.exitCode = 2;
 }
 
-if (process.argv[1]?.endsWith("drift-issue.ts")) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runOnRunner("drift-issue.ts", main);

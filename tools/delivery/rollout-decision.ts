@@ -19,6 +19,7 @@ import { BACKEND_RESOURCE_NAME, migrationJobResourceName } from "../../component
 import { loadStackConfig } from "../../components/program-config";
 import { compareVersions } from "../../components/version/version";
 import { readStackFile } from "../engine/stack-file";
+import { runOnRunner } from "./runner-entry";
 
 export interface FailureFacts {
   readonly stack: string;
@@ -185,11 +186,4 @@ function main(args: string[]): number {
   return 0;
 }
 
-if (process.argv[1]?.endsWith("rollout-decision.ts")) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error: unknown) {
-    process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+runOnRunner("rollout-decision.ts", main);

@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import { type Fetch, actionLine, githubRest, requiredEnv } from "./github-rest.ts";
+import { runOnRunner } from "./runner-entry.ts";
 
 /** The label of every rollout issue. */
 export const ROLLOUT_LABEL = "rollout-failure";
@@ -117,18 +118,14 @@ export async function upkeep(env: NodeJS.ProcessEnv, fetchImpl: Fetch = fetch as
   return action;
 }
 
-if (process.argv[1]?.endsWith("rollout-issue.ts")) {
-  const [command, ...rest] = process.argv.slice(2);
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
   if (command !== "upkeep" || rest.length > 0) {
     process.stderr.write("usage: node tools/delivery/rollout-issue.ts upkeep\n");
-    process.exitCode = 2;
-  } else {
-    upkeep(process.env).then(
-      (action) => process.stdout.write(actionLine(action)),
-      (error: unknown) => {
-        process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
-        process.exitCode = 1;
-      },
-    );
+    return 2;
   }
+  process.stdout.write(actionLine(await upkeep(process.env)));
+  return 0;
 }
+
+runOnRunner("rollout-issue.ts", main);
