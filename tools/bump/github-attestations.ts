@@ -4,6 +4,8 @@
  * Only fetched here: whether they prove anything is decided by provenance-check.ts.
  */
 
+import { httpGet } from "./http";
+
 /** The API answered something other than a list of attestations (or a 404: none). */
 export class AttestationsApiError extends Error {}
 
@@ -37,13 +39,17 @@ const API_VERSION = "2022-11-28";
 export async function fetchAttestations(query: AttestationsQuery): Promise<FetchedAttestations> {
   const base = (query.apiBase ?? GITHUB_API).replace(/\/+$/, "");
   const url = `${base}/repos/${query.owner}/${query.repository}/attestations/${query.digest}?per_page=100`;
-  const response = await fetch(url, {
-    headers: {
-      accept: "application/vnd.github+json",
-      "x-github-api-version": API_VERSION,
-      ...(query.token ? { authorization: `Bearer ${query.token}` } : {}),
+  const response = await httpGet(
+    url,
+    {
+      headers: {
+        accept: "application/vnd.github+json",
+        "x-github-api-version": API_VERSION,
+        ...(query.token ? { authorization: `Bearer ${query.token}` } : {}),
+      },
     },
-  });
+    (m) => new AttestationsApiError(m),
+  );
   if (response.status === 404) {
     await response.body?.cancel();
     return { url, bundles: [], withoutBundle: 0 };

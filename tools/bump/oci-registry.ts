@@ -8,6 +8,7 @@
  * platform's manifest, while the attested digest is the index's own.
  */
 import { createHash } from "node:crypto";
+import { httpGet } from "./http";
 
 /** Every manifest type a tag may name; without them a registry may convert or refuse. */
 const MANIFEST_TYPES = [
@@ -56,7 +57,7 @@ async function pullToken(challenge: Record<string, string>, name: string, url: s
   const tokenUrl = new URL(realm);
   if (challenge.service) tokenUrl.searchParams.set("service", challenge.service);
   tokenUrl.searchParams.set("scope", challenge.scope ?? `repository:${name}:pull`);
-  const response = await fetch(tokenUrl);
+  const response = await httpGet(tokenUrl, {}, (m) => new RegistryError(m));
   if (!response.ok)
     throw new RegistryError(
       `GET ${tokenUrl}: ${response.status} ${response.statusText}: no anonymous pull token (is the image private?)`,
@@ -77,7 +78,11 @@ export async function resolveImageDigest(ref: ImageReference): Promise<string> {
   const base = (ref.registryBase ?? `https://${host}`).replace(/\/+$/, "");
   const url = `${base}/v2/${name}/manifests/${encodeURIComponent(ref.tag)}`;
   const get = (token?: string): Promise<Response> =>
-    fetch(url, { headers: { accept: MANIFEST_TYPES, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    httpGet(
+      url,
+      { headers: { accept: MANIFEST_TYPES, ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      (m) => new RegistryError(m),
+    );
 
   let response = await get();
   if (response.status === 401) {

@@ -21,6 +21,7 @@ import { BumpResult, VersionGuards, bumpStackFile, planBump, stackText } from ".
 import { fetchAttestations } from "./github-attestations";
 import { resolveImageDigest } from "./oci-registry";
 import { checkProvenance } from "./provenance-check";
+import { errorMessage } from "./http";
 
 /** Where the digest and the attestations come from, and what they are verified against. */
 export interface PinSources {
@@ -58,15 +59,13 @@ export type PinVerdict =
     }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** A trusted root in Sigstore's JSON form, e.g. the `trusted_root.json` of a private Sigstore. */
 export function trustedRootFromFile(file: string): () => Promise<TrustedRoot> {
   return async () => {
     try {
       return TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(file, "utf8")));
     } catch (error) {
-      throw new Error(`--trusted-root ${file}: not a readable Sigstore trusted root: ${message(error)}`, { cause: error });
+      throw new Error(`--trusted-root ${file}: not a readable Sigstore trusted root: ${errorMessage(error)}`, { cause: error });
     }
   };
 }
@@ -104,7 +103,7 @@ export async function verifyPin(
       ...(sources.registryBase ? { registryBase: sources.registryBase } : {}),
     });
   } catch (error) {
-    return { ok: false, problems: [`image digest of ${reference}: ${message(error)}`] };
+    return { ok: false, problems: [`image digest of ${reference}: ${errorMessage(error)}`] };
   }
   if (skipProvenanceCheck || typeof provenance === "string") {
     const why = typeof provenance === "string" ? provenance : "--skip-provenance-check";
@@ -130,7 +129,10 @@ export async function verifyPin(
       ...(sources.githubToken ? { token: sources.githubToken } : {}),
     });
   } catch (error) {
-    return { ok: false, problems: [`provenance of ${pinned}: the attestations of ${where} cannot be read: ${message(error)}`] };
+    return {
+      ok: false,
+      problems: [`provenance of ${pinned}: the attestations of ${where} cannot be read: ${errorMessage(error)}`],
+    };
   }
   if (fetched.bundles.length === 0) {
     const extra =
@@ -145,7 +147,7 @@ export async function verifyPin(
   try {
     root = await (sources.trustedRoot ?? (() => getTrustedRoot()))();
   } catch (error) {
-    return { ok: false, problems: [`provenance of ${pinned}: no Sigstore trusted root: ${message(error)}`] };
+    return { ok: false, problems: [`provenance of ${pinned}: no Sigstore trusted root: ${errorMessage(error)}`] };
   }
   const verdict = checkProvenance(
     fetched.bundles,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
@@ -218,6 +219,34 @@ describe("npm run bump: a verified pin", function () {
       new RegExp(`image digest of ${IMAGE}:0.3.0: ${IMAGE}:0.3.0 does not exist \\(GET .*: 404\\)`),
     );
     expect(after).to.equal(STAGING);
+  });
+
+  it("names the URL and the reason when a registry or the attestations API cannot be reached", async () => {
+    // A loopback port that was just free: nothing listens there, so the connection is refused.
+    const closed = await new Promise<string>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(`http://127.0.0.1:${port}`));
+      });
+    });
+    serve([await attest()]);
+    const registryDown = await bump(STAGING, VERSION, {
+      sources: { registryBase: closed, githubApi: registry.base, trustedRoot: async () => sigstore.trustedRoot },
+    });
+    expect(!registryDown.result.ok && registryDown.result.problems.join("\n")).to.match(
+      new RegExp(
+        `^image digest of ${IMAGE}:${VERSION}: GET ${closed}/v2/\\S+/manifests/${VERSION}: fetch failed: .*ECONNREFUSED`,
+      ),
+    );
+    const apiDown = await bump(STAGING, VERSION, {
+      sources: { registryBase: registry.base, githubApi: closed, trustedRoot: async () => sigstore.trustedRoot },
+    });
+    expect(!apiDown.result.ok && apiDown.result.problems.join("\n")).to.match(
+      new RegExp(
+        `cannot be read: GET ${closed}/repos/DiamondLightSource/smartem-decisions/attestations/\\S+: fetch failed: .*ECONNREFUSED`,
+      ),
+    );
+    for (const { after } of [registryDown, apiDown]) expect(after).to.equal(STAGING);
   });
 
   it("applies the version guards before asking the network", async () => {
