@@ -28,22 +28,32 @@ describe("action pins", () => {
     expect(new Set(names).size).to.equal(names.length);
   });
 
-  it("every pin is the commit the verified pin list records for that tag (setup-uv: the commit, not the annotated tag object)", function () {
-    // The verified list lives beside the project (../shared/action-pins.tsv), as on the team's machines and in CI.
-    const list = path.join(PROJECT_ROOT, "..", "shared", "action-pins.tsv");
-    if (!fs.existsSync(list)) this.skip();
-    const verified = new Map(
+  /** `action@tag` -> commit, from a list in the verified list's form (tab-separated, `#` comments, a header row). */
+  const readVerified = (file: string): Map<string, string> =>
+    new Map(
       fs
-        .readFileSync(list, "utf8")
+        .readFileSync(file, "utf8")
         .split("\n")
         .filter((line) => line && !line.startsWith("#") && !line.startsWith("action\t"))
         .map((line) => line.split("\t"))
-        .map(([name, tag, sha]) => [`${name}@${tag}`, sha]),
+        .map(([name, tag, sha]) => [`${name}@${tag}`, sha!]),
     );
+  const CHECKED_IN = path.join(PROJECT_ROOT, "test", "actions", "verified-action-pins.tsv");
+
+  it("every pin is the commit the verified pin list records for that tag (setup-uv: the commit, not the annotated tag object)", () => {
+    const verified = readVerified(CHECKED_IN);
     for (const pin of allPins()) {
-      expect(verified.get(`${pin.action}@${pin.tag}`), `${pin.action} ${pin.tag} in ${list}`).to.equal(pin.sha);
+      expect(verified.get(`${pin.action}@${pin.tag}`), `${pin.action} ${pin.tag} in ${CHECKED_IN}`).to.equal(pin.sha);
     }
     expect(usesText(action("setupUv"))).to.equal(`astral-sh/setup-uv@${verified.get("astral-sh/setup-uv@v7.6.0")}`);
+  });
+
+  it("the checked-in verified list records what the team's list records (../shared/action-pins.tsv, where it is present)", function () {
+    // The team's list lives beside the project on the team's machines; a clone elsewhere has only the copy.
+    const team = path.join(PROJECT_ROOT, "..", "shared", "action-pins.tsv");
+    if (!fs.existsSync(team)) this.skip();
+    const shared = readVerified(team);
+    for (const [pin, sha] of readVerified(CHECKED_IN)) expect(shared.get(pin), `${pin} in ${team}`).to.equal(sha);
   });
 
   it("every job runs on a versioned runner image from the one table, never -latest", () => {
