@@ -124,8 +124,9 @@ const READ = { describe: describeKey, secretText: SECRET_MARKER } as const;
 
 /**
  * This stack's own file, checked as the offline render checks it (so `pulumi preview` refuses
- * the same forms), and what the project's other stack files say about GitHub ownership. A
- * broken other stack file is reported and skipped: it never stops this stack.
+ * the same forms), and what the project's other stack files say about GitHub ownership. Another
+ * stack file that cannot be read, or whose ownership keys do not parse, is reported and skipped:
+ * it never stops this stack. One whose ownership keys parse counts, whatever its other keys say.
  */
 function projectStackFiles(
   stack: string,
