@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../components/config/keys";
-import { KEY, loadStackConfig } from "../components/program-config";
+import { KEY, configSchema, loadStackConfig } from "../components/program-config";
 import { printedProblems, thrown } from "./support/refusals";
 
 const VALID: RawConfig = { [KEY.backendVersion]: "0.1.1", [KEY.pypiReviewers]: JSON.stringify({ teams: [1] }) };
@@ -117,9 +117,22 @@ describe("stack config (smartem:)", () => {
     });
   }
 
+  it("declares each key with the Pulumi type of what its schema accepts (Pulumi.yaml, decoding, the reference)", () => {
+    const typeOf = (schema: z.ZodType) => key({ schema, description: "d", allowed: "a" }).type;
+    expect(typeOf(z.array(z.string()).default([]))).to.equal("array");
+    expect(typeOf(z.record(z.string(), z.string()).optional())).to.equal("object");
+    expect(typeOf(z.object({ cpu: z.string() }))).to.equal("object");
+    expect(typeOf(z.enum(["a", "b"]).default("a"))).to.equal("string");
+    expect(typeOf(z.string().transform((s) => s.length))).to.equal("string");
+    expect(typeOf(z.number().int().min(1).optional())).to.equal("integer");
+    expect(typeOf(z.boolean().default(false))).to.equal("boolean");
+    expect(() => typeOf(z.date())).to.throw(/a config schema of kind date has no Pulumi config type/);
+    expect(configSchema.backwardCompatibleMigrations.type, "a list, as the reference says").to.equal("array");
+  });
+
   it("never prints the value of a secret key", () => {
     const schema = {
-      token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }),
+      token: key({ schema: z.string().min(40), description: "t", allowed: "40 characters", secret: true }),
     };
     const error = thrown(() => parseConfig(schema, { "smartem:token": "hunter2" }));
     expect(error).to.be.instanceOf(ConfigError);

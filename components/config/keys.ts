@@ -49,14 +49,40 @@ export interface ConfigKey<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** What is allowed, in words; every error for this key ends with it. */
   readonly allowed: string;
+  /** How Pulumi passes the value in, read from the schema by {@link key}. */
   readonly type: PulumiConfigType;
   /** Secret keys are read as secrets and never printed. */
   readonly secret?: boolean;
 }
 
+/** The Pulumi type of what a schema accepts, through optional, default and transforms. */
+function pulumiTypeOf(schema: z.ZodType): PulumiConfigType {
+  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  if (def.innerType) return pulumiTypeOf(def.innerType);
+  if (def.type === "pipe" && def.in) return pulumiTypeOf(def.in);
+  switch (def.type) {
+    case "string":
+    case "enum":
+      return "string";
+    // Pulumi config has no fractions: every number of this schema is a whole one.
+    case "number":
+      return "integer";
+    case "boolean":
+      return "boolean";
+    case "array":
+      return "array";
+    case "object":
+    case "record":
+      return "object";
+  }
+  throw new Error(
+    `a config schema of kind ${def.type} has no Pulumi config type; declare it as one of ${["string", "integer", "boolean", "array", "object"].join(", ")}`,
+  );
+}
+
 /** Declares a key; the generic keeps the schema's output type for {@link ConfigValues}. */
-export function key<S extends z.ZodType>(spec: ConfigKey<S>): ConfigKey<S> {
-  return spec;
+export function key<S extends z.ZodType>(spec: Omit<ConfigKey<S>, "type">): ConfigKey<S> {
+  return { ...spec, type: pulumiTypeOf(spec.schema) };
 }
 
 export type ConfigSchema = Readonly<Record<string, ConfigKey>>;
