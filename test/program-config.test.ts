@@ -61,7 +61,7 @@ describe("stack config (smartem:)", () => {
     [
       "backendVerison",
       "0.1.1",
-      /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/,
+      /^smartem:backendVerison = "0\.1\.1": unknown key \(did you mean smartem:backendVersion\?\); allowed: one of the keys of smartem:, which are: .*backendVersion/,
     ],
     ["packages", "[]", /^smartem:packages = \[\]: at least one package is needed/],
     ["packages", "not json", /^smartem:packages = "not json": .*expected array/],
@@ -139,10 +139,23 @@ describe("stack config (smartem:)", () => {
     expect(error.message).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
   });
 
+  it("suggests the key a typo most likely meant, and nothing for a name far from every key", () => {
+    const unknown = (name: string) =>
+      printedProblems(() => loadStackConfig({ ...VALID, [`smartem:${name}`]: "1" })).find((p) =>
+        p.startsWith(`smartem:${name} =`),
+      );
+    expect(unknown("apiReplica")).to.contain("unknown key (did you mean smartem:apiReplicas?)");
+    expect(unknown("APIREPLICAS")).to.contain("(did you mean smartem:apiReplicas?)");
+    expect(unknown("rabitmqHost")).to.contain("(did you mean smartem:rabbitmqHost?)");
+    expect(unknown("colour")).to.match(/: unknown key; allowed: one of the keys of smartem:/);
+  });
+
   it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
     const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", [KEY.databaseHost]: "user:pw@host" };
     const problems = printedProblems(() => loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost])));
-    expect(problems.join("\n")).to.contain("smartem:databasePasword = [secret]: unknown key");
+    expect(problems.join("\n")).to.contain(
+      "smartem:databasePasword = [secret]: unknown key (did you mean smartem:databasePassword?)",
+    );
     expect(problems.join("\n")).to.contain("smartem:databaseHost = [secret]:");
     expect(problems.join("\n")).to.not.contain("S3cr3t").and.not.contain("user:pw");
   });

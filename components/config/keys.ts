@@ -4,6 +4,7 @@
  * config block, the configuration reference (docs/reference/configuration.md) and the
  * validation all come from these declarations.
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { PROJECT } from "../shared/project";
 
@@ -106,6 +107,17 @@ export function formatProblem(p: ConfigProblem): string {
   return `${p.where ? `${p.where}: ` : ""}${p.key} = ${p.value}: ${p.message}`;
 }
 
+/** The known key a typo most likely meant: at most two edits away, or a fifth of its length, ignoring case. */
+function nearestKey(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const candidate = closest(
+    lower,
+    known.map((k) => k.toLowerCase()),
+  );
+  const edits = distance(lower, candidate);
+  return edits <= Math.max(2, Math.floor(name.length / 5)) ? known.find((k) => k.toLowerCase() === candidate) : undefined;
+}
+
 /** All problems of a stack's config at once, so one run shows every mistake. */
 export class ConfigError extends Error {
   constructor(
@@ -198,12 +210,13 @@ export function parseConfig<T extends ConfigSchema, R>(
   for (const fullKey of Object.keys(raw).sort()) {
     const name = keyName(fullKey);
     if (name !== undefined && !Object.hasOwn(schema, name)) {
-      const known = Object.keys(schema).sort().join(", ");
+      const known = Object.keys(schema).sort();
       const value = secretKeys?.has(fullKey) ? SECRET_MARKER : show(raw[fullKey]);
+      const near = nearestKey(name, known);
       problems.push({
         key: fullKey,
         value,
-        message: `unknown key; allowed: one of the keys of ${qualify("")}, which are: ${known}`,
+        message: `unknown key${near ? ` (did you mean ${qualify(near)}?)` : ""}; allowed: one of the keys of ${qualify("")}, which are: ${known.join(", ")}`,
       });
     }
   }
