@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { ConfigError, RawConfig, key, parseConfig } from "../components/config/keys";
-import { KEY, loadStackConfig } from "../components/program-config";
+import { KEY, configSchema, loadStackConfig } from "../components/program-config";
 import { printedProblems, thrown } from "./support/refusals";
 
 const VALID: RawConfig = { [KEY.backendVersion]: "0.1.1", [KEY.pypiReviewers]: JSON.stringify({ teams: [1] }) };
@@ -61,7 +61,7 @@ describe("stack config (smartem:)", () => {
     [
       "backendVerison",
       "0.1.1",
-      /^smartem:backendVerison = "0\.1\.1": unknown key; allowed: one of the keys of smartem:, which are: .*backendVersion/,
+      /^smartem:backendVerison = "0\.1\.1": unknown key \(did you mean smartem:backendVersion\?\); allowed: one of the keys of smartem:, which are: .*backendVersion/,
     ],
     ["packages", "[]", /^smartem:packages = \[\]: at least one package is needed/],
     ["packages", "not json", /^smartem:packages = "not json": .*expected array/],
@@ -117,19 +117,45 @@ describe("stack config (smartem:)", () => {
     });
   }
 
+  it("declares each key with the Pulumi type of what its schema accepts (Pulumi.yaml, decoding, the reference)", () => {
+    const typeOf = (schema: z.ZodType) => key({ schema, description: "d", allowed: "a" }).type;
+    expect(typeOf(z.array(z.string()).default([]))).to.equal("array");
+    expect(typeOf(z.record(z.string(), z.string()).optional())).to.equal("object");
+    expect(typeOf(z.object({ cpu: z.string() }))).to.equal("object");
+    expect(typeOf(z.enum(["a", "b"]).default("a"))).to.equal("string");
+    expect(typeOf(z.string().transform((s) => s.length))).to.equal("string");
+    expect(typeOf(z.number().int().min(1).optional())).to.equal("integer");
+    expect(typeOf(z.boolean().default(false))).to.equal("boolean");
+    expect(() => typeOf(z.date())).to.throw(/a config schema of kind date has no Pulumi config type/);
+    expect(configSchema.backwardCompatibleMigrations.type, "a list, as the reference says").to.equal("array");
+  });
+
   it("never prints the value of a secret key", () => {
     const schema = {
-      token: key({ schema: z.string().min(40), type: "string", description: "t", allowed: "40 characters", secret: true }),
+      token: key({ schema: z.string().min(40), description: "t", allowed: "40 characters", secret: true }),
     };
     const error = thrown(() => parseConfig(schema, { "smartem:token": "hunter2" }));
     expect(error).to.be.instanceOf(ConfigError);
     expect(error.message).to.contain("smartem:token = [secret]").and.not.contain("hunter2");
   });
 
+  it("suggests the key a typo most likely meant, and nothing for a name far from every key", () => {
+    const unknown = (name: string) =>
+      printedProblems(() => loadStackConfig({ ...VALID, [`smartem:${name}`]: "1" })).find((p) =>
+        p.startsWith(`smartem:${name} =`),
+      );
+    expect(unknown("apiReplica")).to.contain("unknown key (did you mean smartem:apiReplicas?)");
+    expect(unknown("APIREPLICAS")).to.contain("(did you mean smartem:apiReplicas?)");
+    expect(unknown("rabitmqHost")).to.contain("(did you mean smartem:rabbitmqHost?)");
+    expect(unknown("colour")).to.match(/: unknown key; allowed: one of the keys of smartem:/);
+  });
+
   it("never echoes a value set with --secret, even under a mistyped or an invalid key", () => {
     const raw = { ...VALID, "smartem:databasePasword": "S3cr3t-plaintext-password", [KEY.databaseHost]: "user:pw@host" };
     const problems = printedProblems(() => loadStackConfig(raw, new Set(["smartem:databasePasword", KEY.databaseHost])));
-    expect(problems.join("\n")).to.contain("smartem:databasePasword = [secret]: unknown key");
+    expect(problems.join("\n")).to.contain(
+      "smartem:databasePasword = [secret]: unknown key (did you mean smartem:databasePassword?)",
+    );
     expect(problems.join("\n")).to.contain("smartem:databaseHost = [secret]:");
     expect(problems.join("\n")).to.not.contain("S3cr3t").and.not.contain("user:pw");
   });

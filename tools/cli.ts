@@ -45,7 +45,8 @@ export function usage<O extends Readonly<Record<string, CliOption>>>(spec: CliSp
   ];
   const width = Math.max(...rows.map(([left]) => left.length));
   return [
-    `usage: ${[spec.command, ...synopsis].join(" ")}`,
+    // `npm run x --` passes flags on; with no flag to pass, `npm run x` is the whole command.
+    `usage: ${synopsis.length > 0 ? [spec.command, ...synopsis].join(" ") : spec.command.replace(/ --$/, "")}`,
     "",
     spec.summary,
     "",

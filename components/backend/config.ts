@@ -31,78 +31,66 @@ export const BACKING_SERVICES = ["in-cluster", "external"] as const;
 export const backendConfig = {
   backendVersion: key({
     schema: deployableVersion,
-    type: "string",
     description: "The released smartem-decisions version every backend container runs (roll forward or back by changing it).",
     allowed: DEPLOYABLE_VERSION_ALLOWED,
   }),
   namespace: key({
     schema: dnsLabel.default("smartem-decisions"),
-    type: "string",
     description: "Kubernetes namespace of the backend.",
     allowed: DNS_LABEL_ALLOWED,
   }),
   apiReplicas: key({
     schema: replicas.default(1),
-    type: "integer",
     description: "Number of HTTP API pods.",
     allowed: REPLICAS_ALLOWED,
   }),
   workerReplicas: key({
     schema: replicas.default(1),
-    type: "integer",
     description: "Number of message-consumer worker pods.",
     allowed: REPLICAS_ALLOWED,
   }),
   allowPrerelease: key({
     schema: z.boolean().default(false),
-    type: "boolean",
     description: "Whether this stack may run a pre-release (a/b/rc) backend version.",
     allowed: "true or false",
   }),
   allowDowngrade: key({
     schema: z.boolean().default(false),
-    type: "boolean",
     description: "Whether this stack may move to a version lower than the one deployed now (a rollback).",
     allowed: "true or false",
   }),
   backwardCompatibleMigrations: key({
     schema: z.array(deployableVersion).default([]),
-    type: "object",
     description:
       "Versions whose database migration the previous version still works with: when such a version's rollout fails after its migration ran, deploy.yml rolls the stack back on its own instead of opening an incident.",
     allowed: 'a list of deployable versions, e.g. ["0.2.0"] (default [])',
   }),
   promoteFrom: key({
     schema: fullyQualifiedStack.optional(),
-    type: "string",
     description:
       "The stack this stack takes its backend version from (production: staging), fully qualified; smartem:backendVersion must equal that stack's backendVersion output, and its promotionEvidence must show the same image digest and smartem:promotionSoakHours since its rollout.",
     allowed: FULLY_QUALIFIED_STACK_ALLOWED,
   }),
   skipPromotionCheck: key({
     schema: z.boolean().default(false),
-    type: "boolean",
     description:
       "Emergency override: take a backend version that the smartem:promoteFrom stack does not run, or has not proved (its promotion evidence, digest and soak time are not checked either); warned about on every run.",
     allowed: "true or false",
   }),
   promotionSoakHours: key({
     schema: z.number().int().min(0).max(720).optional(),
-    type: "integer",
     description:
       "Hours that must pass after the smartem:promoteFrom stack rolled a version out (the time its cluster stamped) before this stack takes it; default 24 where smartem:promoteFrom is set, 0: no wait.",
     allowed: "an integer from 0 to 720 (30 days), only with smartem:promoteFrom",
   }),
   clusterName: key({
     schema: dnsLabel.optional(),
-    type: "string",
     description:
       "A stable name of the cluster this stack deploys to, the Kubernetes provider's clusterIdentifier: required by pulumi preview/up; change it only when the stack moves to another cluster (Pulumi then replaces every Kubernetes object).",
     allowed: DNS_LABEL_ALLOWED,
   }),
   kubeContext: key({
     schema: z.string().min(1).optional(),
-    type: "string",
     description: "The kubeconfig context of this stack's cluster (default: the kubeconfig's current context).",
     allowed: "the name of a context in your kubeconfig",
   }),
@@ -111,153 +99,129 @@ export const backendConfig = {
       .string()
       .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, "not an image repository")
       .default("ghcr.io/diamondlightsource/smartem-decisions"),
-    type: "string",
     description: "The backend image repository; the tag is always smartem:backendVersion.",
     allowed: "an image repository without tag or digest, e.g. ghcr.io/diamondlightsource/smartem-decisions",
   }),
   backendImageDigests: key({
     // Keyed by version, so a bump of backendVersion can never keep running the old bytes.
     schema: z.record(deployableVersion, z.string().regex(/^sha256:[a-f0-9]{64}$/, "not a sha256 digest")).optional(),
-    type: "object",
     description:
       "Optional image digests by version; the one of backendVersion, if listed, pins the exact bytes (`<image>:<version>@<digest>`).",
     allowed: "a map from a deployable version to sha256: followed by 64 lower-case hex digits",
   }),
   imagePullSecret: key({
     schema: dnsLabel.default("ghcr-secret"),
-    type: "string",
     description: "The existing Secret in the namespace used to pull the backend image.",
     allowed: DNS_LABEL_ALLOWED,
   }),
   runAsUser: key({
     schema: z.number().int().min(1).max(2147483647).default(1000),
-    type: "integer",
     description: "The non-root uid (and gid) the backend containers run as; the upstream image defaults to root.",
     allowed: "an integer from 1 to 2147483647 (0, root, is refused)",
   }),
   apiMaxSurge: key({
     schema: z.number().int().min(1).max(10).default(1),
-    type: "integer",
     description: "Extra API pods a rolling update may start above apiReplicas (none is ever taken down first).",
     allowed: "an integer from 1 to 10",
   }),
   apiResources: key({
     schema: containerResources.default(DEFAULT_RESOURCES),
-    type: "object",
     description: "CPU and memory requests and limits of each API pod.",
     allowed: CONTAINER_RESOURCES_ALLOWED,
   }),
   workerResources: key({
     schema: containerResources.default(DEFAULT_RESOURCES),
-    type: "object",
     description: "CPU and memory requests and limits of each worker pod (and of the migration Job).",
     allowed: CONTAINER_RESOURCES_ALLOWED,
   }),
   rolloutTimeoutSeconds: key({
     schema: seconds(60, 3600).default(600),
-    type: "integer",
     description:
       "How long a rollout may take before `pulumi up` fails (the Deployments' progressDeadlineSeconds and Pulumi's customTimeouts).",
     allowed: "an integer from 60 to 3600",
   }),
   migrationTimeoutSeconds: key({
     schema: seconds(60, 3600).default(600),
-    type: "integer",
     description: "How long the migration Job may run (activeDeadlineSeconds) before the upgrade fails.",
     allowed: "an integer from 60 to 3600",
   }),
   workerTerminationGracePeriodSeconds: key({
     schema: seconds(30, 3600).default(300),
-    type: "integer",
     description: "How long a stopping worker may finish its in-flight messages before it is killed.",
     allowed: "an integer from 30 to 3600",
   }),
   backingServices: key({
     schema: z.enum(BACKING_SERVICES).default("in-cluster"),
-    type: "string",
     description:
       "in-cluster: PostgreSQL and RabbitMQ run in the namespace (dev); external: the database* and rabbitmq* keys name them.",
     allowed: BACKING_SERVICES.join(" or "),
   }),
   databaseHost: key({
     schema: hostName.optional(),
-    type: "string",
     description: "External PostgreSQL host (backingServices: external).",
     allowed: HOST_NAME_ALLOWED,
   }),
-  databasePort: key({ schema: port.default(5432), type: "integer", description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
+  databasePort: key({ schema: port.default(5432), description: "PostgreSQL port.", allowed: PORT_ALLOWED }),
   databaseUser: key({
     schema: identifier.default("smartem"),
-    type: "string",
     description: "PostgreSQL user.",
     allowed: IDENTIFIER_ALLOWED,
   }),
   databaseName: key({
     schema: identifier.default("smartem"),
-    type: "string",
     description: "PostgreSQL database.",
     allowed: IDENTIFIER_ALLOWED,
   }),
   databasePassword: key({
     schema: password.optional(),
-    type: "string",
     secret: true,
     description: "External PostgreSQL password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
   rabbitmqHost: key({
     schema: hostName.optional(),
-    type: "string",
     description: "External RabbitMQ host (backingServices: external).",
     allowed: HOST_NAME_ALLOWED,
   }),
-  rabbitmqPort: key({ schema: port.default(5672), type: "integer", description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
+  rabbitmqPort: key({ schema: port.default(5672), description: "RabbitMQ AMQP port.", allowed: PORT_ALLOWED }),
   rabbitmqUser: key({
     schema: identifier.default("smartem"),
-    type: "string",
     description: "RabbitMQ user.",
     allowed: IDENTIFIER_ALLOWED,
   }),
   rabbitmqPassword: key({
     schema: password.optional(),
-    type: "string",
     secret: true,
     description: "External RabbitMQ password (`pulumi config set --secret`); in-cluster stacks generate theirs.",
     allowed: "a secret of at least 16 characters",
   }),
   rabbitmqVhost: key({
     schema: z.string().min(1).optional(),
-    type: "string",
     description: "RabbitMQ virtual host (RABBITMQ_VHOST).",
     allowed: "a non-empty vhost name, e.g. /",
   }),
   rabbitmqExchange: key({
     schema: z.string().min(1).optional(),
-    type: "string",
     description: "RabbitMQ exchange (RABBITMQ_EXCHANGE).",
     allowed: "a non-empty exchange name",
   }),
   databaseStorage: key({
     schema: memoryQuantity.default("10Gi"),
-    type: "string",
     description: "Size of the in-cluster PostgreSQL volume (dev).",
     allowed: "a size in Ki/Mi/Gi, e.g. 10Gi",
   }),
   rabbitmqStorage: key({
     schema: memoryQuantity.default("2Gi"),
-    type: "string",
     description: "Size of the in-cluster RabbitMQ volume (dev).",
     allowed: "a size in Ki/Mi/Gi, e.g. 2Gi",
   }),
   corsAllowedOrigins: key({
     schema: z.array(httpOrigin).min(1, "an empty list: remove the key instead").optional(),
-    type: "array",
     description: "Origins the API allows (CORS_ALLOWED_ORIGINS).",
     allowed: `a list of origins, each ${HTTP_ORIGIN_ALLOWED}`,
   }),
   logLevel: key({
     schema: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
-    type: "string",
     description: "Backend log level (SMARTEM_LOG_LEVEL).",
     allowed: "DEBUG, INFO, WARNING or ERROR",
   }),
@@ -266,7 +230,6 @@ export const backendConfig = {
       .string()
       .regex(/^[a-z][a-z0-9-]{0,30}$/, "not an environment name")
       .optional(),
-    type: "string",
     description: "The ENVIRONMENT the backend reports (default: the stack name).",
     allowed: "lower-case letters, digits and '-', e.g. production",
   }),
@@ -278,19 +241,16 @@ export const backendConfig = {
         if (problem) ctx.addIssue({ code: "custom", message: `not a host name: ${problem}` });
       })
       .optional(),
-    type: "string",
     description: "Keycloak base URL (KEYCLOAK_URL).",
     allowed: "an https URL whose host is a DNS name or IP address, e.g. https://auth.example.org",
   }),
   keycloakRealm: key({
     schema: z.string().min(1).optional(),
-    type: "string",
     description: "Keycloak realm (KEYCLOAK_REALM).",
     allowed: "a realm name",
   }),
   keycloakAllowedAzp: key({
     schema: z.string().min(1).optional(),
-    type: "string",
     description: "Authorised parties the API accepts (KEYCLOAK_ALLOWED_AZP).",
     allowed: "a client id, or several separated by commas",
   }),

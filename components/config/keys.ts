@@ -4,6 +4,7 @@
  * config block, the configuration reference (docs/reference/configuration.md) and the
  * validation all come from these declarations.
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { PROJECT } from "../shared/project";
 
@@ -49,14 +50,40 @@ export interface ConfigKey<S extends z.ZodType = z.ZodType> {
   readonly description: string;
   /** What is allowed, in words; every error for this key ends with it. */
   readonly allowed: string;
+  /** How Pulumi passes the value in, read from the schema by {@link key}. */
   readonly type: PulumiConfigType;
   /** Secret keys are read as secrets and never printed. */
   readonly secret?: boolean;
 }
 
+/** The Pulumi type of what a schema accepts, through optional, default and transforms. */
+function pulumiTypeOf(schema: z.ZodType): PulumiConfigType {
+  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  if (def.innerType) return pulumiTypeOf(def.innerType);
+  if (def.type === "pipe" && def.in) return pulumiTypeOf(def.in);
+  switch (def.type) {
+    case "string":
+    case "enum":
+      return "string";
+    // Pulumi config has no fractions: every number of this schema is a whole one.
+    case "number":
+      return "integer";
+    case "boolean":
+      return "boolean";
+    case "array":
+      return "array";
+    case "object":
+    case "record":
+      return "object";
+  }
+  throw new Error(
+    `a config schema of kind ${def.type} has no Pulumi config type; declare it as one of ${["string", "integer", "boolean", "array", "object"].join(", ")}`,
+  );
+}
+
 /** Declares a key; the generic keeps the schema's output type for {@link ConfigValues}. */
-export function key<S extends z.ZodType>(spec: ConfigKey<S>): ConfigKey<S> {
-  return spec;
+export function key<S extends z.ZodType>(spec: Omit<ConfigKey<S>, "type">): ConfigKey<S> {
+  return { ...spec, type: pulumiTypeOf(spec.schema) };
 }
 
 export type ConfigSchema = Readonly<Record<string, ConfigKey>>;
@@ -78,6 +105,17 @@ export interface ConfigProblem {
 /** `[where: ]key = value: message`: how every config problem is printed. */
 export function formatProblem(p: ConfigProblem): string {
   return `${p.where ? `${p.where}: ` : ""}${p.key} = ${p.value}: ${p.message}`;
+}
+
+/** The known key a typo most likely meant: at most two edits away, or a fifth of its length, ignoring case. */
+function nearestKey(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const candidate = closest(
+    lower,
+    known.map((k) => k.toLowerCase()),
+  );
+  const edits = distance(lower, candidate);
+  return edits <= Math.max(2, Math.floor(name.length / 5)) ? known.find((k) => k.toLowerCase() === candidate) : undefined;
 }
 
 /** All problems of a stack's config at once, so one run shows every mistake. */
@@ -172,12 +210,13 @@ export function parseConfig<T extends ConfigSchema, R>(
   for (const fullKey of Object.keys(raw).sort()) {
     const name = keyName(fullKey);
     if (name !== undefined && !Object.hasOwn(schema, name)) {
-      const known = Object.keys(schema).sort().join(", ");
+      const known = Object.keys(schema).sort();
       const value = secretKeys?.has(fullKey) ? SECRET_MARKER : show(raw[fullKey]);
+      const near = nearestKey(name, known);
       problems.push({
         key: fullKey,
         value,
-        message: `unknown key; allowed: one of the keys of ${qualify("")}, which are: ${known}`,
+        message: `unknown key${near ? ` (did you mean ${qualify(near)}?)` : ""}; allowed: one of the keys of ${qualify("")}, which are: ${known.join(", ")}`,
       });
     }
   }

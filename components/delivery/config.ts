@@ -10,14 +10,12 @@ import { PypiReviewers, REVIEWERS_ALLOWED, reviewersSchema } from "../release/ga
 export const deliveryConfig = {
   deliveryRepository: key({
     schema: githubRepositoryName.optional(),
-    type: "string",
     description:
       "This project's own repository (under smartem:githubOwner) whose delivery environments (staging, production, preview-<stack>, drift-<stack>) this stack declares, with their reviewers and branch policies; a stable release of the package that pushes smartem:backendImage then starts that repository's bump.yml (its bump-trigger job and environment). Unset: none of this.",
     allowed: `a repository name (${GITHUB_REPOSITORY_ALLOWED}), e.g. smartem-release-infra`,
   }),
   deliveryReviewers: key({
     schema: reviewersSchema("no reviewer: production applies and pull-request previews need a person's approval").optional(),
-    type: "object",
     description:
       "Required reviewers of the production and preview-<stack> environments of smartem:deliveryRepository (nobody approves their own run; admins cannot bypass them).",
     allowed: REVIEWERS_ALLOWED,

@@ -29,34 +29,29 @@ const githubApiUrl = z.string().superRefine((text, ctx) => {
 export const githubConfig = {
   manageGithub: key({
     schema: z.boolean().default(true),
-    type: "boolean",
     description:
       "Whether this stack converges the GitHub side (workflow files, tag rulesets, PyPI environment); exactly one stack may own each repository. Turning it off leaves them on GitHub, unmanaged (retainOnDelete).",
     allowed: "true or false",
   }),
   githubOwner: key({
     schema: githubLogin.default("DiamondLightSource"),
-    type: "string",
     description: "GitHub organisation (or user) that owns the managed repositories.",
     allowed: GITHUB_LOGIN_ALLOWED,
   }),
   githubBaseUrl: key({
     schema: githubApiUrl.default(GITHUB_API_URL),
-    type: "string",
     description:
       "The GitHub REST API the provider talks to (passed explicitly, so GITHUB_BASE_URL in the shell cannot redirect it).",
     allowed: `an http(s) URL ending in '/', e.g. ${GITHUB_API_URL} or https://github.example.com/api/v3/`,
   }),
   githubPlan: key({
     schema: z.enum(GITHUB_PLANS).default("free"),
-    type: "string",
     description:
       "GitHub plan of the owner; decides whether private repositories can have tag rulesets and environment reviewers.",
     allowed: GITHUB_PLANS.join(", "),
   }),
   repositoryVisibility: key({
     schema: z.record(githubRepositoryName, z.enum(REPOSITORY_VISIBILITIES)).default({}),
-    type: "object",
     description: "Visibility of managed repositories that are not public (a repository not listed is public).",
     allowed: `a map from repository name (${GITHUB_REPOSITORY_ALLOWED}) to one of ${REPOSITORY_VISIBILITIES.join(", ")}`,
   }),

@@ -34,7 +34,6 @@ export const releaseConfig = {
             );
         });
       }),
-    type: "array",
     description: "The Python packages whose release workflow, tag rulesets and PyPI environment this stack manages.",
     allowed:
       `a list of packages {name, repository, tagPrefix (${TAG_PREFIX_ALLOWED}), paths, workflowFile, ` +
@@ -44,13 +43,11 @@ export const releaseConfig = {
   }),
   workflowCommitAuthor: key({
     schema: z.string().trim().min(1, "empty").max(100).default("smartem-release-infra"),
-    type: "string",
     description: "Author name of the commits that land the generated workflow files.",
     allowed: "a non-empty name of at most 100 characters",
   }),
   workflowCommitEmail: key({
     schema: z.email().default("smartem-release-infra@users.noreply.github.com"),
-    type: "string",
     description: "Author e-mail of the commits that land the generated workflow files.",
     allowed: "an e-mail address, e.g. a GitHub noreply address",
   }),

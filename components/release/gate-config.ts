@@ -99,7 +99,6 @@ export const releaseGateConfig = {
           seen.add(id);
         });
       }),
-    type: "array",
     description:
       "Who may create stable release tags (bypass actors of the stable-tag creation ruleset); everyone else gets only release candidates.",
     allowed: `a non-empty list of {actorType: ${ACTOR_TYPES.join("|")}, actorId, bypassMode: ${BYPASS_MODES.join("|")} (default always)}; RepositoryRole ids 2 (maintain) or 5 (admin)`,
@@ -111,7 +110,6 @@ export const releaseGateConfig = {
         z.array(legacyPattern).min(1, "an empty list protects nothing; remove the repository instead"),
       )
       .default({}),
-    type: "object",
     description: "Historic release tags outside the package tag namespaces, made immutable too (e.g. v0.0.1, test-v0.0.1).",
     allowed: `a map from repository name (${GITHUB_REPOSITORY_ALLOWED}) to a non-empty list of tag patterns without refs/tags/: ${REF_PATTERN_ALLOWED}`,
   }),
@@ -119,13 +117,11 @@ export const releaseGateConfig = {
     schema: reviewersSchema("no reviewer: every PyPI upload needs a person's approval")
       // Required where the stack manages GitHub (smartem:manageGithub): see refineReleaseGateConfig.
       .optional(),
-    type: "object",
     description: "Required reviewers of the PyPI environment (admins cannot bypass them; nobody approves their own run).",
     allowed: REVIEWERS_ALLOWED,
   }),
   pypiWaitTimer: key({
     schema: z.number().int().min(0).max(MAX_WAIT_TIMER_MINUTES).default(0),
-    type: "integer",
     description: "Minutes the PyPI environment waits after approval before the upload may start.",
     allowed: `an integer from 0 to ${MAX_WAIT_TIMER_MINUTES} (30 days)`,
   }),

@@ -125,7 +125,7 @@ describe("the scripts' command lines", function () {
         "a stack file that is not YAML",
         ["--stack", odd, "--version", "0.1.1"],
         new RegExp(
-          `^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml is invalid as it stands; fix it first:\\nInvalid stack file Pulumi\\.${odd}\\.yaml:\\n {2}- Pulumi\\.${odd}\\.yaml:3:3: \\(YAML syntax\\) = "smartem:backendVersion: 0\\.1\\.0": Map keys must be unique; allowed: `,
+          `^bump refused: Pulumi\\.${odd}\\.yaml is unchanged\\.\\n {2}- Pulumi\\.${odd}\\.yaml is invalid as it stands; fix it first:\\n {4}- Pulumi\\.${odd}\\.yaml:3:3: \\(YAML syntax\\) = "smartem:backendVersion: 0\\.1\\.0": Map keys must be unique; allowed: `,
         ),
         "config:\n  smartem:backendVersion: 0.1.0\n  smartem:backendVersion: 0.1.0\n",
       ],

@@ -102,7 +102,13 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
     current = configOf(stack, text);
   } catch (error) {
     if (error instanceof ConfigError)
-      return refuse(`${fileNameOf(stack)} is invalid as it stands; fix it first:\n${error.message}`);
+      // Its problems nested under this one, one level deeper than the list they are printed in.
+      return refuse(
+        [
+          `${fileNameOf(stack)} is invalid as it stands; fix it first:`,
+          ...error.problems.map((p) => `    - ${formatProblem(p)}`),
+        ].join("\n"),
+      );
     if (error instanceof StackFileYamlError) return refuse(`${error.message}; fix the YAML first`);
     throw error;
   }

@@ -49,7 +49,7 @@ export function projectFile(schema: ConfigSchema): string {
   const optional = names.filter((name) => presenceOf(schema[name]) === "optional");
   const secrets = names.filter((name) => schema[name].secret);
   const header = [
-    "# Generated from components/config (the config schema) by `npm run golden`; do not edit.",
+    "# Generated from the config schema (components/program-config.ts) by `npm run golden`; do not edit.",
     "# Named after its config namespace: Pulumi types config only in the project's own namespace.",
     "# Optional keys without a default are not declared here (Pulumi requires every declared key",
     "# without a default); the program validates them when they are set:",

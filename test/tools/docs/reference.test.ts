@@ -26,8 +26,8 @@ describe("generated reference pages (run `npm run golden` after an intended chan
 
   it("a row says the type, default, allowed values and which stacks set the key", () => {
     const schema = {
-      replicas: key({ schema: z.number().int().default(2), type: "integer", description: "How many.", allowed: "1 | 2" }),
-      token: key({ schema: z.string(), type: "string", secret: true, description: "A token.", allowed: "text" }),
+      replicas: key({ schema: z.number().int().default(2), description: "How many.", allowed: "1 | 2" }),
+      token: key({ schema: z.string(), secret: true, description: "A token.", allowed: "text" }),
     };
     const page = configurationReference(schema, { staging: ["smartem:replicas"], dev: [] });
     expect(page).to.include("| `smartem:replicas` | integer | `2` | 1 \\| 2 | staging | How many. |");
