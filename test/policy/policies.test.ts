@@ -166,6 +166,24 @@ describe("policy pack", () => {
       ],
       ["hostNetwork", (d) => (d.spec.template.spec.hostNetwork = true), /hostNetwork/],
       ["hostPID", (d) => (d.spec.template.spec.hostPID = true), /hostPID/],
+      ["hostIPC", (d) => (d.spec.template.spec.hostIPC = true), /hostIPC/],
+      ["uid 0 for the pod", (d) => (d.spec.template.spec.securityContext.runAsUser = 0), /pod securityContext.runAsUser is 0/],
+      [
+        "uid 0 for a container",
+        (d) => (d.spec.template.spec.containers[0].securityContext.runAsUser = 0),
+        /\(api\): securityContext.runAsUser is 0/,
+      ],
+      [
+        "an added capability other than NET_BIND_SERVICE",
+        (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["SYS_ADMIN"] }),
+        /capabilities.add \["SYS_ADMIN"\] is not allowed/,
+      ],
+      [
+        "an Unconfined seccomp profile",
+        (d) => (d.spec.template.spec.containers[0].securityContext.seccompProfile = { type: "Unconfined" }),
+        /seccompProfile/,
+      ],
+      ["a pod without containers", (d) => (d.spec.template.spec.containers = []), /no containers/],
     ];
     for (const [what, mutate, message] of breaches) {
       it(`rejects ${what}`, async () => {
@@ -174,6 +192,13 @@ describe("policy pack", () => {
         expect(found[0]).to.match(message);
       });
     }
+
+    it("accepts NET_BIND_SERVICE, the one capability restricted lets a container add", async () => {
+      const binding = apiDeployment(
+        (d) => (d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_BIND_SERVICE"] }),
+      );
+      expect(await violations(podSecurityRestricted, DEPLOYMENT, binding)).to.deep.equal([]);
+    });
   });
 
   describe("api-zero-downtime-rollout", () => {
@@ -285,6 +310,11 @@ describe("policy pack", () => {
         expect(uncovered[0]?.message).to.contain(
           'protects "refs/tags/smartem-decisions-v*", "refs/tags/smartem-decisions-v*/**/*" in smartem-decisions',
         );
+        // An immutability ruleset someone may bypass, or one that blocks only deletion, covers nothing.
+        const bypassable = immutable({ bypassActors: [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }] });
+        expect((await stack(creation(), bypassable)).map((v) => v.urn)).to.deep.equal(["urn:ruleset-0", "urn:ruleset-1"]);
+        const deletionOnly = immutable({ rules: { deletion: true } });
+        expect((await stack(creation(), deletionOnly)).map((v) => v.urn)).to.deep.equal(["urn:ruleset-0", "urn:ruleset-1"]);
         const halfCovered = await stack(
           creation(),
           immutable({ conditions: { refName: { includes: [RELEASE_TAGS[0]], excludes: [] } } }),
