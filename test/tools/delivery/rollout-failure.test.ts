@@ -44,6 +44,11 @@ describe("after a failed rollout: roll back or open an incident (tools/delivery/
       "rollback",
     ],
     [
+      "after an earlier rollback, a retry of the version whose schema is in place migrated nothing new (the checkpoint's Job is that version, the schema migratedVersion names): roll back",
+      facts({ failedVersion: "0.1.5", migratedOutput: "0.1.5", completedMigration: "0.1.5" }),
+      "rollback",
+    ],
+    [
       "the failed run migrated past the schema the previous version served on: incident",
       facts({ migratedOutput: "0.1.5", completedMigration: "0.2.0" }),
       "incident",
@@ -164,8 +169,8 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
 
   const step = (script: string, env: Record<string, string>) => runner.run(script, { cwd: PROJECT_ROOT, env });
   const pinned = readStackFile("staging").config["smartem:backendVersion"];
-  /** A checkpoint (pulumi stack export) whose migration Job of `version` completed. */
-  const exported = (version: string) =>
+  /** A checkpoint (pulumi stack export) whose migration Job of `version` completed (`pendingDelete`: a replaced one awaiting deletion). */
+  const exported = (version: string, pendingDelete = false) =>
     JSON.stringify({
       version: 3,
       deployment: {
@@ -173,6 +178,7 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
           {
             urn: "urn:pulumi:staging::smartem::smartem:backend:Backend$kubernetes:batch/v1:Job::smartem-migrate",
             type: "kubernetes:batch/v1:Job",
+            ...(pendingDelete ? { delete: true } : {}),
             outputs: {
               metadata: { name: "smartem-migrate-x1", labels: { "app.kubernetes.io/version": version } },
               status: { conditions: [{ type: "Complete", status: "True" }] },
@@ -209,6 +215,12 @@ describe("the steps after a failed `pulumi up`, run as GitHub runs them (bash --
     const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported(pinned!));
     expect(r.status, r.output).to.equal(0);
     expect(r.githubOutput).to.match(/^action=incident\nprevious=0\.0\.9\n/);
+  });
+
+  it("a completed Job awaiting deletion in the checkpoint is not live: it does not count as the failed version's migration", () => {
+    const r = decide({ backendVersion: "0.0.9", migratedVersion: "0.0.9" }, exported(pinned!, true));
+    expect(r.status, r.output).to.equal(0);
+    expect(r.githubOutput).to.match(/^action=rollback\nprevious=0\.0\.9\n/);
   });
 
   it("pulumi cannot read the stack: the step fails and decides nothing (no rollback, no issue)", () => {
