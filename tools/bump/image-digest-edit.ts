@@ -82,7 +82,9 @@ export function setImageDigest(text: string, version: string, digest: string, an
   const expected = doc.toJS() as { config: Record<string, unknown> };
   const before = expected.config[IMAGE_DIGESTS_KEY];
   expected.config[IMAGE_DIGESTS_KEY] = { ...(before && typeof before === "object" ? before : {}), [version]: digest };
-  if (!isDeepStrictEqual(YAML.parse(edited), expected)) {
+  // A splice that broke the YAML (e.g. a digest written as a block scalar) is refused the same way.
+  const reparsed = YAML.parseDocument(edited);
+  if (reparsed.errors.length > 0 || !isDeepStrictEqual(reparsed.toJS(), expected)) {
     throw new StackFileEditError(`could not record ${version}'s digest in config.${IMAGE_DIGESTS_KEY} in place; edit it by hand`);
   }
   return edited;

@@ -65,6 +65,17 @@ describe("stack file edit: one version's image digest", () => {
     );
   });
 
+  it("refuses, naming the version, a splice that would not change exactly that one entry (a digest written as a block scalar)", () => {
+    const text = FILE.replace(
+      "  smartem:packages",
+      `  smartem:backendImageDigests:\n    "0.2.0": >-\n      ${B}\n  smartem:packages`,
+    );
+    expect(() => setImageDigest(text, "0.2.0", A, VERSION_KEY)).to.throw(
+      StackFileEditError,
+      /could not record 0\.2\.0's digest in config\.smartem:backendImageDigests in place; edit it by hand/,
+    );
+  });
+
   it("adds the map at the end of a file without a final newline", () => {
     const text = "config:\n  smartem:backendVersion: 0.2.0";
     expect(setImageDigest(text, "0.2.0", A, VERSION_KEY)).to.equal(
