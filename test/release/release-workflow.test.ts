@@ -210,11 +210,11 @@ describe("release workflow of smartem-decisions", () => {
   it("uv, twine and packaging are pinned; pyright blocks", () => {
     const doc = workflowContent(smartem);
     const setupUv = Object.entries(smartem.workflow.jobs).flatMap(([id, job]) =>
-      job.steps.flatMap((s) => ("uses" in s && s.uses.action === "astral-sh/setup-uv" ? [[id, s.with?.version]] : [])),
+      job.steps.flatMap((s) => ("uses" in s && s.uses.action === "astral-sh/setup-uv" ? [{ id, version: s.with?.version }] : [])),
     );
     // Every job that runs uv sets it up; a loop over no setup-uv step would check nothing.
-    expect(setupUv.map(([id]) => id)).to.include.members(["version", "lint", "test", "build", "windows-exe", "openapi"]);
-    for (const [id, version] of setupUv) expect(version, id).to.equal(PYTHON_TOOLS.uv);
+    expect(setupUv.map(({ id }) => id)).to.include.members(["version", "lint", "test", "build", "windows-exe", "openapi"]);
+    for (const { id, version } of setupUv) expect(version, id).to.equal(PYTHON_TOOLS.uv);
     expect(doc).to.include(
       `uvx --from twine==${PYTHON_TOOLS.twine} --with packaging==${PYTHON_TOOLS.packaging} twine check --strict dist/*`,
     );
