@@ -53,7 +53,10 @@ describe("drift check verdict (tools/delivery/drift-issue.ts)", () => {
       [3, "error: this command requires logging in"],
       [7, "not json"],
       [7, CLEAN],
-      [7, digest([{ op: "read", urn: URN }], { same: 1, read: 1 })],
+      // Every op that changes nothing (the CLI's rule, and a refresh that found nothing).
+      ...(["read", "discard", "read-replacement", "refresh"] as const).map(
+        (op) => [7, digest([{ op, urn: URN }], { same: 1, [op]: 1 })] as const,
+      ),
     ] as const) {
       expect(classify(code, out).result, `${code} ${out.slice(0, 20)}`).to.equal("error");
     }
