@@ -69,6 +69,11 @@ describe("promotion guard: evidence and soak time", () => {
       [[KEY.promotionSoakHours, "24", /; 1m of the 24 h soak left/]],
     ],
     ["a soak of 1 hour, 2 hours later", production({ soakHours: 1, now: hoursAfter(2) }), []],
+    [
+      "a soak of 1 hour, 30 minutes later",
+      production({ soakHours: 1, now: hoursAfter(0, 30) }),
+      [[KEY.promotionSoakHours, "1", /; 30m of the 1 h soak left/]],
+    ],
     ["a soak of 0: at once", production({ soakHours: 0, now: hoursAfter(0) }), []],
     ["a soak of 0 needs no rollout time", production({ soakHours: 0, recorded: withoutTime() }), []],
     [
