@@ -87,7 +87,7 @@ describe("bump planning", () => {
     const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => [
       { key: "k", value: "v", message: "guards not asked" },
     ]);
-    expect(result).to.deep.include({ ok: true, changed: false, text: STAGING });
+    expect(result).to.deep.include({ ok: true, changed: false, text: STAGING, nextSteps: [] });
   });
 
   describe("on stack files (temporary copies)", () => {
