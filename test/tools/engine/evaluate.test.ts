@@ -5,7 +5,8 @@ import { evaluate } from "../../../tools/engine/evaluate";
 import { offlineOptions } from "../../../tools/engine/offline";
 import { OFFLINE_SECRET_PLACEHOLDER } from "../../../tools/engine/stack-file";
 import { runProgram } from "../../../components/program";
-import { evaluateStack } from "../../support/evaluate";
+import { evaluateStack, resource } from "../../support/evaluate";
+import { OBJECT_NAMES } from "../../../components/backend/names";
 import { KEY } from "../../../components/program-config";
 import { TYPES } from "../../../components/shared/project";
 import { rejection } from "../../support/refusals";
@@ -98,5 +99,18 @@ describe("evaluation engine (mock runtime)", () => {
     for (const r of evaluation.resources) {
       if (r.parent) expect(urns.has(r.parent), `${r.name}'s parent ${r.parent} is registered`).to.equal(true);
     }
+    // The children of each component name it; the components themselves have no parent.
+    const parentOf = (type: string, name: string) => resource(evaluation, type, name).parent;
+    const backend = resource(evaluation, TYPES.backend, "smartem").urn;
+    expect(parentOf(TYPES.deployment, OBJECT_NAMES.api)).to.equal(backend);
+    expect(parentOf(TYPES.job, "smartem-migrate")).to.equal(backend);
+    expect(parentOf(TYPES.kubernetesProvider, "smartem-k8s")).to.equal(backend);
+    expect(parentOf(TYPES.environment, "smartem-decisions-pypi")).to.equal(
+      resource(evaluation, TYPES.releaseGate, "smartem-decisions").urn,
+    );
+    expect(parentOf(TYPES.repositoryFile, "smartem-decisions-workflow")).to.equal(
+      resource(evaluation, TYPES.pythonPackageRelease, "smartem-decisions").urn,
+    );
+    expect(parentOf(TYPES.backend, "smartem")).to.equal(undefined);
   });
 });
