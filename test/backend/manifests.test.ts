@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { Evaluation } from "../../tools/engine/evaluate";
 import { evaluateOffline } from "../../tools/engine/offline";
 import { listStacks } from "../../tools/engine/stack-file";
+import { OBJECT_NAMES } from "../../components/backend/names";
 import { kubeObjects, objectsOfKind, podTemplate, selects, validateObject } from "../support/kubernetes";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -40,6 +41,7 @@ describe("backend manifests of every stack", () => {
 
       it("each Deployment's selector matches its own pod template and no other Deployment's", () => {
         const deployments = objectsOfKind(evaluation, "Deployment");
+        expect(deployments.map((d) => d.metadata.name)).to.include.members([OBJECT_NAMES.api, OBJECT_NAMES.worker]);
         for (const d of deployments) {
           expect(selects(d.spec.selector.matchLabels, podTemplate(d).metadata.labels), d.metadata.name).to.equal(true);
           const others = deployments.filter(
@@ -69,6 +71,10 @@ describe("backend manifests of every stack", () => {
             .filter((n) => Object.keys(n.spec.podSelector).length > 0)
             .map((n): [string, Record<string, string>] => [`NetworkPolicy ${n.metadata.name}`, n.spec.podSelector.matchLabels]),
         ];
+        expect(selectors.map(([what]) => what)).to.include.members([
+          `Service ${OBJECT_NAMES.apiService}`,
+          "NetworkPolicy smartem-http-api-ingress",
+        ]);
         for (const [what, selector] of selectors) {
           expect(
             templates.filter((labels) => selects(selector, labels)),
@@ -81,6 +87,11 @@ describe("backend manifests of every stack", () => {
         const namespace = objectsOfKind(evaluation, "Namespace")[0]!;
         expect(namespace.metadata.labels).to.include({ "pod-security.kubernetes.io/enforce": "restricted" });
         const workloads = [...objectsOfKind(evaluation, "Deployment"), ...objectsOfKind(evaluation, "Job")];
+        expect(workloads.map((w) => w.metadata.name ?? `${w.kind} (autonamed)`)).to.include.members([
+          OBJECT_NAMES.api,
+          OBJECT_NAMES.worker,
+          "Job (autonamed)",
+        ]);
         for (const workload of workloads) {
           const pod = podTemplate(workload).spec;
           const what = `${workload.kind} ${workload.metadata.name ?? "(autonamed)"}`;
