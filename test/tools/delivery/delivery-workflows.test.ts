@@ -276,27 +276,39 @@ describe("this repository's delivery workflows (.github/workflows)", () => {
         packages: Record<string, { version: string }>;
       }
     ).packages["node_modules/@pulumi/pulumi"].version;
+    const installing: string[] = [];
+    const running: string[] = [];
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const id of Object.keys(d.jobs)) {
-        for (const step of d.jobs[id].steps.filter((s) => s.uses?.startsWith("pulumi/actions@"))) {
-          expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
-        }
+        const installs = d.jobs[id].steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        for (const step of installs) expect(step.with?.["pulumi-version"], `${file} ${id}`).to.equal(locked);
+        if (installs.length > 0) installing.push(`${file} ${id}`);
+        if (stackSteps(d, id).length > 0) running.push(`${file} ${id}`);
       }
     }
+    // Every job that runs Pulumi against a stack installs the CLI this way, and only those do.
+    expect(running).to.have.length.greaterThan(0);
+    expect(installing).to.deep.equal(running);
   });
 
   it("give each stack only its own kubeconfig", () => {
+    const given: string[] = [];
     for (const [file] of files) {
       const d = doc(path.basename(file));
       for (const [id, job] of Object.entries(d.jobs)) {
         const secrets = job.steps.map((s) => s.env?.KUBECONFIG_DATA).filter(Boolean);
-        for (const stack of DEPLOYED_STACKS) {
-          if (!id.endsWith(`-${stack}`) || !/^(up|preview|drift)-[a-z]+$/.test(id)) continue;
-          const kind = id.startsWith("up-") ? "" : "_READONLY";
-          expect(secrets, `${file} ${id}`).to.deep.equal([`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}${kind} }}`]);
-        }
+        // Applies, previews and drift checks get their stack's kubeconfig; every other job none.
+        const [, command, name] = /^(up|preview|drift)-([a-z]+)$/.exec(id) ?? [];
+        const stack = DEPLOYED_STACKS.find((s) => s === name);
+        const kind = command === "up" ? "" : "_READONLY";
+        const expected = stack ? [`\${{ secrets.KUBECONFIG_${stack.toUpperCase()}${kind} }}`] : [];
+        expect(secrets, `${file} ${id}`).to.deep.equal(expected);
+        if (stack) given.push(id);
       }
     }
+    expect(given.sort()).to.deep.equal(
+      DEPLOYED_STACKS.flatMap((stack) => ["up", "preview", "drift"].map((command) => `${command}-${stack}`)).sort(),
+    );
   });
 });
