@@ -51,11 +51,17 @@ describe("this repository's delivery environments (smartem:deliveryRepository)",
 
   it("every environment a delivery workflow job names is declared", () => {
     const declared = deliveryEnvironmentSpecs("infra", REVIEWERS).map((s) => s.environment);
+    const named = new Set<string>();
     for (const [file, content] of deliveryWorkflowFiles()) {
       const doc = YAML.parse(content) as { jobs: Record<string, { environment?: { name: string } }> };
-      for (const [id, job] of Object.entries(doc.jobs))
-        if (job.environment) expect(declared, `${file} ${id}`).to.include(job.environment.name);
+      for (const [id, job] of Object.entries(doc.jobs)) {
+        if (!job.environment) continue;
+        expect(declared, `${file} ${id}`).to.include(job.environment.name);
+        named.add(job.environment.name);
+      }
     }
+    // ...and each declared one is named by some job: none is left over, none unused.
+    expect([...named].sort()).to.deep.equal([...declared].sort());
   });
 
   it("unset on staging and dev: no delivery environment", async () => {
