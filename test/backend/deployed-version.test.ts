@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { offlineCaveats, offlineStackReferences } from "../../tools/engine/offline";
 import { CheckpointEntry, checkpointInvokes, migrationJobState } from "../support/checkpoint";
 import { goldenDir, readStackFile } from "../../tools/engine/stack-file";
-import { evaluateStack } from "../support/evaluate";
+import { evaluateStack, resource } from "../support/evaluate";
+import { OBJECT_NAMES } from "../../components/backend/names";
 import { KEY } from "../../components/program-config";
 import { TYPES } from "../../components/shared/project";
 import { rejection } from "../support/refusals";
@@ -63,8 +64,9 @@ describe("backend upgrade guards in the program", () => {
     const upgrade = await evaluateStack("dev", { backendVersion: "0.1.2" }, live("dev", { backendVersion: "0.1.1" }));
     expect(upgrade.outputs.migratedVersion).to.equal("0.1.2");
     const [job] = upgrade.resources.filter((r) => r.type === JOB);
-    for (const deployment of upgrade.resources.filter((r) => r.type === DEPLOYMENT && /http-api|worker/.test(r.name))) {
-      expect(deployment.dependsOn, deployment.name).to.include(job!.urn);
+    expect(job, "the upgrade's migration Job").to.not.equal(undefined);
+    for (const name of [OBJECT_NAMES.api, OBJECT_NAMES.worker]) {
+      expect(resource(upgrade, DEPLOYMENT, name).dependsOn, name).to.include(job!.urn);
     }
   });
 
