@@ -12,6 +12,12 @@ import { PROJECT_ROOT } from "../../tools/engine/stack-file";
 
 describe("action pins", () => {
   it("every pin is a 40-hex commit with its vX.Y.Z release tag", () => {
+    // Every action a generated workflow uses is in the table, so the loop below judges it.
+    const used = [workflowContent(releasePlan(pythonPackage(SMARTEM_DECISIONS))), ...deliveryWorkflowFiles().values()].flatMap(
+      (text) => [...text.matchAll(/uses: ([^@\s]+)@/g)].map((m) => m[1]!),
+    );
+    expect(used).to.have.length.greaterThan(0);
+    expect(allPins().map((p) => p.action)).to.include.members([...new Set(used)]);
     for (const pin of allPins()) {
       expect(pin.sha, pin.action).to.match(/^[0-9a-f]{40}$/);
       // Action release tags are SemVer (unlike our PEP 440 versions): v + a release, no pre-release.
