@@ -21,6 +21,9 @@ const workflow: Workflow = {
       environment: { name: "pypi", url: "https://pypi.org/p/x" },
       outputs: { someOutput: "${{ steps.a.outputs.b }}" },
       strategy: { failFast: false, matrix: { pythonVersion: ["3.12"] } },
+      concurrency: { group: "publish", cancelInProgress: false },
+      env: { UV_FROZEN: "1" },
+      defaults: { run: { shell: "bash", workingDirectory: "sub" } },
       steps: [
         { name: "Check out", uses: action("checkout"), with: { "fetch-depth": 0, persistCredentials: false } },
         { id: "a", name: "Run", run: "echo hi", env: { runsOn: "kept", TOKEN_X: "y" }, workingDirectory: "sub" },
@@ -46,6 +49,27 @@ describe("workflow model", () => {
     expect(job.steps[0].with).to.deep.equal({ "fetch-depth": 0, persistCredentials: false });
     expect(job.steps[1].env).to.deep.equal({ runsOn: "kept", TOKEN_X: "y" });
     expect(job.steps[1]["working-directory"]).to.equal("sub");
+    // Every key of the job is written, none dropped on the way.
+    expect(Object.keys(job).sort()).to.deep.equal(
+      [
+        "name",
+        "runs-on",
+        "needs",
+        "if",
+        "environment",
+        "permissions",
+        "timeout-minutes",
+        "concurrency",
+        "strategy",
+        "outputs",
+        "env",
+        "defaults",
+        "steps",
+      ].sort(),
+    );
+    expect(job.defaults).to.deep.equal({ run: { shell: "bash", "working-directory": "sub" } });
+    expect(job.concurrency).to.deep.equal({ group: "publish", "cancel-in-progress": false });
+    expect(job.env).to.deep.equal({ UV_FROZEN: "1" });
   });
 
   it("writes needs and if right after a job's name", () => {
