@@ -39,6 +39,18 @@ describe("trusted publisher", () => {
       expect(text).to.include(row);
     }
     expect(() => trustedPublisherInstructions([])).to.throw(/no trusted publisher/);
+    // A project named unlike its repository: each field shows its own value.
+    const other = { ...SMARTEM, name: "epuplayer", repository: "epu-tools", workflowFile: "release-epuplayer.yaml" };
+    const table = trustedPublisherInstructions([trustedPublisherFor(other, "someone")])
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !line.startsWith("| `") && /`/.test(line));
+    expect(table.slice(0, 5)).to.deep.equal([
+      "| PyPI Project Name (pending publisher only) | `epuplayer` |",
+      "| Owner | `someone` |",
+      "| Repository name | `epu-tools` |",
+      "| Workflow name | `release-epuplayer.yaml` |",
+      "| Environment name | `pypi` |",
+    ]);
   });
 
   it("say that PEP 740 attestations come with trusted publishing, and how to verify each artifact", () => {
