@@ -26,6 +26,9 @@ describe("version model (PEP 440)", () => {
       ["1.0.0.post1", "post"],
       ["1.2.3+local", "local"],
       ["1.2.3rc1+abc.5", "local"],
+      // A local version of a dev or post release is first of all local.
+      ["1.0.0.dev3+abc", "local"],
+      ["1.0.0.post1+abc", "local"],
     ];
     for (const [text, kind] of table) {
       it(`${text} is ${kind}`, () => expect(parseVersion(text).kind).to.equal(kind));
