@@ -40,6 +40,21 @@ describe("stack files", () => {
     expect(file.config["smartem:k"]).to.equal(`{"a":"x","b":[1,"${OFFLINE_SECRET_PLACEHOLDER}"]}`);
   });
 
+  it("reads the same text the same way every time, whatever an earlier reader did with its values", () => {
+    // Reads are cached and shared: a caller that changed its copy would change every later read.
+    const text = "config:\n  smartem:name: n\n  smartem:list:\n    - a\n";
+    const first = parseStackFile("x", text);
+    try {
+      (first.config as Record<string, string>)["smartem:name"] = "changed";
+      (first.secretKeys as string[]).push("smartem:name");
+    } catch {
+      // Refused outright: as good.
+    }
+    const again = parseStackFile("x", text);
+    expect(again.config).to.deep.equal({ "smartem:name": "n", "smartem:list": '["a"]' });
+    expect(again.secretKeys).to.deep.equal([]);
+  });
+
   it("lists the checked-in stacks", () => {
     expect(listStacks()).to.include.members(["dev", "staging", "production"]);
   });
