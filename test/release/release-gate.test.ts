@@ -3,6 +3,7 @@ import { SMARTEM_DECISIONS } from "../../components/release/package";
 import { evaluateStack, resource, resourcesOfType, stackRefusal } from "../support/evaluate";
 import { TYPES } from "../../components/shared/project";
 import { SECRET_MARKER } from "../../components/config/keys";
+import { TagRuleset, rulesetsForTag } from "../../components/release/tag-rules";
 
 const PROVIDER = TYPES.githubProvider;
 const packages = (...extra: object[]): string => JSON.stringify([SMARTEM_DECISIONS, ...extra]);
@@ -27,6 +28,32 @@ describe("release gate on the dev stack", () => {
       "smartem-decisions-release-tags-immutable",
       "smartem-decisions-stable-tag-creation",
     ]);
+    // What GitHub enforces is what the registered resources say: match tags against their inputs.
+    const registered = resourcesOfType(ev, TYPES.ruleset).map((r) => r.inputs as unknown as TagRuleset);
+    const enforced = (tag: string): Record<string, unknown> =>
+      Object.fromEntries(
+        rulesetsForTag(registered, tag).map((r) => [
+          r.name,
+          { target: r.target, enforcement: r.enforcement, rules: r.rules, bypass: r.bypassActors.map((a) => a.actorId) },
+        ]),
+      );
+    const immutable = {
+      target: "tag",
+      enforcement: "active",
+      rules: { deletion: true, update: true, nonFastForward: true },
+      bypass: [],
+    };
+    const creation = { target: "tag", enforcement: "active", rules: { creation: true }, bypass: [2, 5] };
+    for (const stable of ["smartem-decisions-v1.0.0", "smartem-decisions-v1.0.0/fix"]) {
+      expect(enforced(stable), stable).to.deep.equal({
+        "smartem-decisions-release-tags-immutable": immutable,
+        "smartem-decisions-stable-tag-creation": creation,
+      });
+    }
+    expect(enforced("smartem-decisions-v1.0.1rc1"), "a release candidate the workflow creates").to.deep.equal({
+      "smartem-decisions-release-tags-immutable": immutable,
+    });
+    expect(enforced("v0.0.1"), "a legacy tag").to.deep.equal({ "legacy-release-tags-immutable": immutable });
     const env = resource(ev, TYPES.environment, "smartem-decisions-pypi");
     expect(env.inputs).to.deep.include({ environment: "pypi", canAdminsBypass: false, preventSelfReview: true });
     const policy = resource(ev, TYPES.deploymentPolicy, "smartem-decisions-pypi-tags");
