@@ -21,13 +21,14 @@ const HEAD = "1111111111111111111111111111111111111111";
 const TAGS = [{ name: "smartem-decisions-v0.1.0", commit: "2222222222222222222222222222222222222222", merged: true }];
 
 /**
- * Which jobs an event runs, read off the committed YAML, with GitHub's rules: a job without
- * `if` runs when all its needs succeeded; `if: <kinds>` also needs all its needs to have
- * succeeded; `if: !cancelled() && !failure() && (<kinds>)` runs when no need failed (a skipped
- * need is fine). `<kinds>` is a disjunction of `needs.version.outputs.kind == '<kind>'`.
- * A rejected version fails the `version` job.
+ * Which jobs an event runs, read off the committed YAML, with GitHub's rules: a job starts
+ * once every job it needs has finished; a job without `if` runs when all its needs succeeded;
+ * `if: <kinds>` also needs all its needs to have succeeded; `if: !cancelled() && !failure() &&
+ * (<kinds>)` runs when no job before it failed (a skipped need is fine). `<kinds>` is a
+ * disjunction of `needs.version.outputs.kind == '<kind>'`. A rejected version fails the
+ * `version` job; the jobs in `failing` fail when they run.
  */
-function jobsRun(plan: ReleasePlan, event: Event): string[] {
+function jobsRun(plan: ReleasePlan, event: Event, failing: readonly string[] = []): string[] {
   if (!startsRun(plan.workflow.on, event)) return [];
   const ref = event.eventName === "push" ? event.ref : "refs/pull/7/merge";
   const decision = decideRelease(
@@ -39,7 +40,12 @@ function jobsRun(plan: ReleasePlan, event: Event): string[] {
   const failedBefore = (id: string): boolean =>
     (doc.jobs[id]?.needs ?? []).some((n) => status.get(n) === "failed" || failedBefore(n));
   const ran: string[] = [];
-  for (const [id, job] of Object.entries(doc.jobs)) {
+  const waiting = Object.entries(doc.jobs);
+  while (waiting.length > 0) {
+    // The first job (in file order) whose needs have all finished.
+    const next = waiting.findIndex(([, job]) => (job.needs ?? []).every((n) => status.has(n)));
+    expect(next, `jobs waiting for each other: ${waiting.map(([id]) => id).join(", ")}`).to.not.equal(-1);
+    const [id, job] = waiting.splice(next, 1)[0]!;
     const needs = job.needs ?? [];
     const guarded = /^!cancelled\(\) && !failure\(\) && \((.*)\)$/.exec(job.if ?? "");
     const kindsText = guarded ? guarded[1]! : job.if;
@@ -55,7 +61,8 @@ function jobsRun(plan: ReleasePlan, event: Event): string[] {
       continue;
     }
     ran.push(id);
-    status.set(id, id === "version" && decision.kind === "rejected" ? "failed" : "success");
+    const fails = failing.includes(id) || (id === "version" && decision.kind === "rejected");
+    status.set(id, fails ? "failed" : "success");
   }
   return ran;
 }
@@ -110,6 +117,61 @@ describe("release workflow of smartem-decisions", () => {
     ];
     for (const [label, event, jobs] of table) {
       it(`${label}: ${jobs.length ? jobs.join(", ") : "no run"}`, () => expect(jobsRun(smartem, event)).to.deep.equal(jobs));
+    }
+  });
+
+  describe("a failed job stops everything that builds on it: nothing untested or unattested is published", () => {
+    const stable = tagPush("smartem-decisions-v0.1.0");
+    const main: Event = { eventName: "push", ref: "refs/heads/main", changed: [AGENT_FILE] };
+    const BUILT = ["version", "lint", "test", "build", "windows-exe", "openapi"];
+    const table: Array<[string, Event, string, string[]]> = [
+      ["stable tag", stable, "test", REJECTED],
+      ["stable tag", stable, "lint", REJECTED],
+      ["push to main (rc)", main, "test", REJECTED],
+      ["push to main (rc)", main, "lint", REJECTED],
+      ["pull request", { eventName: "pull_request", changed: [AGENT_FILE] }, "test", REJECTED],
+      ["stable tag", stable, "build", ["version", "lint", "test", "build", "openapi"]],
+      ["stable tag", stable, "windows-exe", BUILT],
+      ["stable tag", stable, "attest", [...BUILT, "attest"]],
+      ["push to main (rc)", main, "attest", [...BUILT, "attest"]],
+      ["push to main (rc)", main, "openapi", [...BUILT, "attest"]],
+      // A refused approval fails the upload: no GitHub release, no image.
+      ["stable tag", stable, "publish-pypi", [...BUILT, "attest", "publish-pypi"]],
+    ];
+    for (const [label, event, failing, jobs] of table) {
+      it(`${label}, ${failing} fails: ${jobs.join(", ")}`, () => expect(jobsRun(smartem, event, [failing])).to.deep.equal(jobs));
+    }
+  });
+
+  it("every artifact a job downloads comes from a job it waits for, which runs for every kind the downloader runs for", () => {
+    // A package without exe, spec or image too: its jobs lose the needs those jobs brought in.
+    const { windowsExe: _exe, openapi: _openapi, container: _container, ...plain } = SMARTEM_DECISIONS;
+    const plans: Array<[string, ReleasePlan]> = [
+      ["smartem-decisions", smartem],
+      ["epuplayer", epuplayer],
+      ["a package without exe, spec or image", releasePlan(pythonPackage(plain))],
+    ];
+    for (const [label, plan] of plans) {
+      const planned = new Map(plan.jobs.map((p) => [p.id, p]));
+      const ancestors = (id: string): string[] => (planned.get(id)!.job.needs ?? []).flatMap((n) => [n, ...ancestors(n)]);
+      const artifacts = (job: Job, action: string): string[] =>
+        job.steps.flatMap((s) => ("uses" in s && s.uses.action === action ? [String(s.with?.name)] : []));
+      const uploader = new Map(
+        plan.jobs.flatMap((p) => artifacts(p.job, "actions/upload-artifact").map((name) => [name, p] as const)),
+      );
+      let downloads = 0;
+      for (const p of plan.jobs) {
+        for (const name of artifacts(p.job, "actions/download-artifact")) {
+          downloads++;
+          const from = uploader.get(name);
+          const what = `${label}: ${p.id} downloads ${name}`;
+          expect(from, `${what}, which no job uploads`).to.not.equal(undefined);
+          expect(ancestors(p.id), `${what} without waiting for ${from!.id}`).to.include(from!.id);
+          const kinds = from!.runsFor === "always" ? ["stable", "rc", "check"] : from!.runsFor;
+          expect(kinds, `${what} for kinds ${from!.id} skips`).to.include.members(p.runsFor === "always" ? [] : [...p.runsFor]);
+        }
+      }
+      expect(downloads, label).to.be.greaterThan(3);
     }
   });
 
