@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,10 +28,30 @@ describe("atomic file replacement (npm run bump's write)", () => {
 
   it("replaces the text, keeps the file's mode, and leaves nothing beside it", () => {
     fs.chmodSync(file, 0o640);
-    replaceFileIfUnchanged(file, STAGING, BUMPED);
+    // A umask that strips group read: a new file would not get 0o640 by itself.
+    const umask = process.umask(0o077);
+    try {
+      replaceFileIfUnchanged(file, STAGING, BUMPED);
+    } finally {
+      process.umask(umask);
+    }
     expect(fs.readFileSync(file, "utf8")).to.equal(BUMPED);
     expect(fs.statSync(file).mode & 0o777).to.equal(0o640);
     expect(fs.readdirSync(tmp)).to.deep.equal(["Pulumi.staging.yaml"]);
+  });
+
+  it("deletes the temporary file a dead run left, never one of a run still writing nor a file of another name", () => {
+    const exited = spawnSync(process.execPath, ["-e", ""]);
+    expect(exited.status).to.equal(0);
+    const dead = `.Pulumi.staging.yaml.write-${exited.pid}-0a1b2c3d`;
+    // The parent of this test process runs until the tests are done.
+    const live = `.Pulumi.staging.yaml.write-${process.ppid}-4e5f6a7b`;
+    // Someone's own file that only starts like a temporary one of the dead run.
+    const mine = `.Pulumi.staging.yaml.write-${exited.pid}-backup.txt`;
+    for (const name of [dead, live, mine]) fs.writeFileSync(path.join(tmp, name), "half a file");
+    replaceFileIfUnchanged(file, STAGING, BUMPED);
+    expect(fs.readFileSync(file, "utf8")).to.equal(BUMPED);
+    expect(fs.readdirSync(tmp).sort()).to.deep.equal([live, mine, "Pulumi.staging.yaml"].sort());
   });
 
   it("through a symbolic link, replaces the file it names and keeps the link", () => {
