@@ -8,6 +8,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { OpenApiChecker } from "../../e2e/github-double/openapi";
 import { GitHubDouble } from "../../e2e/github-double/server";
 import { upkeep as rolloutIssueUpkeep } from "../../tools/delivery/rollout-issue";
 
@@ -112,7 +113,36 @@ describe("GitHub API double", function () {
     const before = double.problems.length;
     expect((await call("GET", `${REPO}/no-such-thing`)).status).to.equal(404);
     expect((await call("GET", "/user", undefined, "")).status).to.equal(401);
-    expect(double.problems.slice(before)).to.have.length(2);
+    expect((await call("GET", "/user", undefined, "token")).status, "a scheme without its token").to.equal(401);
+    expect(double.problems.slice(before)).to.have.length(3);
+  });
+
+  it("refuses and records a method the path does not have, and a body where the operation takes none", async () => {
+    const before = double.problems.length;
+    // The path exists (GET, PUT, DELETE), PATCH does not.
+    expect((await call("PATCH", `${REPO}/environments/pypi`, { wait_timer: 1 })).status).to.equal(404);
+    expect((await call("DELETE", `${REPO}/rulesets/1`, { name: "x" })).status).to.equal(422);
+    const problems = double.problems.slice(before);
+    expect(problems).to.have.length(2);
+    expect(problems[0]).to.match(/^PATCH .*\/environments\/pypi is not in GitHub's REST API description/);
+    expect(problems[1]).to.equal("DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id} takes no JSON body");
+  });
+
+  it("reads a path as the operation whose literal segments match it, whatever the description's order", () => {
+    // A parameter template listed before the literal one, as a description may list them.
+    const checker = new OpenApiChecker({
+      paths: {
+        "/repos/{owner}/{repo}/rulesets/{ruleset_id}": { get: { operationId: "repos/get-repo-ruleset" } },
+        "/repos/{owner}/{repo}/rulesets/rule-suites": { get: { operationId: "repos/get-repo-rule-suites" } },
+      },
+      components: {},
+    });
+    expect(checker.match("GET", "/repos/o/r/rulesets/rule-suites")).to.deep.equal({
+      operationId: "repos/get-repo-rule-suites",
+      template: "/repos/{owner}/{repo}/rulesets/rule-suites",
+      params: { owner: "o", repo: "r" },
+    });
+    expect(checker.match("GET", "/repos/o/r/rulesets/42")?.params).to.deep.equal({ owner: "o", repo: "r", ruleset_id: "42" });
   });
 
   it("an environment PUT keeps its deployment policies; a missing object is a 404, not a problem", async () => {
@@ -150,6 +180,9 @@ describe("GitHub API double", function () {
     const sha = (created.json.content as { sha: string }).sha;
     expect((await put("name: release 2\n")).status, "no sha: conflict").to.equal(422);
     expect((await put("name: release 2\n", sha)).status).to.equal(200);
+    // The first sha is stale now: neither an update nor a delete may use it.
+    expect((await put("name: release 3\n", sha)).status, "a stale sha: conflict").to.equal(409);
+    expect((await call("DELETE", path, { message: "Remove", sha, branch: "main" })).status, "a stale sha").to.equal(409);
     expect(double.state("smartem-decisions").files[".github/workflows/release-smartem-decisions.yml"]).to.equal(
       "name: release 2\n",
     );
