@@ -122,7 +122,7 @@ function nearestKey(name: string, known: readonly string[]): string | undefined 
 export class ConfigError extends Error {
   constructor(
     readonly problems: readonly ConfigProblem[],
-    heading = "Invalid stack configuration",
+    readonly heading = "Invalid stack configuration",
   ) {
     super(`${heading}:\n` + problems.map((p) => `  - ${formatProblem(p)}`).join("\n"));
     this.name = "ConfigError";

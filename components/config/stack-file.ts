@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { CliScalar, compareGoStrings, goJsonString, resolvePlainScalar } from "./cli-yaml";
-import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, SECRET_MARKER, UNSET_MARKER } from "./keys";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawConfig, SECRET_MARKER, UNSET_MARKER } from "./keys";
 
 /** The top-level keys the CLI reads from a stack file, besides `config`. */
 const SECRETS_SETTINGS = ["secretsprovider", "encryptedkey", "encryptionsalt"] as const;
@@ -26,6 +26,8 @@ export interface StackFileConfig {
   readonly secretKeys: readonly string[];
   /** Keys whose encrypted value is still the placeholder of the checked-in stack files. */
   readonly placeholderSecrets: readonly string[];
+  /** Fully qualified key -> where it is written, `Pulumi.dev.yaml:12`. */
+  readonly where: Readonly<Record<string, string>>;
 }
 
 export interface StackFileOptions {
@@ -82,6 +84,24 @@ export function readStackFileIn(
   return readStackFileText(fs.readFileSync(file, "utf8"), { ...options, file: stackFileName(stack) });
 }
 
+/**
+ * The same refusal, each problem of a key written in `file` given the line it is written on
+ * (`Pulumi.dev.yaml:12: smartem:apiReplicas = ...`): the values are judged after the file is
+ * read, so their problems come without a place. A problem of a nested value
+ * (`smartem:apiResources.limits.cpu`) gets its key's line. A key not written there, or whose
+ * value the program got from elsewhere (`pulumi up --config`, a secret), keeps none.
+ */
+export function locateProblems(error: ConfigError, file: StackFileConfig | undefined, received: RawConfig): ConfigError {
+  if (file === undefined) return error;
+  const located = error.problems.map((p) => {
+    const key = p.key.split(".")[0]!;
+    const asWritten = Object.hasOwn(file.config, key) && file.config[key] === received[key];
+    const where = p.where ?? (asWritten ? file.where[key] : undefined);
+    return where === undefined ? p : { ...p, where };
+  });
+  return new ConfigError(located, error.heading);
+}
+
 // A render reads each stack file several times (its own, then every other for the ownership
 // and promotion checks, then the caveats): each text is read once per way of reading it.
 const readByOptions = new WeakMap<StackFileOptions["describe"], Map<string, StackFileConfig>>();
@@ -100,6 +120,7 @@ export function readStackFileText(text: string, options: StackFileOptions): Stac
     config: Object.freeze(fresh.config),
     secretKeys: Object.freeze(fresh.secretKeys),
     placeholderSecrets: Object.freeze(fresh.placeholderSecrets),
+    where: Object.freeze(fresh.where),
   });
   if (read.size >= READ_KEPT) read.clear();
   read.set(key, config);
@@ -125,7 +146,7 @@ class Reader {
   ) {}
 
   read(docs: readonly YAML.Document.Parsed[]): StackFileConfig {
-    const empty: StackFileConfig = { config: {}, secretKeys: [], placeholderSecrets: [] };
+    const empty: StackFileConfig = { config: {}, secretKeys: [], placeholderSecrets: [], where: {} };
     for (const doc of docs) {
       for (const error of doc.errors) {
         const [line, col] = [error.linePos?.[0].line, error.linePos?.[0].col];
@@ -206,9 +227,11 @@ class Reader {
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const placeholderSecrets: string[] = [];
+    const where: Record<string, string> = {};
     for (const pair of config.items) {
       const key = this.keyText(pair.key);
       if (key === undefined) continue;
+      where[key] = this.place(this.at(pair.key));
       const value = pair.value as YAML.Node | null;
       if (!this.checkKey(key, value, this.at(pair.key))) continue;
       const ciphertext = this.secureText(value);
@@ -223,7 +246,7 @@ class Reader {
       values[key] = this.cliText(value!, secret);
       if (secret.found) secretKeys.push(key);
     }
-    return { config: values, secretKeys, placeholderSecrets };
+    return { config: values, secretKeys, placeholderSecrets, where };
   }
 
   /** Key forms the CLI refuses, rewrites or that this project asks to write out in full. */
@@ -435,8 +458,12 @@ class Reader {
   }
 
   private add(offset: number | undefined, key: string, value: string, message: string): void {
-    const where = offset === undefined ? this.options.file : `${this.options.file}:${this.lines.linePos(offset).line}`;
-    this.problems.push({ where, key, value, message });
+    this.problems.push({ where: this.place(offset), key, value, message });
+  }
+
+  /** `Pulumi.dev.yaml:12` for an offset in the text, the file alone without one. */
+  private place(offset: number | undefined): string {
+    return offset === undefined ? this.options.file : `${this.options.file}:${this.lines.linePos(offset).line}`;
   }
 
   private at(node: unknown): number | undefined {

@@ -13,7 +13,7 @@ import { ConfigError, RawConfig } from "../../components/config/keys";
 import { LiveRun, runProgram } from "../../components/program";
 import { pulumiEngineHost } from "../../components/program-host";
 import { evaluate } from "../../tools/engine/evaluate";
-import { offlineOptions } from "../../tools/engine/offline";
+import { evaluateOffline, offlineOptions } from "../../tools/engine/offline";
 import { PROJECT_ROOT, stackFilePath } from "../../tools/engine/stack-file";
 import { KEY } from "../../components/program-config";
 import { EXTERNAL_BACKEND } from "../support/configs";
@@ -111,6 +111,41 @@ describe("the program checks stack files the CLI does not (and refuses placehold
       expect(String(error)).to.match(
         /Pulumi\.other\.yaml:3: smartem:apiReplicas = 0x10: the Pulumi CLI passes this as "16", not as written; allowed: an integer from 0 to 50/,
       );
+    });
+
+    it("names the line of each refused value in its own stack file, also of a nested one, as the render does", async () => {
+      const text = fs
+        .readFileSync(stackFilePath("staging"), "utf8")
+        .replace(/^ {2}smartem:apiReplicas: 1$/m, "  smartem:apiReplicas: 99")
+        .replace(
+          /^ {2}smartem:workerReplicas: 1$/m,
+          '  smartem:workerReplicas: 1\n  smartem:apiResources:\n    limits: { cpu: "lots" }',
+        );
+      fs.writeFileSync(path.join(dir, "Pulumi.other.yaml"), text);
+      const line = (key: string) => text.split("\n").findIndex((l) => l.startsWith(`  ${key}:`)) + 1;
+      const error = await evaluateOffline("other", dir).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      expect(message).to.match(
+        new RegExp(`\\n {2}- Pulumi\\.other\\.yaml:${line(KEY.apiReplicas)}: smartem:apiReplicas = 99: .*allowed: `),
+      );
+      expect(message).to.match(
+        new RegExp(
+          `\\n {2}- Pulumi\\.other\\.yaml:${line(KEY.apiResources)}: smartem:apiResources\\.limits\\.cpu = "lots": .*allowed: `,
+        ),
+      );
+    });
+
+    it("names no line for a value the program got from elsewhere than the file (pulumi up --config)", async () => {
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.other.yaml"),
+        "config:\n  smartem:backendVersion: 0.1.1\n  smartem:apiReplicas: 2\n",
+      );
+      const { error } = await run("other", { ...REAL, [KEY.apiReplicas]: "99" }, dir, SECRETS);
+      expect(String(error)).to.match(/\n {2}- smartem:apiReplicas = 99: .*allowed: /);
     });
 
     it("reports a broken other stack file and goes on", async () => {

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
 import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
+import { locateProblems } from "../../components/config/stack-file";
 import { PROJECT } from "../../components/shared/project";
 import {
   GuardProblem,
@@ -66,7 +67,7 @@ const fileNameOf = (stack: string): string => path.basename(stackFilePath(stack)
 /** A stack file that is not YAML, said as `Pulumi.<stack>.yaml line N: reason`. */
 class StackFileYamlError extends Error {}
 
-function configOf(stack: string, text: string): StackConfig {
+function configOf(stack: string, text: string, options: { readonly locate?: boolean } = {}): StackConfig {
   let file;
   try {
     file = parseStackFile(stack, text);
@@ -74,9 +75,14 @@ function configOf(stack: string, text: string): StackConfig {
     if (error instanceof YAML.YAMLError) throw new StackFileYamlError(yamlProblem(fileNameOf(stack), error));
     throw error;
   }
-  const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
-  promotionPolicy(config);
-  return config;
+  try {
+    const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
+    promotionPolicy(config);
+    return config;
+  } catch (error) {
+    // The lines of a file as it stands; a refused new value is not in the file (it is unchanged).
+    throw options.locate && error instanceof ConfigError ? locateProblems(error, file, file.config) : error;
+  }
 }
 
 /**
@@ -99,7 +105,7 @@ export function planBump(request: BumpRequest, guards: VersionGuards = checkVers
 
   let current: StackConfig;
   try {
-    current = configOf(stack, text);
+    current = configOf(stack, text, { locate: true });
   } catch (error) {
     if (error instanceof ConfigError)
       // Its problems nested under this one, one level deeper than the list they are printed in.

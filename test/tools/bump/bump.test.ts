@@ -82,6 +82,18 @@ describe("bump planning", () => {
       .and.to.contain("fix it first");
   });
 
+  it("names the line of each invalid value of the file as it stands, and none for a refused new version", () => {
+    const text = STAGING.replace(/^ {2}smartem:apiReplicas: .*$/m, "  smartem:apiReplicas: 99");
+    const line = text.split("\n").findIndex((l) => l.startsWith(`  ${KEY.apiReplicas}:`)) + 1;
+    expect(line).to.be.greaterThan(0);
+    const invalid = planBump({ stack: "staging", version: "0.1.1", readStackText: stackFiles({ staging: text }).read });
+    expect(!invalid.ok && invalid.problems.join("\n")).to.match(
+      new RegExp(`fix it first:\\n {4}- Pulumi\\.staging\\.yaml:${line}: smartem:apiReplicas = 99: .*allowed: `),
+    );
+    const refused = planBump({ stack: "staging", version: "latest", readStackText: stackFiles({ staging: STAGING }).read });
+    expect(!refused.ok && refused.problems.join("\n")).to.match(/^smartem:backendVersion = "latest": /);
+  });
+
   it("changes nothing when the stack already pins the version", () => {
     const { read } = stackFiles({ staging: STAGING });
     const result = planBump({ stack: "staging", version: "0.1.1rc52", readStackText: read }, () => [

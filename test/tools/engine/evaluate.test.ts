@@ -62,6 +62,20 @@ describe("evaluation engine (mock runtime)", () => {
     expect(evaluation.config[KEY.databasePassword]).to.equal(SECRET_MARKER);
   });
 
+  it("records a secret stack output only as [secret] (the render writes outputs.json from it)", async () => {
+    // No output of the program is secret today; a code change that exports one must not leak it.
+    const evaluation = await evaluate({
+      ...offlineOptions("dev"),
+      program: async () => ({
+        token: pulumi.secret("a-very-secret-token"),
+        nested: pulumi.output({ kept: "plain" }),
+        plain: "visible",
+      }),
+    });
+    expect(evaluation.outputs).to.deep.equal({ token: SECRET_MARKER, nested: { kept: "plain" }, plain: "visible" });
+    expect(JSON.stringify(evaluation)).to.not.contain("a-very-secret-token");
+  });
+
   it("refuses a secret key written in clear in the stack file, without echoing it", async () => {
     const options = offlineOptions("staging");
     const config = { ...options.config, [KEY.databasePassword]: "a-password-in-clear-text" };
