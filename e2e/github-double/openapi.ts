@@ -8,7 +8,7 @@ import addFormats from "ajv-formats";
 
 interface Operation {
   readonly operationId: string;
-  readonly requestBody?: { content?: Record<string, { schema?: unknown }> };
+  readonly requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
   readonly parameters?: readonly { name: string; in: string; required?: boolean; $ref?: string }[];
 }
 
@@ -72,7 +72,7 @@ export class OpenApiChecker {
     if (!operation) return [`${method} ${template} is not an operation of the GitHub REST API`];
     const schema = operation.requestBody?.content?.["application/json"]?.schema;
     if (schema === undefined) return body === undefined ? [] : [`${method} ${template} takes no JSON body`];
-    if (body === undefined) return [];
+    if (body === undefined) return operation.requestBody?.required ? [`${method} ${template} requires a JSON body`] : [];
     const key = `${method} ${template}`;
     let validate = this.validators.get(key);
     if (!validate) {

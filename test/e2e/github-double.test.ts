@@ -128,6 +128,12 @@ describe("GitHub API double", function () {
     expect(problems[1]).to.equal("DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id} takes no JSON body");
   });
 
+  it("refuses and records a request without the body its operation requires", async () => {
+    const before = double.problems.length;
+    expect((await call("POST", `${REPO}/rulesets`)).status).to.equal(422);
+    expect(double.problems.slice(before)).to.deep.equal(["POST /repos/{owner}/{repo}/rulesets requires a JSON body"]);
+  });
+
   it("reads a path as the operation whose literal segments match it, whatever the description's order", () => {
     // A parameter template listed before the literal one, as a description may list them.
     const checker = new OpenApiChecker({
