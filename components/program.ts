@@ -19,7 +19,7 @@ import { PROMOTION_EVIDENCE_OUTPUT } from "./backend/promotion-evidence";
 import { TEST_CLOCK_ENV, runClock } from "./backend/run-clock";
 import { backendSettings } from "./backend/settings";
 import { ConfigError, RawConfig, SECRET_MARKER, formatProblem, parseKeys } from "./config/keys";
-import { StackFileConfig, locateProblems, readStackFileIn, stacksIn } from "./config/stack-file";
+import { StackFileConfig, locatingProblems, readStackFileIn, stacksIn } from "./config/stack-file";
 import { GithubOwnership, repositoryOwnershipProblems } from "./github/ownership";
 import { placeholderProblems } from "./placeholders";
 import { ProgramHost, pulumiEngineHost } from "./program-host";
@@ -63,7 +63,7 @@ export async function runProgram(
   host: ProgramHost = pulumiEngineHost(),
 ): Promise<Record<string, unknown>> {
   const files = projectStackFiles(stack, host);
-  const config = located(files.own, raw, () => loadStackConfig(raw, secretKeys));
+  const config = locatingProblems(files.own, raw, () => loadStackConfig(raw, secretKeys));
   const owners = repositoryOwnershipProblems(stack, config, files.others);
   if (owners.length > 0) throw new ConfigError(owners);
   // Under the real engine a placeholder is refused; the offline render runs with it and warns.
@@ -110,15 +110,6 @@ export async function runProgram(
     [PROMOTION_EVIDENCE_OUTPUT]: backend.promotionEvidence,
     ...(github ? { trustedPublisher: github.trustedPublisher } : {}),
   };
-}
-
-/** `parse()`, with each refused value located in the stack's own file (as its form errors are). */
-function located<T>(own: StackFileConfig | undefined, raw: RawConfig, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw error instanceof ConfigError ? locateProblems(error, own, raw) : error;
-  }
 }
 
 /** The keys of another stack's file that say which repositories it manages. */

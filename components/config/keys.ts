@@ -110,12 +110,9 @@ export function formatProblem(p: ConfigProblem): string {
 /** The known key a typo most likely meant: at most two edits away, or a fifth of its length, ignoring case. */
 function nearestKey(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
-  const candidate = closest(
-    lower,
-    known.map((k) => k.toLowerCase()),
-  );
-  const edits = distance(lower, candidate);
-  return edits <= Math.max(2, Math.floor(name.length / 5)) ? known.find((k) => k.toLowerCase() === candidate) : undefined;
+  const lowered = known.map((k) => k.toLowerCase());
+  const candidate = closest(lower, lowered);
+  return distance(lower, candidate) <= Math.max(2, Math.floor(name.length / 5)) ? known[lowered.indexOf(candidate)] : undefined;
 }
 
 /** All problems of a stack's config at once, so one run shows every mistake. */

@@ -85,21 +85,25 @@ export function readStackFileIn(
 }
 
 /**
- * The same refusal, each problem of a key written in `file` given the line it is written on
- * (`Pulumi.dev.yaml:12: smartem:apiReplicas = ...`): the values are judged after the file is
- * read, so their problems come without a place. A problem of a nested value
+ * `parse()` (the config's values, judged after the file is read), with each refused value of a
+ * key written in `file` given the line it is written on (`Pulumi.dev.yaml:12: smartem:apiReplicas
+ * = ...`), as the file's form errors are. A problem of a nested value
  * (`smartem:apiResources.limits.cpu`) gets its key's line. A key not written there, or whose
  * value the program got from elsewhere (`pulumi up --config`, a secret), keeps none.
  */
-export function locateProblems(error: ConfigError, file: StackFileConfig | undefined, received: RawConfig): ConfigError {
-  if (file === undefined) return error;
-  const located = error.problems.map((p) => {
-    const key = p.key.split(".")[0]!;
-    const asWritten = Object.hasOwn(file.config, key) && file.config[key] === received[key];
-    const where = p.where ?? (asWritten ? file.where[key] : undefined);
-    return where === undefined ? p : { ...p, where };
-  });
-  return new ConfigError(located, error.heading);
+export function locatingProblems<T>(file: StackFileConfig | undefined, received: RawConfig, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof ConfigError) || file === undefined) throw error;
+    const located = error.problems.map((p) => {
+      const key = p.key.split(".")[0]!;
+      const asWritten = Object.hasOwn(file.config, key) && file.config[key] === received[key];
+      const where = p.where ?? (asWritten ? file.where[key] : undefined);
+      return where === undefined ? p : { ...p, where };
+    });
+    throw new ConfigError(located, error.heading);
+  }
 }
 
 // A render reads each stack file several times (its own, then every other for the ownership
@@ -231,9 +235,10 @@ class Reader {
     for (const pair of config.items) {
       const key = this.keyText(pair.key);
       if (key === undefined) continue;
-      where[key] = this.place(this.at(pair.key));
+      const at = this.at(pair.key);
+      where[key] = this.place(at);
       const value = pair.value as YAML.Node | null;
-      if (!this.checkKey(key, value, this.at(pair.key))) continue;
+      if (!this.checkKey(key, value, at)) continue;
       const ciphertext = this.secureText(value);
       if (ciphertext !== undefined) {
         values[key] = this.options.secretText;
@@ -241,7 +246,7 @@ class Reader {
         if (ciphertext.startsWith(PLACEHOLDER_CIPHERTEXT_PREFIX)) placeholderSecrets.push(key);
         continue;
       }
-      if (!this.checkValue(value, key, this.at(pair.key))) continue;
+      if (!this.checkValue(value, key, at)) continue;
       const secret = { found: false };
       values[key] = this.cliText(value!, secret);
       if (secret.found) secretKeys.push(key);

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError, RawConfig, formatProblem } from "../../components/config/keys";
 import { KEY, StackConfig, loadStackConfig } from "../../components/program-config";
-import { locateProblems } from "../../components/config/stack-file";
+import { locatingProblems } from "../../components/config/stack-file";
 import { PROJECT } from "../../components/shared/project";
 import {
   GuardProblem,
@@ -75,14 +75,13 @@ function configOf(stack: string, text: string, options: { readonly locate?: bool
     if (error instanceof YAML.YAMLError) throw new StackFileYamlError(yamlProblem(fileNameOf(stack), error));
     throw error;
   }
-  try {
+  const parse = (): StackConfig => {
     const config = loadStackConfig(file.config as RawConfig, new Set(file.secretKeys));
     promotionPolicy(config);
     return config;
-  } catch (error) {
-    // The lines of a file as it stands; a refused new value is not in the file (it is unchanged).
-    throw options.locate && error instanceof ConfigError ? locateProblems(error, file, file.config) : error;
-  }
+  };
+  // The lines of a file as it stands; a refused new value is not in the file (it is unchanged).
+  return options.locate ? locatingProblems(file, file.config, parse) : parse();
 }
 
 /**
