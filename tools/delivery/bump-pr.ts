@@ -183,7 +183,7 @@ export async function upkeep(
   return action;
 }
 
-async function main(args: string[]): Promise<void> {
+async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === "body" && rest.length === 4) {
     const [proposalFile, bumpLog, renderDiff, out] = rest as [string, string, string, string];
@@ -192,16 +192,16 @@ async function main(args: string[]): Promise<void> {
     const read = (f: string): string => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
     const runUrl = `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY ?? ""}/actions/runs/${process.env.GITHUB_RUN_ID ?? ""}`;
     fs.writeFileSync(out, prBody(proposal, read(bumpLog), read(renderDiff), runUrl));
-    return;
+    return 0;
   }
   if (command === "upkeep" && rest.length === 0) {
     process.stdout.write(actionLine(await upkeep(process.env)));
-    return;
+    return 0;
   }
   process.stderr.write(
     "usage: node tools/delivery/bump-pr.ts body <proposal.json> <bump.log> <render.diff> <body.md> | upkeep\n",
   );
-  process.exitCode = 2;
+  return 2;
 }
 
 runOnRunner("bump-pr.ts", main);

@@ -179,7 +179,7 @@ function summary(verdict: Verdict): string {
     .join("\n");
 }
 
-async function main(args: string[]): Promise<void> {
+async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (command === "classify" && rest.length === 3) {
     const [exitCode, previewFile, findingsFile] = rest as [string, string, string];
@@ -187,22 +187,21 @@ async function main(args: string[]): Promise<void> {
     const verdict = classify(Number(exitCode), stdout);
     if (verdict.result === "error") {
       process.stderr.write(`::error::${verdict.reason}; the drift issue is left as it is\n`);
-      process.exitCode = 1;
-      return;
+      return 1;
     }
     fs.writeFileSync(findingsFile, JSON.stringify(verdict.result === "drift" ? verdict.findings : [], null, 2) + "\n");
     process.stderr.write(`${summary(verdict)}\n`);
     process.stdout.write(`${verdict.result}\n`);
-    return;
+    return 0;
   }
   if (command === "upkeep" && rest.length === 0) {
     process.stdout.write(actionLine(await upkeep(process.env)));
-    return;
+    return 0;
   }
   process.stderr.write(
     "usage: node tools/delivery/drift-issue.ts classify <exit code> <preview.json> <findings.json> | upkeep\n",
   );
-  process.exitCode = 2;
+  return 2;
 }
 
 runOnRunner("drift-issue.ts", main);

@@ -6,17 +6,16 @@
  * Imported by a module that is only a library elsewhere (tests), so nothing runs unless the
  * process was started with `file`.
  */
-export function runOnRunner(file: string, main: (args: string[]) => Promise<number | void> | number | void): void {
+export function runOnRunner(file: string, main: (args: string[]) => Promise<number> | number): void {
   if (!process.argv[1]?.endsWith(file)) return;
   const fail = (error: unknown): void => {
     process.stderr.write(`::error::${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   };
-  try {
-    Promise.resolve(main(process.argv.slice(2))).then((code) => {
-      if (code !== undefined) process.exitCode = code;
+  // Started from a resolved promise, so a main that throws at once fails the same way as one that rejects.
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2)))
+    .then((code) => {
+      process.exitCode = code;
     }, fail);
-  } catch (error: unknown) {
-    fail(error);
-  }
 }
